@@ -1,0 +1,66 @@
+import type { StreamName } from './streams.js';
+
+/**
+ * A durable pull consumer: which service reads which subjects of which stream.
+ * Durable names use `--` because NATS names may not contain dots.
+ */
+export interface ConsumerDefinition {
+  readonly durable: string;
+  readonly stream: StreamName;
+  /** One subject or a wildcard (NATS 2.9 accepts a single filter per consumer). */
+  readonly filterSubject: string;
+  readonly service: ServiceName;
+  readonly description: string;
+}
+
+export type ServiceName = 'orders-api' | 'payments' | 'shipments';
+
+export const Consumers = {
+  paymentsOnOrderCreated: {
+    durable: 'payments--orders-created',
+    stream: 'ORDERS',
+    filterSubject: 'orders.created',
+    service: 'payments',
+    description: 'Charges each new order.',
+  },
+  shipmentsOnPaymentSucceeded: {
+    durable: 'shipments--payments-succeeded',
+    stream: 'PAYMENTS',
+    filterSubject: 'payments.succeeded',
+    service: 'shipments',
+    description: 'Prepares a shipment for each paid order.',
+  },
+  shipmentsOnShipmentPrepared: {
+    durable: 'shipments--shipments-prepared',
+    stream: 'SHIPMENTS',
+    filterSubject: 'shipments.prepared',
+    service: 'shipments',
+    description: 'Hands prepared shipments to the carrier.',
+  },
+  ordersOnPayments: {
+    durable: 'orders-api--payments',
+    stream: 'PAYMENTS',
+    filterSubject: 'payments.>',
+    service: 'orders-api',
+    description: 'Moves orders through payment states.',
+  },
+  ordersOnShipments: {
+    durable: 'orders-api--shipments',
+    stream: 'SHIPMENTS',
+    filterSubject: 'shipments.>',
+    service: 'orders-api',
+    description: 'Moves orders through shipment states.',
+  },
+  orderStateCache: {
+    durable: 'orders-api--order-state-cache',
+    stream: 'ORDERS',
+    filterSubject: 'orders.state-changed',
+    service: 'orders-api',
+    description: 'Mirrors each order’s last-known state into the order_state KV bucket.',
+  },
+} as const satisfies Record<string, ConsumerDefinition>;
+
+/** The consumers one service runs. */
+export function consumersOf(service: ServiceName): ConsumerDefinition[] {
+  return Object.values(Consumers).filter((c) => c.service === service);
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event.js';
+import { orderStateSchema } from '../order-state.js';
+
+const cents = z.int().nonnegative();
+
+export const orderLineSchema = z.object({
+  sku: z.string().min(1).max(64),
+  quantity: z.int().positive(),
+  unitPriceCents: cents,
+});
+
+export const OrderCreated = defineEvent({
+  type: 'orders.created',
+  schemaVersion: 1,
+  stream: 'ORDERS',
+  description: 'An order was accepted; payments charges it.',
+  payload: z.object({
+    orderId: z.uuid(),
+    customerId: z.string().min(1),
+    currency: z.string().length(3),
+    lines: z.array(orderLineSchema).min(1),
+    totalCents: cents,
+  }),
+});
+
+export const OrderCancelled = defineEvent({
+  type: 'orders.cancelled',
+  schemaVersion: 1,
+  stream: 'ORDERS',
+  description: 'The customer cancelled the order before it was paid.',
+  payload: z.object({
+    orderId: z.uuid(),
+    reason: z.string().min(1),
+  }),
+});
+
+export const OrderStateChanged = defineEvent({
+  type: 'orders.state-changed',
+  schemaVersion: 1,
+  stream: 'ORDERS',
+  description: 'The order moved from one state to another; feeds the last-known-state cache.',
+  payload: z.object({
+    orderId: z.uuid(),
+    customerId: z.string().min(1),
+    from: orderStateSchema.nullable(),
+    to: orderStateSchema,
+    /** The order's version after the change. */
+    version: z.int().positive(),
+    reason: z.string().nullable(),
+  }),
+});

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event.js';
+
+const cents = z.int().nonnegative();
+
+export const PaymentInitiated = defineEvent({
+  type: 'payments.initiated',
+  schemaVersion: 1,
+  stream: 'PAYMENTS',
+  description: 'A payment was opened for an order and is being charged.',
+  payload: z.object({
+    paymentId: z.uuid(),
+    orderId: z.uuid(),
+    amountCents: cents,
+  }),
+});
+
+export const PaymentSucceeded = defineEvent({
+  type: 'payments.succeeded',
+  schemaVersion: 1,
+  stream: 'PAYMENTS',
+  description: 'The gateway captured the amount; shipments prepares the order.',
+  payload: z.object({
+    paymentId: z.uuid(),
+    orderId: z.uuid(),
+    amountCents: cents,
+    gatewayReference: z.string().min(1),
+  }),
+});
+
+export const PaymentFailed = defineEvent({
+  type: 'payments.failed',
+  schemaVersion: 1,
+  stream: 'PAYMENTS',
+  description: 'The gateway declined the charge (a business outcome, not an error).',
+  payload: z.object({
+    paymentId: z.uuid(),
+    orderId: z.uuid(),
+    amountCents: cents,
+    reason: z.string().min(1),
+  }),
+});

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** The states of an order; orders-api owns the machine that moves between them. */
+export const OrderState = {
+  CREATED: 'CREATED',
+  PAYMENT_PENDING: 'PAYMENT_PENDING',
+  PAID: 'PAID',
+  SHIPMENT_PREPARED: 'SHIPMENT_PREPARED',
+  SHIPPED: 'SHIPPED',
+  FAILED: 'FAILED',
+  CANCELLED: 'CANCELLED',
+} as const;
+
+export type OrderState = (typeof OrderState)[keyof typeof OrderState];
+
+export const orderStateSchema = z.enum(Object.values(OrderState) as [OrderState, ...OrderState[]]);
+
+/** States an order never leaves. */
+export const TERMINAL_ORDER_STATES: readonly OrderState[] = [
+  OrderState.SHIPPED,
+  OrderState.FAILED,
+  OrderState.CANCELLED,
+];

@@ -1,0 +1,27 @@
+import type { EventDefinition } from './define-event.js';
+import { OrderCancelled, OrderCreated, OrderStateChanged } from './events/orders.js';
+import { PaymentFailed, PaymentInitiated, PaymentSucceeded } from './events/payments.js';
+import { ShipmentDispatched, ShipmentPrepared } from './events/shipments.js';
+
+/** Every event the pipeline knows, at every supported schema version. */
+export const ALL_EVENTS: readonly EventDefinition[] = [
+  OrderCreated,
+  OrderCancelled,
+  OrderStateChanged,
+  PaymentInitiated,
+  PaymentSucceeded,
+  PaymentFailed,
+  ShipmentPrepared,
+  ShipmentDispatched,
+];
+
+const byTypeAndVersion = new Map(ALL_EVENTS.map((e) => [registryKey(e.type, e.schemaVersion), e]));
+
+function registryKey(type: string, schemaVersion: number): string {
+  return `${type}@${schemaVersion}`;
+}
+
+/** The definition for a type at a version, or undefined when this build does not know it. */
+export function findEventDefinition(type: string, schemaVersion: number): EventDefinition | undefined {
+  return byTypeAndVersion.get(registryKey(type, schemaVersion));
+}
