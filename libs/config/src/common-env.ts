@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+/** Variables every service reads. Each service extends this with its own. */
+export const commonEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** HTTP port for the API (orders-api) or for health endpoints (workers). */
+  PORT: z.coerce.number().int().min(0).max(65535),
+  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  DATABASE_URL: z.string().startsWith('postgres'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  /** Handlers running at once per consumer in this process. */
+  CONSUMER_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  /** Deliveries per message before the server gives up on it. */
+  CONSUMER_MAX_DELIVER: z.coerce.number().int().min(1).optional(),
+  CONSUMER_ACK_WAIT_MS: z.coerce.number().int().min(1000).optional(),
+  /** Rows the outbox relay publishes per batch. */
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().default(500),
+  /** Fallback poll when no NOTIFY arrives (missed while reconnecting, say). */
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  /** Relay on/off, so a deployment can run relays as separate replicas. */
+  OUTBOX_RELAY_ENABLED: bool.default(true),
+});
+
+export type CommonEnv = z.infer<typeof commonEnvSchema>;

@@ -1,0 +1,2 @@
+export { parseEnv } from './parse-env.js';
+export { commonEnvSchema, type CommonEnv } from './common-env.js';

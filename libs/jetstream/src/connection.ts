@@ -1,0 +1,22 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+
+export interface NatsConnectionOptions {
+  /** One URL or several, e.g. `nats://127.0.0.1:4222`. */
+  servers: string | string[];
+  /** Shown in the server's connection list (`/connz`): the service's name. */
+  name: string;
+}
+
+/**
+ * Connects for the life of the process: reconnects forever, because a service
+ * that gives up on its broker only turns a NATS restart into an outage.
+ */
+export function connectToNats(options: NatsConnectionOptions): Promise<NatsConnection> {
+  return connect({
+    servers: options.servers,
+    name: options.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    waitOnFirstConnect: true,
+  });
+}

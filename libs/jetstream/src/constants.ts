@@ -1,0 +1,46 @@
+/**
+ * Defaults of the JetStream transport, gathered in one place with the reason
+ * for each value. Every one can be overridden through the options.
+ */
+export const JetStreamDefaults = {
+  /**
+   * How long the server waits for an ack before redelivering. Long enough for a
+   * handler's database transaction under load, short enough that a crashed
+   * worker's messages come back within a minute.
+   */
+  ackWaitMs: 30_000,
+  /**
+   * Deliveries per message before the server gives up and emits its
+   * MAX_DELIVERIES advisory. Counts retries of out-of-order events too, so it is
+   * higher than the operators' usual 3 until retry classes are separated.
+   */
+  maxDeliver: 5,
+  /** Unacked messages one consumer may have outstanding across all instances. */
+  maxAckPending: 1_000,
+  /** Handlers running at once per consumer in one process (Postgres-bound work). */
+  concurrency: 32,
+  /**
+   * Messages pulled per request. Kept near the concurrency so pulled messages
+   * do not sit in a client buffer while their ack-wait runs.
+   */
+  pullBatch: 64,
+  /**
+   * Publishes awaiting a PubAck at once. One awaited round trip per message caps
+   * a publisher near 6,600 msg/s here; 256 in flight keeps the link full
+   * without letting a slow server pile up unbounded promises.
+   */
+  maxPublishesInFlight: 256,
+  /** First retry delay after a handler error; doubles per delivery (with jitter). */
+  retryBaseDelayMs: 250,
+  /** Upper bound of a retry delay. */
+  retryMaxDelayMs: 30_000,
+  /** Events kept in a stream (limits retention: other consumers may replay). */
+  streamMaxAgeMs: 7 * 24 * 60 * 60_000,
+  /** How long `close()` waits for running handlers before giving up on them. */
+  drainTimeoutMs: 20_000,
+} as const;
+
+export type ConsumerSettings = Pick<
+  typeof JetStreamDefaults,
+  'ackWaitMs' | 'maxDeliver' | 'maxAckPending' | 'concurrency' | 'pullBatch'
+>;

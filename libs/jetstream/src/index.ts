@@ -1,0 +1,11 @@
+export { JetStreamServer, type JetStreamServerOptions } from './server.js';
+export { JetStreamContext } from './context.js';
+export { JetStreamPublisher, type OutgoingMessage, type PublishResult } from './publisher.js';
+export { MessageController } from './message-controller.decorator.js';
+export { connectToNats, type NatsConnectionOptions } from './connection.js';
+export { provisionStreams, provisionConsumers } from './provisioning.js';
+export { encodeEnvelope, decodeEnvelope } from './codec.js';
+export { InvalidMessageError, PermanentHandlerError, isPermanentFailure } from './errors.js';
+export { JetStreamDefaults, type ConsumerSettings } from './constants.js';
+export { retryDelayMs } from './retry-delay.js';
+export { JetStreamModule, NATS_CONNECTION, type JetStreamModuleOptions } from './jetstream.module.js';

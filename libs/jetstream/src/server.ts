@@ -1,0 +1,157 @@
+import { Logger } from '@nestjs/common';
+import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { lastValueFrom } from 'rxjs';
+import type { ConsumerDefinition } from '#contracts';
+import { decodeEnvelope } from './codec.js';
+import { connectToNats, type NatsConnectionOptions } from './connection.js';
+import { JetStreamDefaults, type ConsumerSettings } from './constants.js';
+import { JetStreamContext } from './context.js';
+import { InvalidMessageError, isPermanentFailure } from './errors.js';
+import { provisionConsumers, provisionStreams } from './provisioning.js';
+import { retryDelayMs } from './retry-delay.js';
+import { Semaphore } from './semaphore.js';
+
+export interface JetStreamServerOptions extends NatsConnectionOptions {
+  /** The durable consumers this service reads; each gets its own consume loop. */
+  consumers: readonly ConsumerDefinition[];
+  consumerSettings?: Partial<ConsumerSettings>;
+  retry?: { baseDelayMs?: number; maxDelayMs?: number };
+}
+
+type Status = 'connected' | 'disconnected' | 'draining' | 'closed';
+
+/**
+ * A Nest transport strategy for JetStream durable pull consumers.
+ *
+ * Each message is decoded and validated against the contracts, handed to the
+ * `@EventPattern(subject)` handler, and acknowledged with `ackAck()` only after
+ * the handler (and so its database transaction) finished. A handler error is
+ * retried after a growing delay (`nak(delay)`); an invalid message or a
+ * permanent error is terminated at once.
+ */
+export class JetStreamServer extends Server<Record<string, Function>, Status> implements CustomTransportStrategy {
+  protected override readonly logger = new Logger(JetStreamServer.name);
+  override readonly propagatesEventHandlerErrors = true;
+
+  private connection?: NatsConnection;
+  private readonly settings: ConsumerSettings;
+  private readonly subscriptions: ConsumerMessages[] = [];
+  private readonly running = new Set<Promise<void>>();
+  private closing = false;
+
+  constructor(private readonly options: JetStreamServerOptions) {
+    super();
+    this.settings = { ...JetStreamDefaults, ...options.consumerSettings };
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      this.connection = await connectToNats(this.options);
+      this.watchConnectionStatus(this.connection);
+      const jsm = await jetstreamManager(this.connection);
+      await provisionStreams(jsm);
+      await provisionConsumers(jsm, this.options.consumers, this.settings);
+      this.assertEveryConsumedSubjectHasHandlers();
+      for (const consumer of this.options.consumers) {
+        const messages = await jetstream(this.connection).consumers
+          .get(consumer.stream, consumer.durable)
+          .then((c) => c.consume({ max_messages: this.settings.pullBatch }));
+        this.subscriptions.push(messages);
+        void this.consumeLoop(consumer, messages);
+      }
+      this._status$.next('connected');
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  /** Stops pulling, lets running handlers finish, then drains the connection. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this._status$.next('draining');
+    for (const messages of this.subscriptions) messages.stop();
+    await Promise.race([
+      Promise.allSettled([...this.running]),
+      new Promise((resolve) => setTimeout(resolve, JetStreamDefaults.drainTimeoutMs).unref()),
+    ]);
+    if (this.connection && !this.connection.isClosed()) await this.connection.drain();
+    this._status$.next('closed');
+  }
+
+  on(): never {
+    throw new Error('JetStreamServer does not support event listeners; use `status`.');
+  }
+
+  unwrap<T>(): T {
+    if (!this.connection) throw new Error('JetStreamServer is not listening yet.');
+    return this.connection as T;
+  }
+
+  private async consumeLoop(consumer: ConsumerDefinition, messages: ConsumerMessages): Promise<void> {
+    const slots = new Semaphore(this.settings.concurrency);
+    for await (const message of messages) {
+      await slots.acquire();
+      const task = this.process(consumer, message).finally(() => {
+        slots.release();
+        this.running.delete(task);
+      });
+      this.running.add(task);
+    }
+  }
+
+  private async process(consumer: ConsumerDefinition, message: JsMsg): Promise<void> {
+    try {
+      const envelope = decodeEnvelope(message.data, message.subject);
+      const handler = this.getHandlerByPattern(message.subject);
+      if (!handler) throw new InvalidMessageError(`no handler for ${message.subject}`);
+      const context = new JetStreamContext([message, consumer, envelope]);
+      await lastValueFrom(this.transformToObservable(await handler(envelope, context)), {
+        defaultValue: undefined,
+      });
+      // If this ack is lost the message comes back, and the inbox skips it.
+      await message.ackAck();
+    } catch (error) {
+      this.settle(consumer, message, error);
+    }
+  }
+
+  private settle(consumer: ConsumerDefinition, message: JsMsg, error: unknown): void {
+    const attempt = message.info.deliveryCount;
+    const reason = error instanceof Error ? error.message : String(error);
+    if (isPermanentFailure(error)) {
+      this.logger.warn(`${consumer.durable}: terminating ${message.subject} #${message.seq}: ${reason}`);
+      // No reason string: NATS 2.9 ignores a term() with one and redelivers.
+      message.term();
+      return;
+    }
+    const delay = retryDelayMs(attempt, this.options.retry?.baseDelayMs, this.options.retry?.maxDelayMs);
+    this.logger.warn(
+      `${consumer.durable}: ${message.subject} #${message.seq} failed on attempt ${attempt}/${this.settings.maxDeliver}, retry in ${delay} ms: ${reason}`,
+    );
+    message.nak(delay);
+  }
+
+  private assertEveryConsumedSubjectHasHandlers(): void {
+    const patterns = [...this.getHandlers().keys()];
+    for (const consumer of this.options.consumers) {
+      const prefix = consumer.filterSubject.replace(/>$/, '');
+      const handled = patterns.some((pattern) =>
+        consumer.filterSubject.endsWith('>') ? pattern.startsWith(prefix) : pattern === consumer.filterSubject,
+      );
+      if (!handled) throw new Error(`consumer ${consumer.durable} has no @EventPattern handler`);
+    }
+  }
+
+  private watchConnectionStatus(connection: NatsConnection): void {
+    void (async () => {
+      for await (const status of connection.status()) {
+        if (status.type === 'disconnect') this._status$.next('disconnected');
+        if (status.type === 'reconnect') this._status$.next('connected');
+      }
+    })();
+  }
+}
