@@ -1,0 +1,38 @@
+import type { EventEnvelope } from '#contracts';
+import { withVersionRetry } from '#database';
+import { Inbox } from './inbox.js';
+import type { ServiceSchema } from './service-schema.js';
+import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
+
+export type ApplyOutcome = 'applied' | 'duplicate';
+
+/**
+ * Runs a consumer's effect at most once per event: the inbox record and the
+ * effect share one transaction, and a lost optimistic-lock race re-runs the
+ * whole unit (re-reading the aggregate) instead of overwriting.
+ */
+export class IdempotentConsumer {
+  private readonly inbox: Inbox;
+
+  constructor(
+    private readonly db: TransactionalSqlClient,
+    schema: ServiceSchema,
+  ) {
+    this.inbox = new Inbox(schema);
+  }
+
+  apply<Tx extends SqlClient>(
+    consumer: string,
+    event: EventEnvelope,
+    effect: (tx: Tx) => Promise<void>,
+  ): Promise<ApplyOutcome> {
+    return withVersionRetry(() =>
+      this.db.$transaction(async (tx) => {
+        const first = await this.inbox.recordFirstDelivery(tx, consumer, event);
+        if (!first) return 'duplicate' as const;
+        await effect(tx as Tx);
+        return 'applied' as const;
+      }),
+    );
+  }
+}

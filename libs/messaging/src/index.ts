@@ -1,0 +1,8 @@
+export { MessagingModule } from './messaging.module.js';
+export { OutboxWriter, newEvent, type NewEvent } from './outbox-writer.js';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+export { Inbox } from './inbox.js';
+export { IdempotentConsumer, type ApplyOutcome } from './apply-once.js';
+export { causedBy, causedByRequest, type EventCause } from './event-cause.js';
+export type { ServiceSchema } from './service-schema.js';
+export type { SqlClient, TransactionalSqlClient } from './sql-client.js';

@@ -1,0 +1,65 @@
+import {
+  Global,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { CommonEnv } from '#config';
+import { PrismaService } from '#database';
+import { JetStreamPublisher } from '#jetstream';
+import { IdempotentConsumer } from './apply-once.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { OutboxWriter } from './outbox-writer.js';
+import type { ServiceSchema } from './service-schema.js';
+
+
+
+/**
+ * The service's outbox (writer and relay) and inbox, bound to the PostgreSQL
+ * schema it owns. Needs DatabaseModule, JetStreamModule and ConfigModule.
+ */
+@Global()
+@Module({})
+export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly config: ConfigService<CommonEnv, true>,
+  ) {}
+
+  static forRoot(schema: ServiceSchema): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [
+        { provide: OutboxWriter, useValue: new OutboxWriter(schema) },
+        {
+          provide: IdempotentConsumer,
+          inject: [PrismaService],
+          useFactory: (prisma: PrismaService) => new IdempotentConsumer(prisma, schema),
+        },
+        {
+          provide: OutboxRelay,
+          inject: [PrismaService, JetStreamPublisher, ConfigService],
+          useFactory: (prisma: PrismaService, publisher: JetStreamPublisher, config: ConfigService<CommonEnv, true>) =>
+            new OutboxRelay(prisma, publisher, {
+              schema,
+              databaseUrl: config.get('DATABASE_URL', { infer: true }),
+              batchSize: config.get('OUTBOX_BATCH_SIZE', { infer: true }),
+              pollIntervalMs: config.get('OUTBOX_POLL_INTERVAL_MS', { infer: true }),
+            }),
+        },
+      ],
+      exports: [OutboxWriter, IdempotentConsumer, OutboxRelay],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.get('OUTBOX_RELAY_ENABLED', { infer: true })) this.relay.start();
+  }
+
+  /** Stops the relay before the database and NATS connections go away. */
+  async onModuleDestroy(): Promise<void> {
+    await this.relay.stop();
+  }
+}
