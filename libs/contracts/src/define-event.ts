@@ -30,3 +30,6 @@ export function defineEvent<TType extends string, TSchema extends z.ZodType>(def
 
 /** The payload type of an event definition. */
 export type PayloadOf<D> = D extends EventDefinition<string, infer S> ? z.infer<S> : never;
+
+/** The validated envelope a handler receives for an event definition. */
+export type EnvelopeOf<D> = import('./envelope.js').EventEnvelope<PayloadOf<D>>;

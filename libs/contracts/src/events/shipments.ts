@@ -9,7 +9,9 @@ export const ShipmentPrepared = defineEvent({
   payload: z.object({
     shipmentId: z.uuid(),
     orderId: z.uuid(),
-    itemCount: z.int().positive(),
+    paymentId: z.uuid(),
+    /** Where the parcel waits for the carrier. */
+    warehouse: z.string().min(1),
   }),
 });
 

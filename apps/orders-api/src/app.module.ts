@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { ServiceCoreModule } from '#bootstrap';
+import { OrdersModule } from './orders/orders.module.js';
+import { ordersEnvSchema } from './orders-env.js';
+
+@Module({
+  imports: [ServiceCoreModule.forRoot({ service: 'orders-api', schema: 'orders', env: ordersEnvSchema }), OrdersModule],
+})
+export class AppModule {}

@@ -1,0 +1,31 @@
+import { ArgumentsHost, Catch, ConflictException, HttpException, NotFoundException, BadRequestException } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+import { OrderTotalTooLargeError } from '../orders/domain/order-pricing.js';
+import { IllegalTransitionError } from '../orders/cancel-order.service.js';
+import { IdempotencyKeyReusedError } from '../orders/create-order.service.js';
+import { OrderNotFoundError } from '../orders/order-transitions.service.js';
+
+/**
+ * Turns the use cases' errors into HTTP answers, so services stay free of
+ * HTTP: unknown order 404, illegal state change or reused key 409, a total
+ * too large to store 400. Everything else goes to Nest's default handling.
+ */
+@Catch(OrderNotFoundError, IllegalTransitionError, IdempotencyKeyReusedError, OrderTotalTooLargeError)
+export class DomainErrorsFilter extends BaseExceptionFilter {
+  override catch(error: Error, host: ArgumentsHost): void {
+    super.catch(toHttp(error), host);
+  }
+}
+
+function toHttp(error: Error): HttpException {
+  if (error instanceof OrderNotFoundError) return new NotFoundException(error.message);
+  if (error instanceof OrderTotalTooLargeError) {
+    return new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Validation failed',
+      errors: [{ field: 'lines', reason: error.message }],
+    });
+  }
+  return new ConflictException(error.message);
+}

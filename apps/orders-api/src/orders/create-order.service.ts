@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { OrderCreated, OrderState, OrderStateChanged } from '#contracts';
+import { Prisma, PrismaService, type TransactionClient } from '#database';
+import { OutboxWriter, causedByRequest, newEvent } from '#messaging';
+import { priceLines } from './domain/order-pricing.js';
+import type { CreateOrderDto } from './http/create-order.dto.js';
+import type { OrderViewDto } from './http/order-view.dto.js';
+import { OrderViews } from './order-views.js';
+
+export class IdempotencyKeyReusedError extends Error {
+  override readonly name = 'IdempotencyKeyReusedError';
+}
+
+export interface CreateOrderResult {
+  order: OrderViewDto;
+  /** True when the Idempotency-Key matched an earlier identical request. */
+  replayed: boolean;
+}
+
+const DEFAULT_CURRENCY = 'EUR';
+
+/**
+ * Accepts an order: the order, its lines, its first history entry and the
+ * orders.created event commit together. The same Idempotency-Key with the
+ * same body returns the first order; with another body it is refused.
+ */
+@Injectable()
+export class CreateOrderService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly outbox: OutboxWriter,
+    private readonly views: OrderViews,
+  ) {}
+
+  async create(request: CreateOrderDto, idempotencyKey?: string, correlationId?: string): Promise<CreateOrderResult> {
+    const requestHash = hashRequest(request);
+    if (idempotencyKey) {
+      const earlier = await this.findByIdempotencyKey(idempotencyKey, requestHash);
+      if (earlier) return { order: earlier, replayed: true };
+    }
+    try {
+      const order = await this.prisma.$transaction((tx) =>
+        this.insert(tx, request, requestHash, idempotencyKey, correlationId),
+      );
+      return { order, replayed: false };
+    } catch (error) {
+      // Two requests with one key raced; the loser answers like a replay.
+      if (idempotencyKey && isUniqueViolation(error)) {
+        const earlier = await this.findByIdempotencyKey(idempotencyKey, requestHash);
+        if (earlier) return { order: earlier, replayed: true };
+      }
+      throw error;
+    }
+  }
+
+  private async insert(
+    tx: TransactionClient,
+    request: CreateOrderDto,
+    requestHash: string,
+    idempotencyKey: string | undefined,
+    correlationId: string | undefined,
+  ): Promise<OrderViewDto> {
+    const id = uuidv7();
+    const cause = causedByRequest(correlationId);
+    const currency = request.currency ?? DEFAULT_CURRENCY;
+    const { lines, totalCents } = priceLines(request.lines);
+    await tx.order.create({
+      data: {
+        id,
+        customerId: request.customerId,
+        state: OrderState.CREATED,
+        currency,
+        totalCents,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash,
+        correlationId: cause.correlationId,
+        lines: { create: lines.map((line, position) => ({ position, ...line })) },
+        history: { create: { fromState: null, toState: OrderState.CREATED, version: 1, causationId: cause.causationId } },
+      },
+    });
+    await this.outbox.add(tx, [
+      newEvent(OrderCreated, id, { orderId: id, customerId: request.customerId, currency, lines: request.lines.map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, unitPriceCents })), totalCents }, cause),
+      newEvent(
+        OrderStateChanged,
+        id,
+        { orderId: id, customerId: request.customerId, from: null, to: OrderState.CREATED, version: 1, reason: null },
+        cause,
+      ),
+    ]);
+    const view = await this.views.find(id, tx);
+    return view!;
+  }
+
+  private async findByIdempotencyKey(key: string, requestHash: string): Promise<OrderViewDto | null> {
+    const earlier = await this.prisma.order.findUnique({ where: { idempotencyKey: key }, select: { id: true, requestHash: true } });
+    if (!earlier) return null;
+    if (earlier.requestHash !== requestHash) {
+      throw new IdempotencyKeyReusedError(`Idempotency-Key ${key} was already used with a different request body`);
+    }
+    return this.views.find(earlier.id);
+  }
+}
+
+/** Hash of the request as the server understood it, so key order and whitespace do not matter. */
+function hashRequest(request: CreateOrderDto): string {
+  const canonical = {
+    customerId: request.customerId,
+    currency: request.currency ?? DEFAULT_CURRENCY,
+    lines: request.lines.map(({ sku, quantity, unitPriceCents }) => [sku, quantity, unitPriceCents]),
+  };
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}

@@ -1,0 +1,53 @@
+import { OrderState } from '#contracts';
+import { ORDER_TRANSITIONS, decideTransition, type OrderTrigger } from './order-state-machine.js';
+
+const ALL_STATES = Object.values(OrderState);
+const ALL_TRIGGERS = Object.keys(ORDER_TRANSITIONS) as OrderTrigger[];
+
+describe('order state machine', () => {
+  it.each([
+    [OrderState.CREATED, 'PAYMENT_INITIATED', OrderState.PAYMENT_PENDING],
+    [OrderState.PAYMENT_PENDING, 'PAYMENT_SUCCEEDED', OrderState.PAID],
+    [OrderState.PAYMENT_PENDING, 'PAYMENT_FAILED', OrderState.FAILED],
+    [OrderState.PAID, 'SHIPMENT_PREPARED', OrderState.SHIPMENT_PREPARED],
+    [OrderState.SHIPMENT_PREPARED, 'SHIPMENT_DISPATCHED', OrderState.SHIPPED],
+    [OrderState.CREATED, 'CANCEL', OrderState.CANCELLED],
+    [OrderState.PAYMENT_PENDING, 'CANCEL', OrderState.CANCELLED],
+  ] as const)('%s --%s--> %s', (from, trigger, to) => {
+    expect(decideTransition(from, trigger)).toEqual({ kind: 'apply', from, to });
+  });
+
+  it('treats an event that overtook its predecessor as early, to be retried', () => {
+    expect(decideTransition(OrderState.CREATED, 'PAYMENT_SUCCEEDED').kind).toBe('early');
+    expect(decideTransition(OrderState.PAYMENT_PENDING, 'SHIPMENT_PREPARED').kind).toBe('early');
+    expect(decideTransition(OrderState.PAID, 'SHIPMENT_DISPATCHED').kind).toBe('early');
+  });
+
+  it('rejects every transition out of a terminal state', () => {
+    for (const state of [OrderState.SHIPPED, OrderState.FAILED, OrderState.CANCELLED]) {
+      for (const trigger of ALL_TRIGGERS) {
+        expect(decideTransition(state, trigger).kind).toBe('illegal');
+      }
+    }
+  });
+
+  it('rejects events for states the order has already passed', () => {
+    expect(decideTransition(OrderState.PAID, 'PAYMENT_INITIATED').kind).toBe('illegal');
+    expect(decideTransition(OrderState.SHIPPED, 'PAYMENT_SUCCEEDED').kind).toBe('illegal');
+  });
+
+  it('does not let the customer cancel once money has moved', () => {
+    for (const state of [OrderState.PAID, OrderState.SHIPMENT_PREPARED]) {
+      expect(decideTransition(state, 'CANCEL')).toMatchObject({ kind: 'illegal', from: state });
+    }
+  });
+
+  it('applies exactly the listed transitions and nothing else', () => {
+    for (const state of ALL_STATES) {
+      for (const trigger of ALL_TRIGGERS) {
+        const decision = decideTransition(state, trigger);
+        expect(decision.kind === 'apply').toBe(ORDER_TRANSITIONS[trigger].from.includes(state));
+      }
+    }
+  });
+});

@@ -1,0 +1,34 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class ErrorResponseDto {
+  @ApiProperty({ example: 409 })
+  statusCode: number;
+
+  @ApiProperty({ example: 'order 01936c4e-8a8f-7c3e-9b1a-2f4d5e6a7b8c cannot be cancelled in state SHIPPED' })
+  message: string;
+
+  @ApiProperty({ example: 'Conflict' })
+  error: string;
+}
+
+export class FieldErrorDto {
+  @ApiProperty({ example: 'lines.0.quantity' })
+  field: string;
+
+  @ApiProperty({ example: 'quantity must not be less than 1' })
+  reason: string;
+}
+
+export class ValidationErrorResponseDto {
+  @ApiProperty({ example: 400 })
+  statusCode: number;
+
+  @ApiProperty({ example: 'Validation failed' })
+  message: string;
+
+  @ApiProperty({ example: 'Bad Request' })
+  error: string;
+
+  @ApiProperty({ type: [FieldErrorDto] })
+  errors: FieldErrorDto[];
+}

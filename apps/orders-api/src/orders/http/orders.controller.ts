@@ -1,0 +1,123 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CancelOrderService } from '../cancel-order.service.js';
+import { CreateOrderService } from '../create-order.service.js';
+import { OrderNotFoundError } from '../order-transitions.service.js';
+import { OrderViews } from '../order-views.js';
+import { OrderStateCache } from '../../order-state-cache/order-state-cache.js';
+import { CancelOrderDto } from './cancel-order.dto.js';
+import { CreateOrderDto } from './create-order.dto.js';
+import { ListOrdersQuery } from './list-orders.query.js';
+import { OrderPageDto, OrderViewDto } from './order-view.dto.js';
+import { ErrorResponseDto, ValidationErrorResponseDto } from './error-response.dto.js';
+import { uuidParam } from '../../common/validation.js';
+
+const correlationHeader = {
+  name: 'X-Correlation-Id',
+  required: false,
+  description: 'UUID that ties this request to the events it causes; generated when absent',
+};
+
+/** The HTTP adapter of the order use cases. */
+@ApiTags('orders')
+@Controller('orders')
+export class OrdersController {
+  constructor(
+    private readonly createOrder: CreateOrderService,
+    private readonly cancelOrder: CancelOrderService,
+    private readonly views: OrderViews,
+    private readonly cache: OrderStateCache,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Place an order', description: 'Totals are computed by the server from the lines.' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key and body: the first order is returned again. Same key, other body: 409.',
+  })
+  @ApiHeader(correlationHeader)
+  @ApiCreatedResponse({ type: OrderViewDto, description: 'The order, in state CREATED (or as it is now, on a replay)' })
+  @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Idempotency-Key reused with another body' })
+  async create(
+    @Body() body: CreateOrderDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('x-correlation-id') correlationId: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<OrderViewDto> {
+    const result = await this.createOrder.create(body, idempotencyKey || undefined, validUuid(correlationId));
+    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    response.setHeader('Location', `/api/v1/orders/${result.order.id}`);
+    return result.order;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List orders, newest first, filtered by state and customer' })
+  @ApiOkResponse({ type: OrderPageDto })
+  @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
+  list(@Query() query: ListOrdersQuery): Promise<OrderPageDto> {
+    return this.views.list({ ...query, limit: query.limit ?? 20 });
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary: 'One order with its lines and state history',
+    description:
+      'Read from PostgreSQL by default. With `?consistency=eventual` it is served from the order_state ' +
+      'KV bucket (falling back to PostgreSQL when the bucket does not have it yet); the `X-Read-Source` header says which.',
+  })
+  @ApiOkResponse({ type: OrderViewDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiBadRequestResponse({ type: ValidationErrorResponseDto, description: 'The id is not a UUID' })
+  async get(
+    @Param('id', uuidParam('id')) id: string,
+    @Query('consistency') consistency: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<OrderViewDto> {
+    if (consistency === 'eventual') {
+      const cached = await this.cache.get(id);
+      if (cached) {
+        response.setHeader('X-Read-Source', 'cache');
+        return cached;
+      }
+    }
+    const order = await this.views.find(id);
+    if (!order) throw new OrderNotFoundError(id);
+    response.setHeader('X-Read-Source', 'database');
+    return order;
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel an order that has not been paid yet' })
+  @ApiHeader(correlationHeader)
+  @ApiOkResponse({ type: OrderViewDto, description: 'The order, now CANCELLED' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The order is past the point where it can be cancelled' })
+  @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
+  cancel(
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: CancelOrderDto,
+    @Headers('x-correlation-id') correlationId: string | undefined,
+  ): Promise<OrderViewDto> {
+    return this.cancelOrder.cancel(id, body?.reason, validUuid(correlationId));
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A correlation id that is not a UUID is ignored rather than refused: it is only a tracing aid. */
+function validUuid(value: string | undefined): string | undefined {
+  return value && UUID.test(value) ? value.toLowerCase() : undefined;
+}

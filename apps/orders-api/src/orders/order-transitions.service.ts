@@ -1,0 +1,70 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OrderStateChanged, OrderCancelled } from '#contracts';
+import { assertOneRowUpdated, type TransactionClient } from '#database';
+import { OutboxWriter, newEvent, type EventCause, type NewEvent } from '#messaging';
+import { decideTransition, type OrderTrigger, type TransitionDecision } from './domain/order-state-machine.js';
+
+export class OrderNotFoundError extends Error {
+  override readonly name = 'OrderNotFoundError';
+  constructor(readonly orderId: string) {
+    super(`order ${orderId} not found`);
+  }
+}
+
+export interface TransitionRequest {
+  orderId: string;
+  trigger: OrderTrigger;
+  cause: EventCause;
+  reason?: string | null;
+}
+
+/**
+ * Moves one order through the state machine inside the caller's transaction:
+ * a version-checked update, a history row, and the orders.state-changed event
+ * in the outbox. Illegal and early transitions change nothing.
+ */
+@Injectable()
+export class OrderTransitionsService {
+  private readonly logger = new Logger('OrderTransitions');
+
+  constructor(private readonly outbox: OutboxWriter) {}
+
+  async transition(tx: TransactionClient, request: TransitionRequest): Promise<TransitionDecision> {
+    const order = await tx.order.findUnique({ where: { id: request.orderId } });
+    if (!order) throw new OrderNotFoundError(request.orderId);
+    const decision = decideTransition(order.state, request.trigger);
+    if (decision.kind !== 'apply') return decision;
+
+    const version = order.version + 1;
+    const reason = request.reason ?? null;
+    const { count } = await tx.order.updateMany({
+      where: { id: order.id, version: order.version },
+      data: { state: decision.to, version, failureReason: decision.to === 'FAILED' ? reason : order.failureReason },
+    });
+    assertOneRowUpdated(count, `order ${order.id}`);
+    await tx.orderStateChange.create({
+      data: {
+        orderId: order.id,
+        fromState: decision.from,
+        toState: decision.to,
+        version,
+        reason,
+        causationId: request.cause.causationId,
+      },
+    });
+    const events: NewEvent[] = [
+      newEvent(
+        OrderStateChanged,
+        order.id,
+        { orderId: order.id, customerId: order.customerId, from: decision.from, to: decision.to, version, reason },
+        request.cause,
+      ),
+    ];
+    if (request.trigger === 'CANCEL') {
+      events.push(newEvent(OrderCancelled, order.id, { orderId: order.id, reason: reason ?? 'cancelled' }, request.cause));
+    }
+    await this.outbox.add(tx, events);
+    this.logger.log(`STATE_CHANGE order=${order.id} ${decision.from} -> ${decision.to} v${version}`);
+    return decision;
+  }
+}

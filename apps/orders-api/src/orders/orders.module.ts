@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { OrderStateCache } from '../order-state-cache/order-state-cache.js';
+import { OrderStateChangedHandler } from '../order-state-cache/order-state-changed.handler.js';
+import { CancelOrderService } from './cancel-order.service.js';
+import { CreateOrderService } from './create-order.service.js';
+import { ApplyOrderEventService } from './events/apply-order-event.service.js';
+import { PaymentEventsHandler } from './events/payment-events.handler.js';
+import { ShipmentEventsHandler } from './events/shipment-events.handler.js';
+import { OrdersController } from './http/orders.controller.js';
+import { OrderTransitionsService } from './order-transitions.service.js';
+import { OrderViews } from './order-views.js';
+
+@Module({
+  controllers: [OrdersController, PaymentEventsHandler, ShipmentEventsHandler, OrderStateChangedHandler],
+  providers: [
+    CreateOrderService,
+    CancelOrderService,
+    OrderViews,
+    OrderTransitionsService,
+    ApplyOrderEventService,
+    OrderStateCache,
+  ],
+})
+export class OrdersModule {}

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface ChargeRequest {
+  /** The gateway returns the first result again for a repeated key (no second charge). */
+  idempotencyKey: string;
+  amountCents: number;
+}
+
+export type ChargeResult =
+  | { outcome: 'captured'; reference: string }
+  | { outcome: 'declined'; reason: string };
+
+export interface MockGatewaySettings {
+  successRate: number;
+  latencyMs: number;
+  seed: string;
+}
+
+/**
+ * A stand-in for a card gateway with the property that matters here: charges
+ * are idempotent by key, as real gateways' idempotency keys are. The decision
+ * is a pure function of (seed, key), so a retried charge after a crash gets
+ * the same answer and a run with the same seed can be reproduced.
+ */
+export class MockPaymentGateway {
+  /** Keys charged by this process, to show that a key is never captured twice. */
+  private readonly captures = new Map<string, ChargeResult>();
+
+  constructor(private readonly settings: MockGatewaySettings) {}
+
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
+    if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
+    const known = this.captures.get(request.idempotencyKey);
+    if (known) return known;
+    const result = this.decide(request);
+    this.captures.set(request.idempotencyKey, result);
+    return result;
+  }
+
+  get capturedCount(): number {
+    return [...this.captures.values()].filter((r) => r.outcome === 'captured').length;
+  }
+
+  private decide(request: ChargeRequest): ChargeResult {
+    const digest = createHash('sha256').update(`${this.settings.seed}:${request.idempotencyKey}`).digest();
+    const draw = digest.readUInt32BE(0) / 0x1_0000_0000;
+    if (draw < this.settings.successRate) {
+      return { outcome: 'captured', reference: `ch_${digest.subarray(4, 16).toString('hex')}` };
+    }
+    return { outcome: 'declined', reason: 'card_declined' };
+  }
+}

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { commonEnvSchema } from '#config';
+
+export const paymentsEnvSchema = commonEnvSchema.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /** Share of charges the mock gateway captures; the rest it declines. */
+  PAYMENT_SUCCESS_RATE: z.coerce.number().min(0).max(1).default(0.9),
+  /** Simulated gateway round trip. */
+  PAYMENT_LATENCY_MS: z.coerce.number().int().min(0).default(20),
+  /** Same seed, same decisions: a run can be reproduced. */
+  PAYMENT_SEED: z.string().min(1).default('order-pipeline'),
+});
+
+export type PaymentsEnv = z.infer<typeof paymentsEnvSchema>;

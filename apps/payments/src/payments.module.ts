@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ServiceCoreModule } from '#bootstrap';
+import { ChargeOrderService } from './charge-order/charge-order.service.js';
+import { OrderCreatedHandler } from './charge-order/order-created.handler.js';
+import { MockPaymentGateway } from './gateway/mock-payment-gateway.js';
+import { paymentsEnvSchema, type PaymentsEnv } from './payments-env.js';
+
+@Module({
+  imports: [ServiceCoreModule.forRoot({ service: 'payments', schema: 'payments', env: paymentsEnvSchema })],
+  controllers: [OrderCreatedHandler],
+  providers: [
+    ChargeOrderService,
+    {
+      provide: MockPaymentGateway,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<PaymentsEnv, true>) =>
+        new MockPaymentGateway({
+          successRate: config.get('PAYMENT_SUCCESS_RATE', { infer: true }),
+          latencyMs: config.get('PAYMENT_LATENCY_MS', { infer: true }),
+          seed: config.get('PAYMENT_SEED', { infer: true }),
+        }),
+    },
+  ],
+})
+export class PaymentsModule {}

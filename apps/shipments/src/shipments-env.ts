@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { commonEnvSchema } from '#config';
+
+export const shipmentsEnvSchema = commonEnvSchema.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  /** Warehouses a shipment can be packed in; one is picked per order. */
+  SHIPMENT_WAREHOUSES: z
+    .string()
+    .default('AMS-1,FRA-2,WAW-1')
+    .transform((v) => v.split(',').map((w) => w.trim()).filter(Boolean)),
+});
+
+export type ShipmentsEnv = z.infer<typeof shipmentsEnvSchema>;

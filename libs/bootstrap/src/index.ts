@@ -1,0 +1,3 @@
+export { runService, type RunServiceOptions } from './run-service.js';
+export { ServiceCoreModule, type ServiceCoreOptions } from './service-core.module.js';
+export { HealthModule } from './health.module.js';

@@ -1,0 +1,60 @@
+import { Logger, type INestApplication, type Type } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import type { ConsumerDefinition, ServiceName } from '#contracts';
+import type { CommonEnv } from '#config';
+import { JetStreamServer } from '#jetstream';
+
+export interface RunServiceOptions {
+  name: ServiceName;
+  module: Type;
+  consumers: readonly ConsumerDefinition[];
+  /** HTTP set-up before listening (prefix, pipes, OpenAPI). */
+  configureHttp?: (app: INestApplication) => void | Promise<void>;
+}
+
+/**
+ * Starts a service: HTTP (API or health) plus the JetStream consumers, and a
+ * shutdown that stops consuming first, lets running handlers commit, then
+ * closes the outbox relay, the database and NATS (in that order).
+ */
+export async function runService(options: RunServiceOptions): Promise<INestApplication> {
+  const logger = new Logger(options.name);
+  const app = await NestFactory.create(options.module, { bufferLogs: false });
+  const config = app.get<ConfigService<CommonEnv, true>>(ConfigService);
+  const server = new JetStreamServer({
+    name: options.name,
+    servers: config.get('NATS_URL', { infer: true }).split(','),
+    consumers: options.consumers,
+    consumerSettings: definedOnly({
+      concurrency: config.get('CONSUMER_CONCURRENCY', { infer: true }),
+      maxDeliver: config.get('CONSUMER_MAX_DELIVER', { infer: true }),
+      ackWaitMs: config.get('CONSUMER_ACK_WAIT_MS', { infer: true }),
+    }),
+  });
+  const consumers = app.connectMicroservice({ strategy: server });
+  await options.configureHttp?.(app);
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (signal: string) => {
+    stopping ??= (async () => {
+      logger.log(`${signal}: draining consumers`);
+      await consumers.close();
+      await app.close();
+      logger.log('stopped');
+    })();
+    return stopping;
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM').then(() => process.exit(0)));
+  process.once('SIGINT', () => void shutdown('SIGINT').then(() => process.exit(0)));
+
+  await app.startAllMicroservices();
+  const port = config.get('PORT', { infer: true });
+  await app.listen(port, process.env.HOST ?? '0.0.0.0');
+  logger.log(`ready on port ${port}, consuming ${options.consumers.map((c) => c.durable).join(', ')}`);
+  return app;
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

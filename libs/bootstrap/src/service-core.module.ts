@@ -1,0 +1,46 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import type { z } from 'zod';
+import type { ServiceName } from '#contracts';
+import { parseEnv, type CommonEnv } from '#config';
+import { DatabaseModule } from '#database';
+import { JetStreamModule } from '#jetstream';
+import { MessagingModule, type ServiceSchema } from '#messaging';
+import { HealthModule } from './health.module.js';
+
+export interface ServiceCoreOptions<S extends z.ZodType<CommonEnv>> {
+  service: ServiceName;
+  /** The PostgreSQL schema the service owns. */
+  schema: ServiceSchema;
+  /** The service's environment schema (the common one, extended). */
+  env: S;
+}
+
+/**
+ * What every service runs on: validated configuration, its PostgreSQL pool,
+ * its NATS connection and publisher, its outbox and inbox, and health checks.
+ * The environment is parsed here, once, so a bad variable stops start-up with
+ * a message naming it.
+ */
+@Module({})
+export class ServiceCoreModule {
+  static forRoot<S extends z.ZodType<CommonEnv>>(options: ServiceCoreOptions<S>): DynamicModule {
+    const env = parseEnv(options.env, process.env);
+    return {
+      module: ServiceCoreModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          validate: (raw) => parseEnv(options.env, raw),
+        }),
+        DatabaseModule.forRoot({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }),
+        JetStreamModule.forRootAsync({
+          useFactory: () => ({ servers: env.NATS_URL.split(','), name: options.service }),
+        }),
+        MessagingModule.forRoot(options.schema),
+        HealthModule,
+      ],
+    };
+  }
+}
