@@ -1,0 +1,276 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { constants, rmSync } from 'node:fs';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+import { findFreePorts } from './free-port.js';
+import {
+  OutputTail,
+  describeExit,
+  hasExited,
+  httpGetOk,
+  killChild,
+  onParentExit,
+  pollUntil,
+  stopChild,
+  trackChild,
+} from './process-group.js';
+
+/**
+ * A real NATS server with JetStream as a local child process. There is no
+ * Docker where the tests run, and a mock would not show what the server does
+ * (dedup window, redelivery, advisories, recovery from disk after a restart).
+ */
+
+const execFileAsync = promisify(execFile);
+const HOST = '127.0.0.1';
+/** Debian puts the binary in /usr/sbin, which is not on every user's PATH. */
+const EXTRA_BIN_DIRS = ['/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/usr/bin', '/sbin'];
+/** Start-up takes well under a second; the margin is for a loaded CI box. */
+const DEFAULT_READY_TIMEOUT_MS = 15_000;
+/** JetStream flushes its store on SIGTERM; that is quick even with data. */
+const STOP_GRACE_MS = 10_000;
+
+export interface NatsServerOptions {
+  /** Client port; a free one if omitted. */
+  port?: number;
+  /** HTTP monitoring port; a free one if omitted. */
+  monitorPort?: number;
+  /** JetStream store; a fresh temporary directory (removed by stop()) if omitted. */
+  storeDir?: string;
+  readyTimeoutMs?: number;
+}
+
+export interface NatsServer {
+  /** nats://127.0.0.1:PORT */
+  readonly url: string;
+  readonly port: number;
+  readonly monitorPort: number;
+  /** http://127.0.0.1:MONITORPORT */
+  readonly monitorUrl: string;
+  readonly storeDir: string;
+  /** Graceful stop (SIGTERM). Final: removes the store directory if we created it. */
+  stop(): Promise<void>;
+  /** Stop (or notice it is dead) and start again on the same ports and store; waits until ready. */
+  restart(): Promise<void>;
+  /** SIGKILL, i.e. a crash. The store stays; restart() brings the server back. */
+  kill(): Promise<void>;
+  /** The last lines the server printed. */
+  output(): string;
+}
+
+// ---------------------------------------------------------------------------
+// The binary
+
+let binaryPromise: Promise<string> | undefined;
+
+/**
+ * Path of a `nats-server` binary: $NATS_SERVER_BIN, else PATH and the usual
+ * system directories, else (as root) Debian's package, installed on the spot.
+ */
+export function ensureNatsServerBinary(): Promise<string> {
+  binaryPromise ??= locateOrInstall().catch((err: unknown) => {
+    binaryPromise = undefined; // let a later call try again
+    throw err;
+  });
+  return binaryPromise;
+}
+
+async function locateOrInstall(): Promise<string> {
+  const fromEnv = process.env.NATS_SERVER_BIN;
+  if (fromEnv) {
+    if (await isExecutable(fromEnv)) return fromEnv;
+    throw new Error(`NATS_SERVER_BIN=${fromEnv} is not an executable file`);
+  }
+  const found = await findOnPath('nats-server');
+  if (found) return found;
+
+  if (process.getuid?.() !== 0 || !(await findOnPath('apt-get'))) {
+    throw new Error(missingBinaryHelp('it is not installed'));
+  }
+  try {
+    await aptInstallNatsServer();
+  } catch (err) {
+    // Another process (a parallel test worker) may have installed it meanwhile.
+    const raced = await findOnPath('nats-server');
+    if (raced) return raced;
+    throw new Error(missingBinaryHelp(`installing it with apt-get failed: ${(err as Error).message}`));
+  }
+  const installed = await findOnPath('nats-server');
+  if (!installed) throw new Error(missingBinaryHelp('apt-get installed the package but no binary was found'));
+  return installed;
+}
+
+async function aptInstallNatsServer(): Promise<void> {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // Wait for the dpkg lock instead of failing when two workers install at once.
+  const install = (): Promise<unknown> =>
+    execFileAsync('apt-get', ['install', '-y', '-q', '-o', 'DPkg::Lock::Timeout=120', 'nats-server'], {
+      env,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  try {
+    await install();
+  } catch (err) {
+    // Fresh images ship without package lists; refresh only then, since
+    // `apt-get update` is the slow, network-heavy part.
+    const output = `${(err as { stderr?: string }).stderr ?? ''}${(err as { stdout?: string }).stdout ?? ''}`;
+    if (!/Unable to locate package|has no installation candidate/i.test(output)) throw err;
+    await execFileAsync('apt-get', ['update', '-q', '-o', 'DPkg::Lock::Timeout=120'], { env, maxBuffer: 16 * 1024 * 1024 });
+    await install();
+  }
+}
+
+function missingBinaryHelp(reason: string): string {
+  return [
+    `nats-server was not found (${reason}).`,
+    'Install NATS Server 2.9 or newer, then run the command again:',
+    '  Debian/Ubuntu:  sudo apt-get install -y nats-server   (the binary lands in /usr/sbin)',
+    '  other systems:  https://github.com/nats-io/nats-server/releases (put nats-server on PATH)',
+    'or point NATS_SERVER_BIN at the binary.',
+  ].join('\n');
+}
+
+async function findOnPath(name: string): Promise<string | undefined> {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...EXTRA_BIN_DIRS];
+  for (const dir of dirs) {
+    const candidate = join(dir, name);
+    if (await isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The server
+
+/** Start nats-server with JetStream and wait until it accepts clients. */
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
+  const binary = await ensureNatsServerBinary();
+  const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  const ownsStore = options.storeDir === undefined;
+  const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), 'nats-js-')));
+  const removeStore = ownsStore
+    ? onParentExit(() => rmSync(storeDir, { recursive: true, force: true, maxRetries: 3 }))
+    : () => false;
+  const tail = new OutputTail();
+
+  // Ports we picked may be taken by someone else before the server binds
+  // them (see free-port.ts); then pick again. A port the caller chose is
+  // used as given, and a clash on it is their error to see.
+  const mayRetry = options.port === undefined && options.monitorPort === undefined;
+  let child: ChildProcess | undefined;
+  let port = 0;
+  let monitorPort = 0;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const [freeA, freeB] = await findFreePorts(2);
+      port = options.port ?? freeA!;
+      monitorPort = options.monitorPort ?? freeB!;
+      child = launch(binary, { port, monitorPort, storeDir }, tail);
+      try {
+        await waitUntilReady(child, port, monitorPort, readyTimeoutMs, tail);
+        break;
+      } catch (err) {
+        await killChild(child);
+        if (!mayRetry || attempt >= 3 || !/address already in use/i.test(tail.text())) throw err;
+        tail.note(`[local-infra] port clash, retrying with other ports`);
+      }
+    }
+  } catch (err) {
+    if (ownsStore) {
+      removeStore();
+      await rm(storeDir, { recursive: true, force: true });
+    }
+    throw err;
+  }
+
+  let current = child;
+  return {
+    url: `nats://${HOST}:${port}`,
+    port,
+    monitorPort,
+    monitorUrl: `http://${HOST}:${monitorPort}`,
+    storeDir,
+    async stop() {
+      await stopChild(current, STOP_GRACE_MS);
+      if (ownsStore) {
+        removeStore();
+        await rm(storeDir, { recursive: true, force: true, maxRetries: 3 });
+      }
+    },
+    async restart() {
+      await stopChild(current, STOP_GRACE_MS);
+      tail.note('[local-infra] --- nats-server restarted ---');
+      current = launch(binary, { port, monitorPort, storeDir }, tail);
+      await waitUntilReady(current, port, monitorPort, readyTimeoutMs, tail);
+    },
+    kill: () => killChild(current),
+    output: () => tail.text(),
+  };
+}
+
+function launch(
+  binary: string,
+  cfg: { port: number; monitorPort: number; storeDir: string },
+  tail: OutputTail,
+): ChildProcess {
+  // -a binds both the client and the monitoring listener to loopback only.
+  const args = ['-js', '-sd', cfg.storeDir, '-a', HOST, '-p', String(cfg.port), '-m', String(cfg.monitorPort)];
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  trackChild(child);
+  child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
+  child.on('error', (err) => tail.note(`[local-infra] could not run ${binary}: ${err.message}`));
+  return child;
+}
+
+/**
+ * Ready means both: /healthz says JetStream is up (the monitor listener
+ * starts before JetStream does), and the client port accepts connections
+ * (healthz alone does not promise that).
+ */
+function waitUntilReady(
+  child: ChildProcess,
+  port: number,
+  monitorPort: number,
+  timeoutMs: number,
+  tail: OutputTail,
+): Promise<void> {
+  const what = `nats-server on ${HOST}:${port} (monitor ${monitorPort})`;
+  return pollUntil(
+    async () =>
+      (await httpGetOk(`http://${HOST}:${monitorPort}/healthz?js-enabled-only=true`)) && (await canConnect(port)),
+    {
+      timeoutMs,
+      describe: () => `${what} did not become ready\n--- server output ---\n${tail.text()}`,
+      failure: () =>
+        child.pid === undefined || hasExited(child)
+          ? new Error(`${what} ${child.pid === undefined ? 'did not start' : describeExit(child)}\n--- server output ---\n${tail.text()}`)
+          : undefined,
+    },
+  );
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host: HOST, port });
+    socket.setTimeout(1_000, () => socket.destroy());
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('close', () => resolve(false));
+  });
+}
