@@ -1,0 +1,103 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Consumers, Streams, consumersOf } from '#contracts';
+import { JetStreamPublisher, JetStreamServer, encodeEnvelope } from '#jetstream';
+import { startNatsServer, type NatsServer } from '#local-infra';
+import { startTestDatabase, type TestDatabase } from './support/database.js';
+import { eventually, orderCreatedEvent } from './support/events.js';
+
+/**
+ * Invariant 3 on the real payments service: a redelivered orders.created is
+ * recognised by the inbox, counted, and changes nothing: one payment, one
+ * charge, one outcome event per order.
+ */
+describe('consumer idempotency (payments)', () => {
+  let nats: NatsServer;
+  let db: TestDatabase;
+  let app: INestApplication;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let publisher: JetStreamPublisher;
+
+  beforeAll(async () => {
+    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'idempotency' })]);
+    Object.assign(process.env, {
+      NATS_URL: nats.url,
+      DATABASE_URL: db.url,
+      PORT: '0',
+      PAYMENT_SUCCESS_RATE: '1',
+      PAYMENT_LATENCY_MS: '0',
+      OUTBOX_POLL_INTERVAL_MS: '100',
+    });
+    // Imported after the environment is set: the module validates it on load.
+    const { PaymentsModule } = await import('../../apps/payments/src/payments.module.js');
+    app = await NestFactory.create(PaymentsModule, { logger: ['error'] });
+    app.connectMicroservice({
+      strategy: new JetStreamServer({ name: 'payments', servers: nats.url, consumers: consumersOf('payments') }),
+    });
+    await app.startAllMicroservices();
+    await app.init();
+    nc = await connect({ servers: nats.url });
+    jsm = await jetstreamManager(nc);
+    publisher = new JetStreamPublisher(jetstream(nc));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await nc?.close();
+    await Promise.all([nats?.stop(), db?.stop()]);
+  });
+
+  async function paymentEventsFor(orderId: string): Promise<string[]> {
+    const rows = await db.prisma.paymentsOutboxEvent.findMany({ where: { envelope: { path: ['payload', 'orderId'], equals: orderId } } });
+    return rows.map((r) => r.type).sort();
+  }
+
+  it('applies an event delivered three times exactly once and counts the repeats', async () => {
+    const event = orderCreatedEvent();
+    const data = encodeEnvelope(event);
+    // Same msg id: the server drops it. New msg ids: the consumer sees the event again.
+    const results = await publisher.publishAll([
+      { subject: event.type, msgId: event.id, data },
+      { subject: event.type, msgId: event.id, data },
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['duplicate', 'stored']);
+    await publisher.publish({ subject: event.type, msgId: `${event.id}-again-1`, data });
+    await publisher.publish({ subject: event.type, msgId: `${event.id}-again-2`, data });
+
+    const consumer = Consumers.paymentsOnOrderCreated.durable;
+    await eventually(
+      async () =>
+        (await db.prisma.paymentsInboxEvent.findUnique({ where: { consumer_eventId: { consumer, eventId: event.id } } }))
+          ?.duplicates === 2,
+      15_000,
+      'two duplicates recorded',
+    );
+    const payments = await db.prisma.payment.findMany({ where: { orderId: event.payload.orderId } });
+    expect(payments).toHaveLength(1);
+    expect(payments[0]).toMatchObject({ status: 'SUCCEEDED', amountCents: 1000, version: 2 });
+    expect(await paymentEventsFor(event.payload.orderId)).toEqual(['payments.initiated', 'payments.succeeded']);
+
+    const consumerInfo = await jsm.consumers.info(Streams.ORDERS.name, consumer);
+    expect(consumerInfo.num_ack_pending).toBe(0);
+  });
+
+  it('opens one payment when the same order arrives concurrently under different event ids', async () => {
+    const first = orderCreatedEvent();
+    const second = { ...orderCreatedEvent({ orderId: first.payload.orderId }), aggregateId: first.aggregateId };
+    await publisher.publishAll([
+      { subject: first.type, msgId: first.id, data: encodeEnvelope(first) },
+      { subject: second.type, msgId: second.id, data: encodeEnvelope(second) },
+    ]);
+    await eventually(
+      async () => (await db.prisma.paymentsInboxEvent.count({ where: { eventId: { in: [first.id, second.id] } } })) === 2,
+      15_000,
+      'both events handled',
+    );
+    expect(await db.prisma.payment.count({ where: { orderId: first.payload.orderId } })).toBe(1);
+    expect(await paymentEventsFor(first.payload.orderId)).toEqual(['payments.initiated', 'payments.succeeded']);
+  });
+});

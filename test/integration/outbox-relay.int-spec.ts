@@ -1,0 +1,141 @@
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { OrderCreated, Streams } from '#contracts';
+import { JetStreamPublisher, provisionStreams, type PublishResult } from '#jetstream';
+import { OutboxRelay, OutboxWriter, causedByRequest, newEvent } from '#messaging';
+import { startNatsServer, type NatsServer } from '#local-infra';
+import { startTestDatabase, type TestDatabase } from './support/database.js';
+import { orderCreatedEvent } from './support/events.js';
+
+/**
+ * Invariants 1 and 2: events leave only through the outbox, committed with
+ * their cause; a relay that dies between publishing and marking re-sends with
+ * the same msg id, and the server's duplicate answer counts as delivered.
+ */
+describe('outbox relay', () => {
+  let nats: NatsServer;
+  let db: TestDatabase;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let publisher: JetStreamPublisher;
+  const writer = new OutboxWriter('orders');
+
+  beforeAll(async () => {
+    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'outbox', poolSize: 8 })]);
+    nc = await connect({ servers: nats.url });
+    jsm = await jetstreamManager(nc);
+    await provisionStreams(jsm);
+    publisher = new JetStreamPublisher(jetstream(nc));
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await Promise.all([nats?.stop(), db?.stop()]);
+  });
+
+  beforeEach(async () => {
+    await db.prisma.$executeRawUnsafe('TRUNCATE orders.outbox_events');
+    await jsm.streams.purge(Streams.ORDERS.name);
+  });
+
+  function relay(pub: Pick<JetStreamPublisher, 'publishAll'> = publisher, batchSize = 50) {
+    return new OutboxRelay(db.prisma, pub, { schema: 'orders', databaseUrl: db.url, batchSize, pollIntervalMs: 50 });
+  }
+
+  async function writeEvents(count: number) {
+    const events = Array.from({ length: count }, () => {
+      const { payload } = orderCreatedEvent();
+      return newEvent(OrderCreated, payload.orderId, payload, causedByRequest());
+    });
+    await db.prisma.$transaction((tx) => writer.add(tx, events));
+  }
+
+  async function streamCount() {
+    return (await jsm.streams.info(Streams.ORDERS.name)).state.messages;
+  }
+
+  async function unpublishedCount() {
+    return db.prisma.ordersOutboxEvent.count({ where: { publishedAt: null } });
+  }
+
+  it('publishes nothing from a transaction that rolled back', async () => {
+    await expect(
+      db.prisma.$transaction(async (tx) => {
+        const { payload } = orderCreatedEvent();
+        await writer.add(tx, [newEvent(OrderCreated, payload.orderId, payload, causedByRequest())]);
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+    expect(await relay().publishBatch()).toBe(0);
+    expect(await db.prisma.ordersOutboxEvent.count()).toBe(0);
+    expect(await streamCount()).toBe(0);
+  });
+
+  it('re-sends after dying between publish and mark-published, without a second copy', async () => {
+    await writeEvents(20);
+    // Publishes for real, then dies before the transaction that marks the rows commits.
+    const dyingPublisher = {
+      publishAll: async (messages: Parameters<JetStreamPublisher['publishAll']>[0]) => {
+        await publisher.publishAll(messages);
+        throw new Error('relay killed after publishing');
+      },
+    };
+    await expect(relay(dyingPublisher).publishBatch()).rejects.toThrow('relay killed');
+    expect(await unpublishedCount()).toBe(20);
+    expect(await streamCount()).toBe(20);
+
+    const outcomes: PublishResult[] = [];
+    const watchingPublisher = {
+      publishAll: async (messages: Parameters<JetStreamPublisher['publishAll']>[0]) => {
+        const results = await publisher.publishAll(messages);
+        outcomes.push(...results);
+        return results;
+      },
+    };
+    expect(await relay(watchingPublisher).publishBatch()).toBe(20);
+    expect(outcomes.every((o) => o.status === 'duplicate')).toBe(true);
+    expect(await unpublishedCount()).toBe(0);
+    expect(await streamCount()).toBe(20);
+  });
+
+  it('shares the work between concurrent relays without publishing a row twice', async () => {
+    await writeEvents(300);
+    const published: string[] = [];
+    const counting = {
+      publishAll: async (messages: Parameters<JetStreamPublisher['publishAll']>[0]) => {
+        published.push(...messages.map((m) => m.msgId));
+        return publisher.publishAll(messages);
+      },
+    };
+    const relays = [relay(counting, 25), relay(counting, 25), relay(counting, 25)];
+    relays.forEach((r) => r.start());
+    const deadline = Date.now() + 20_000;
+    while ((await unpublishedCount()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await Promise.all(relays.map((r) => r.stop()));
+
+    expect(await unpublishedCount()).toBe(0);
+    expect(published).toHaveLength(300);
+    expect(new Set(published).size).toBe(300);
+    expect(await streamCount()).toBe(300);
+  });
+
+  it('wakes on NOTIFY instead of waiting for the next poll', async () => {
+    const slowPoll = new OutboxRelay(db.prisma, publisher, {
+      schema: 'orders',
+      databaseUrl: db.url,
+      batchSize: 50,
+      pollIntervalMs: 60_000,
+    });
+    slowPoll.start();
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // listening, and asleep for a minute
+      const started = Date.now();
+      await writeEvents(1);
+      while ((await unpublishedCount()) > 0 && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 10));
+      expect(await unpublishedCount()).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await slowPoll.stop();
+    }
+  });
+});
