@@ -1,0 +1,53 @@
+import { v7 as uuidv7 } from 'uuid';
+import { OrderCreated, type EnvelopeOf } from '#contracts';
+import { decodeEnvelope, encodeEnvelope } from './codec.js';
+import { InvalidMessageError } from './errors.js';
+
+function event(): EnvelopeOf<typeof OrderCreated> {
+  const id = uuidv7();
+  return {
+    id,
+    type: OrderCreated.type,
+    schemaVersion: 1,
+    occurredAt: new Date().toISOString(),
+    aggregateId: id,
+    correlationId: id,
+    causationId: id,
+    payload: { orderId: id, customerId: 'c', currency: 'EUR', lines: [{ sku: 'A', quantity: 1, unitPriceCents: 1 }], totalCents: 1 },
+  };
+}
+
+function reasonFor(data: Uint8Array, subject: string = OrderCreated.subject): string {
+  try {
+    decodeEnvelope(data, subject);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidMessageError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the message to be rejected');
+}
+
+describe('envelope codec', () => {
+  it('round-trips a valid event', () => {
+    const original = event();
+    expect(decodeEnvelope(encodeEnvelope(original), OrderCreated.subject)).toEqual(original);
+  });
+
+  it('rejects what is not JSON', () => {
+    expect(reasonFor(new TextEncoder().encode('{'))).toBe('body is not JSON');
+  });
+
+  it('rejects a message published on another event’s subject', () => {
+    expect(reasonFor(encodeEnvelope(event()), 'payments.succeeded')).toMatch(/does not match subject/);
+  });
+
+  it('rejects an unknown schema version', () => {
+    expect(reasonFor(encodeEnvelope({ ...event(), schemaVersion: 2 }))).toBe('unknown event orders.created v2');
+  });
+
+  it('names the invalid payload field', () => {
+    const bad = event();
+    bad.payload.lines = [];
+    expect(reasonFor(encodeEnvelope(bad))).toMatch(/^invalid orders.created payload: lines:/);
+  });
+});
