@@ -47,6 +47,7 @@ describe('JetStream transport', () => {
     app = await NestFactory.createMicroservice(
       TestModule,
       {
+        logger: false,
         strategy: new JetStreamServer({
           name: 'transport-test',
           servers: server.url,
@@ -55,7 +56,6 @@ describe('JetStream transport', () => {
           retry: { baseDelayMs: 100, maxDelayMs: 200 },
         }),
       },
-      { logger: false },
     );
     await app.listen();
     nc = await connect({ servers: server.url });

@@ -40,7 +40,10 @@ export const JetStreamDefaults = {
   drainTimeoutMs: 20_000,
 } as const;
 
-export type ConsumerSettings = Pick<
-  typeof JetStreamDefaults,
-  'ackWaitMs' | 'maxDeliver' | 'maxAckPending' | 'concurrency' | 'pullBatch'
->;
+export interface ConsumerSettings {
+  ackWaitMs: number;
+  maxDeliver: number;
+  maxAckPending: number;
+  concurrency: number;
+  pullBatch: number;
+}

@@ -1,0 +1,5 @@
+export * from './postgres.js';
+export * from './nats-server.js';
+export * from './free-port.js';
+export * from './process-group.js';
+export * from './pipeline.js';
