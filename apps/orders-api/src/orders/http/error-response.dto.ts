@@ -19,16 +19,16 @@ export class FieldErrorDto {
   reason: string;
 }
 
-export class ValidationErrorResponseDto {
+export class ValidationErrorResponseDto extends ErrorResponseDto {
   @ApiProperty({ example: 400 })
-  statusCode: number;
+  declare statusCode: number;
 
   @ApiProperty({ example: 'Validation failed' })
-  message: string;
+  declare message: string;
 
   @ApiProperty({ example: 'Bad Request' })
-  error: string;
+  declare error: string;
 
-  @ApiProperty({ type: [FieldErrorDto] })
+  @ApiProperty({ type: [FieldErrorDto], description: 'One entry per bad field' })
   errors: FieldErrorDto[];
 }
