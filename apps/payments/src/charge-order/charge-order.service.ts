@@ -40,7 +40,11 @@ export class ChargeOrderService {
     const payment = await this.openPayment(event);
     const result =
       payment.status === PaymentStatus.PENDING
-        ? await this.gateway.charge({ idempotencyKey: payment.id, amountCents: payment.amountCents })
+        ? await this.gateway.charge({
+            idempotencyKey: payment.id,
+            amountCents: payment.amountCents,
+            customerId: event.payload.customerId,
+          })
         : undefined;
     const outcome = await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
       result ? this.settle(tx, payment.id, result, event) : Promise.resolve(),

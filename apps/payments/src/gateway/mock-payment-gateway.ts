@@ -5,6 +5,8 @@ export interface ChargeRequest {
   /** The gateway returns the first result again for a repeated key (no second charge). */
   idempotencyKey: string;
   amountCents: number;
+  /** Stands in for the card: the mock's decision depends on who pays how much. */
+  customerId: string;
 }
 
 export type ChargeResult =
@@ -20,8 +22,9 @@ export interface MockGatewaySettings {
 /**
  * A stand-in for a card gateway with the property that matters here: charges
  * are idempotent by key, as real gateways' idempotency keys are. The decision
- * is a pure function of (seed, key), so a retried charge after a crash gets
- * the same answer and a run with the same seed can be reproduced.
+ * is a pure function of (seed, customer, amount) — never of generated ids — so
+ * a retried charge gets the same answer and the same orders with the same seed
+ * are declined in every run.
  */
 export class MockPaymentGateway {
   /** Keys charged by this process, to show that a key is never captured twice. */
@@ -43,10 +46,11 @@ export class MockPaymentGateway {
   }
 
   private decide(request: ChargeRequest): ChargeResult {
-    const digest = createHash('sha256').update(`${this.settings.seed}:${request.idempotencyKey}`).digest();
-    const draw = digest.readUInt32BE(0) / 0x1_0000_0000;
+    const card = `${this.settings.seed}:${request.customerId}:${request.amountCents}`;
+    const draw = createHash('sha256').update(card).digest().readUInt32BE(0) / 0x1_0000_0000;
     if (draw < this.settings.successRate) {
-      return { outcome: 'captured', reference: `ch_${digest.subarray(4, 16).toString('hex')}` };
+      const reference = createHash('sha256').update(request.idempotencyKey).digest('hex').slice(0, 24);
+      return { outcome: 'captured', reference: `ch_${reference}` };
     }
     return { outcome: 'declined', reason: 'card_declined' };
   }
