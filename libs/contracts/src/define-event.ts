@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { EventEnvelope } from './envelope.js';
 import type { StreamName } from './streams.js';
 
 /**
@@ -16,6 +17,11 @@ export interface EventDefinition<
   readonly stream: StreamName;
   readonly payload: TSchema;
   readonly description: string;
+  /**
+   * Events with the same ordering key are handled one after another by a
+   * consumer instance (others run in parallel). Defaults to the aggregate id.
+   */
+  readonly orderingKey?: (payload: z.infer<TSchema>) => string;
 }
 
 export function defineEvent<TType extends string, TSchema extends z.ZodType>(definition: {
@@ -24,6 +30,7 @@ export function defineEvent<TType extends string, TSchema extends z.ZodType>(def
   stream: StreamName;
   payload: TSchema;
   description: string;
+  orderingKey?: (payload: z.infer<TSchema>) => string;
 }): EventDefinition<TType, TSchema> {
   return Object.freeze({ ...definition, subject: definition.type });
 }
@@ -32,4 +39,10 @@ export function defineEvent<TType extends string, TSchema extends z.ZodType>(def
 export type PayloadOf<D> = D extends EventDefinition<string, infer S> ? z.infer<S> : never;
 
 /** The validated envelope a handler receives for an event definition. */
-export type EnvelopeOf<D> = import('./envelope.js').EventEnvelope<PayloadOf<D>>;
+export type EnvelopeOf<D> = EventEnvelope<PayloadOf<D>>;
+
+/**
+ * Every event of the pipeline is about one order, and an order's events must
+ * not overtake each other in a consumer (paid before payment-pending, say).
+ */
+export const byOrder = (payload: { orderId: string }): string => payload.orderId;

@@ -25,3 +25,9 @@ function registryKey(type: string, schemaVersion: number): string {
 export function findEventDefinition(type: string, schemaVersion: number): EventDefinition | undefined {
   return byTypeAndVersion.get(registryKey(type, schemaVersion));
 }
+
+/** The key that orders a consumer's handling of `event` (see EventDefinition.orderingKey). */
+export function orderingKeyOf(event: { type: string; schemaVersion: number; aggregateId: string; payload: unknown }): string {
+  const definition = findEventDefinition(event.type, event.schemaVersion);
+  return definition?.orderingKey?.(event.payload as never) ?? event.aggregateId;
+}

@@ -3,12 +3,13 @@ import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
-import type { ConsumerDefinition } from '#contracts';
+import { orderingKeyOf, type ConsumerDefinition, type EventEnvelope } from '#contracts';
 import { decodeEnvelope } from './codec.js';
 import { connectToNats, type NatsConnectionOptions } from './connection.js';
 import { JetStreamDefaults, type ConsumerSettings } from './constants.js';
 import { JetStreamContext } from './context.js';
 import { InvalidMessageError, isPermanentFailure } from './errors.js';
+import { KeyedQueue } from './keyed-queue.js';
 import { provisionConsumers, provisionStreams } from './provisioning.js';
 import { retryDelayMs } from './retry-delay.js';
 import { Semaphore } from './semaphore.js';
@@ -40,6 +41,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
   private readonly subscriptions: ConsumerMessages[] = [];
   private readonly running = new Set<Promise<void>>();
   private closing = false;
+  private readonly inOrder = new KeyedQueue();
 
   constructor(private readonly options: JetStreamServerOptions) {
     super();
@@ -104,8 +106,19 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
   }
 
   private async process(consumer: ConsumerDefinition, message: JsMsg): Promise<void> {
+    let envelope: EventEnvelope;
     try {
-      const envelope = decodeEnvelope(message.data, message.subject);
+      envelope = decodeEnvelope(message.data, message.subject);
+    } catch (error) {
+      this.settle(consumer, message, error);
+      return;
+    }
+    // One order's events wait for each other; other orders' events go ahead.
+    await this.inOrder.run(orderingKeyOf(envelope), () => this.handle(consumer, message, envelope));
+  }
+
+  private async handle(consumer: ConsumerDefinition, message: JsMsg, envelope: EventEnvelope): Promise<void> {
+    try {
       const handler = this.getHandlerByPattern(message.subject);
       if (!handler) throw new InvalidMessageError(`no handler for ${message.subject}`);
       const context = new JetStreamContext([message, consumer, envelope]);

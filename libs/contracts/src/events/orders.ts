@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../define-event.js';
+import { byOrder, defineEvent } from '../define-event.js';
 import { orderStateSchema } from '../order-state.js';
 
 const cents = z.int().nonnegative();
@@ -15,6 +15,7 @@ export const OrderCreated = defineEvent({
   schemaVersion: 1,
   stream: 'ORDERS',
   description: 'An order was accepted; payments charges it.',
+  orderingKey: byOrder,
   payload: z.object({
     orderId: z.uuid(),
     customerId: z.string().min(1),
@@ -29,6 +30,7 @@ export const OrderCancelled = defineEvent({
   schemaVersion: 1,
   stream: 'ORDERS',
   description: 'The customer cancelled the order before it was paid.',
+  orderingKey: byOrder,
   payload: z.object({
     orderId: z.uuid(),
     reason: z.string().min(1),
@@ -40,6 +42,7 @@ export const OrderStateChanged = defineEvent({
   schemaVersion: 1,
   stream: 'ORDERS',
   description: 'The order moved from one state to another; feeds the last-known-state cache.',
+  orderingKey: byOrder,
   payload: z.object({
     orderId: z.uuid(),
     customerId: z.string().min(1),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../define-event.js';
+import { byOrder, defineEvent } from '../define-event.js';
 
 const cents = z.int().nonnegative();
 
@@ -8,6 +8,7 @@ export const PaymentInitiated = defineEvent({
   schemaVersion: 1,
   stream: 'PAYMENTS',
   description: 'A payment was opened for an order and is being charged.',
+  orderingKey: byOrder,
   payload: z.object({
     paymentId: z.uuid(),
     orderId: z.uuid(),
@@ -20,6 +21,7 @@ export const PaymentSucceeded = defineEvent({
   schemaVersion: 1,
   stream: 'PAYMENTS',
   description: 'The gateway captured the amount; shipments prepares the order.',
+  orderingKey: byOrder,
   payload: z.object({
     paymentId: z.uuid(),
     orderId: z.uuid(),
@@ -33,6 +35,7 @@ export const PaymentFailed = defineEvent({
   schemaVersion: 1,
   stream: 'PAYMENTS',
   description: 'The gateway declined the charge (a business outcome, not an error).',
+  orderingKey: byOrder,
   payload: z.object({
     paymentId: z.uuid(),
     orderId: z.uuid(),

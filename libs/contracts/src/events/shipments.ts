@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { defineEvent } from '../define-event.js';
+import { byOrder, defineEvent } from '../define-event.js';
 
 export const ShipmentPrepared = defineEvent({
   type: 'shipments.prepared',
   schemaVersion: 1,
   stream: 'SHIPMENTS',
   description: 'A paid order was packed and is waiting for the carrier.',
+  orderingKey: byOrder,
   payload: z.object({
     shipmentId: z.uuid(),
     orderId: z.uuid(),
@@ -20,6 +21,7 @@ export const ShipmentDispatched = defineEvent({
   schemaVersion: 1,
   stream: 'SHIPMENTS',
   description: 'The carrier took the shipment; the order is shipped.',
+  orderingKey: byOrder,
   payload: z.object({
     shipmentId: z.uuid(),
     orderId: z.uuid(),
