@@ -1,0 +1,47 @@
+import pg from 'pg';
+
+/**
+ * Read-only queries on the services' own tables: the API shows the orders
+ * service's view, but "one payment per order" is a fact of the payments schema.
+ */
+export class PipelineDatabase {
+  private readonly pool: pg.Pool;
+
+  constructor(databaseUrl: string) {
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  }
+
+  async paymentsOf(orderId: string): Promise<Array<{ id: string; status: string }>> {
+    const { rows } = await this.pool.query<{ id: string; status: string }>(
+      'SELECT id::text, status::text FROM payments.payments WHERE order_id = $1::uuid',
+      [orderId],
+    );
+    return rows;
+  }
+
+  async shipmentsOf(orderId: string): Promise<Array<{ id: string; status: string }>> {
+    const { rows } = await this.pool.query<{ id: string; status: string }>(
+      'SELECT id::text, status::text FROM shipments.shipments WHERE order_id = $1::uuid',
+      [orderId],
+    );
+    return rows;
+  }
+
+  async countPayments(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM payments.payments');
+    return Number(rows[0]!.n);
+  }
+
+  /** How often the consumer recognised and skipped a redelivery of the event; undefined if never applied. */
+  async paymentsInboxDuplicates(consumer: string, eventId: string): Promise<number | undefined> {
+    const { rows } = await this.pool.query<{ duplicates: number }>(
+      'SELECT duplicates FROM payments.inbox_events WHERE consumer = $1 AND event_id = $2::uuid',
+      [consumer, eventId],
+    );
+    return rows[0]?.duplicates;
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

@@ -1,0 +1,35 @@
+import { UsageError, parseDemoArgs } from './args.js';
+
+describe('parseDemoArgs', () => {
+  it('has the documented defaults', () => {
+    expect(parseDemoArgs([])).toEqual({
+      orders: 12,
+      duplicateEvery: 5,
+      successRate: 0.9,
+      seed: 'order-pipeline-demo',
+      timeoutMs: 120_000,
+      logDir: undefined,
+    });
+  });
+
+  it('reads every option', () => {
+    expect(parseDemoArgs(['--orders', '30', '--duplicate-every', '0', '--success-rate', '0.5', '--seed', 's', '--timeout', '5'])).toMatchObject({
+      orders: 30,
+      duplicateEvery: 0,
+      successRate: 0.5,
+      seed: 's',
+      timeoutMs: 5_000,
+    });
+  });
+
+  it.each([
+    [['--orders', '0']],
+    [['--orders', '2.5']],
+    [['--duplicate-every', '-1']],
+    [['--success-rate', '1.5']],
+    [['--success-rate', '']],
+    [['--unknown']],
+  ])('refuses %j', (argv) => {
+    expect(() => parseDemoArgs(argv)).toThrow(UsageError);
+  });
+});

@@ -1,0 +1,58 @@
+import pg from 'pg';
+import { Consumers } from '#contracts';
+
+/**
+ * What the payments and shipments services recorded, read straight from their
+ * tables. The API shows only the orders service's view; exactly-once has to be
+ * checked where the side effects are.
+ */
+export interface DatabaseFacts {
+  /** Payment rows per order id, with their statuses. */
+  paymentsByOrder: Map<string, string[]>;
+  /** Shipment rows per order id, with their statuses. */
+  shipmentsByOrder: Map<string, string[]>;
+  /** Rows in payments.payments and shipments.shipments, whatever order they belong to. */
+  totalPayments: number;
+  totalShipments: number;
+  /** Redeliveries the payments consumer of orders.created recognised and skipped. */
+  paymentsInboxDuplicates: number;
+  /** The same, summed over every consumer of every service. */
+  allInboxDuplicates: number;
+}
+
+export async function readDatabaseFacts(databaseUrl: string): Promise<DatabaseFacts> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const payments = await client.query<{ order_id: string; status: string }>(
+      'SELECT order_id::text, status::text FROM payments.payments',
+    );
+    const shipments = await client.query<{ order_id: string; status: string }>(
+      'SELECT order_id::text, status::text FROM shipments.shipments',
+    );
+    const duplicates = await client.query<{ consumer: string; duplicates: string }>(
+      `SELECT consumer, sum(duplicates)::text AS duplicates FROM (
+         SELECT consumer, duplicates FROM orders.inbox_events
+         UNION ALL SELECT consumer, duplicates FROM payments.inbox_events
+         UNION ALL SELECT consumer, duplicates FROM shipments.inbox_events
+       ) AS inboxes GROUP BY consumer`,
+    );
+    const perConsumer = new Map(duplicates.rows.map((row) => [row.consumer, Number(row.duplicates)]));
+    return {
+      paymentsByOrder: groupStatuses(payments.rows),
+      shipmentsByOrder: groupStatuses(shipments.rows),
+      totalPayments: payments.rowCount ?? 0,
+      totalShipments: shipments.rowCount ?? 0,
+      paymentsInboxDuplicates: perConsumer.get(Consumers.paymentsOnOrderCreated.durable) ?? 0,
+      allInboxDuplicates: [...perConsumer.values()].reduce((sum, n) => sum + n, 0),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+function groupStatuses(rows: Array<{ order_id: string; status: string }>): Map<string, string[]> {
+  const byOrder = new Map<string, string[]>();
+  for (const row of rows) byOrder.set(row.order_id, [...(byOrder.get(row.order_id) ?? []), row.status]);
+  return byOrder;
+}

@@ -1,0 +1,144 @@
+import { OrderState, TERMINAL_ORDER_STATES } from '#contracts';
+import type { DatabaseFacts } from './database-facts.js';
+import type { InjectionReport } from './duplicate-injection.js';
+import type { OrderView } from './orders-client.js';
+
+/** One verdict of the demo, with the reasons when it failed. */
+export interface Check {
+  name: string;
+  passed: boolean;
+  problems: string[];
+}
+
+/** The only ways an order may have travelled to each end state. */
+const EXPECTED_PATHS: Readonly<Record<string, readonly (readonly OrderState[])[]>> = {
+  [OrderState.SHIPPED]: [[OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.PAID, OrderState.SHIPMENT_PREPARED, OrderState.SHIPPED]],
+  [OrderState.FAILED]: [[OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.FAILED]],
+  [OrderState.CANCELLED]: [
+    [OrderState.CREATED, OrderState.CANCELLED],
+    [OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.CANCELLED],
+  ],
+};
+
+export function isTerminal(order: OrderView): boolean {
+  return TERMINAL_ORDER_STATES.includes(order.state);
+}
+
+/**
+ * What is wrong with an order's history, if anything. A duplicate that got
+ * through would show here as a repeated transition or a version gap; a lost
+ * update as a broken chain (a `from` that is not the previous `to`).
+ */
+export function historyProblems(order: OrderView): string[] {
+  const problems: string[] = [];
+  const { history } = order;
+  if (history.length === 0) return ['history is empty'];
+  const first = history[0]!;
+  if (first.from !== null || first.to !== OrderState.CREATED || first.version !== 1) {
+    problems.push(`history starts with ${first.from ?? '∅'}→${first.to} v${first.version}, not ∅→CREATED v1`);
+  }
+  const seen = new Set<string>();
+  history.forEach((entry, index) => {
+    const transition = `${entry.from ?? '∅'}→${entry.to}`;
+    if (seen.has(transition)) problems.push(`transition ${transition} recorded twice`);
+    seen.add(transition);
+    if (index === 0) return;
+    const previous = history[index - 1]!;
+    if (entry.version <= previous.version) problems.push(`version ${entry.version} after ${previous.version} is not increasing`);
+    if (entry.from !== previous.to) problems.push(`${transition} does not follow ${previous.to}`);
+  });
+  const last = history[history.length - 1]!;
+  if (last.to !== order.state) problems.push(`history ends in ${last.to} but the order is ${order.state}`);
+  if (last.version !== order.version) problems.push(`history ends at v${last.version} but the order is at v${order.version}`);
+  const path = history.map((entry) => entry.to).join(',');
+  const expected = EXPECTED_PATHS[order.state];
+  if (expected && !expected.some((states) => states.join(',') === path)) {
+    problems.push(`path ${path} is not a legal way to ${order.state}`);
+  }
+  if (order.state === OrderState.FAILED && !order.failureReason) problems.push('FAILED without a failureReason');
+  return problems;
+}
+
+/** Orders that reached a terminal state with a correct history: the demo's headline number. */
+export function countProcessed(orders: readonly OrderView[]): number {
+  return orders.filter((order) => isTerminal(order) && historyProblems(order).length === 0).length;
+}
+
+export function checkAllTerminal(orders: readonly OrderView[], expected: number): Check {
+  const problems = orders.filter((order) => !isTerminal(order)).map((order) => `${order.id} is still ${order.state}`);
+  if (orders.length !== expected) problems.push(`${orders.length} orders placed, ${expected} expected`);
+  return check('every order reached a terminal state', problems);
+}
+
+export function checkHistories(orders: readonly OrderView[]): Check {
+  return check(
+    'every history has strictly increasing versions and no repeated transition',
+    orders.flatMap((order) => historyProblems(order).map((problem) => `${order.id}: ${problem}`)),
+  );
+}
+
+/** Exactly one payment per order, settled the way the order ended. */
+export function checkPayments(orders: readonly OrderView[], facts: DatabaseFacts): Check {
+  const problems: string[] = [];
+  for (const order of orders) {
+    const statuses = facts.paymentsByOrder.get(order.id) ?? [];
+    if (statuses.length !== 1) {
+      problems.push(`${order.id}: ${statuses.length} payments`);
+      continue;
+    }
+    const expected = order.state === OrderState.SHIPPED ? 'SUCCEEDED' : order.state === OrderState.FAILED ? 'DECLINED' : undefined;
+    if (expected && statuses[0] !== expected) problems.push(`${order.id} is ${order.state} but its payment is ${statuses[0]}`);
+  }
+  if (facts.totalPayments !== orders.length) problems.push(`${facts.totalPayments} payment rows for ${orders.length} orders`);
+  return check('exactly one payment per order', problems);
+}
+
+/** Exactly one shipment per paid order, none for the others. */
+export function checkShipments(orders: readonly OrderView[], facts: DatabaseFacts): Check {
+  const problems: string[] = [];
+  let paid = 0;
+  for (const order of orders) {
+    const wasPaid = (facts.paymentsByOrder.get(order.id) ?? []).includes('SUCCEEDED');
+    const statuses = facts.shipmentsByOrder.get(order.id) ?? [];
+    if (wasPaid) paid++;
+    if (statuses.length !== (wasPaid ? 1 : 0)) {
+      problems.push(`${order.id}: ${statuses.length} shipments for a${wasPaid ? ' paid' : 'n unpaid'} order`);
+    } else if (order.state === OrderState.SHIPPED && statuses[0] !== 'DISPATCHED') {
+      problems.push(`${order.id} is SHIPPED but its shipment is ${statuses[0]}`);
+    }
+  }
+  if (facts.totalShipments !== paid) problems.push(`${facts.totalShipments} shipment rows for ${paid} paid orders`);
+  return check('exactly one shipment per paid order', problems);
+}
+
+/** Each injected duplicate was recognised at the level it was injected at. */
+export function checkInjectedDuplicates(report: InjectionReport, facts: DatabaseFacts): Check[] {
+  return [
+    check(
+      `(a) ${report.httpRetries.length} HTTP retries returned the same order (Idempotent-Replayed: true)`,
+      report.httpRetries
+        .filter(({ result }) => !result.sameOrder || !result.replayedHeader)
+        .map(({ orderId, result }) => `${orderId}: same order ${result.sameOrder}, replayed header ${result.replayedHeader} (HTTP ${result.status})`),
+    ),
+    check(
+      `(b) ${report.sameMsgId.length} republishes with the same Nats-Msg-Id were answered duplicate=true`,
+      report.sameMsgId
+        .filter(({ ack, originalSeq }) => !ack.duplicate || ack.seq !== originalSeq)
+        .map(({ orderId, ack, originalSeq }) => `${orderId}: duplicate=${ack.duplicate}, seq ${ack.seq} (original ${originalSeq})`),
+    ),
+    check(
+      `(c) ${report.newMsgId.length} redeliveries with a new Nats-Msg-Id were skipped by the payments inbox ` +
+        `(skipped: ${facts.paymentsInboxDuplicates} there, ${facts.allInboxDuplicates} by all consumers)`,
+      [
+        ...report.newMsgId.filter(({ ack }) => ack.duplicate).map(({ orderId }) => `${orderId}: the server dropped it, so it never reached the consumer`),
+        ...(facts.paymentsInboxDuplicates < report.newMsgId.length
+          ? [`the payments inbox skipped ${facts.paymentsInboxDuplicates} duplicates, fewer than the ${report.newMsgId.length} injected`]
+          : []),
+      ],
+    ),
+  ];
+}
+
+function check(name: string, problems: string[]): Check {
+  return { name, passed: problems.length === 0, problems };
+}

@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { findFreePorts } from './free-port.js';
+import { startNatsServer, type NatsServer } from './nats-server.js';
+import { createDatabase, dropDatabase, migrateDatabase, repoRoot, startPostgres, type PostgresServer } from './postgres.js';
+import { spawnService, type ServiceHandle } from './process-group.js';
+
+/**
+ * The whole order pipeline on this machine: a NATS JetStream server, a
+ * PostgreSQL database of its own, and the three built services as real
+ * processes. The demo and the end-to-end (and chaos) tests start it the same
+ * way, so what the tests prove is what the demo shows.
+ */
+
+export const PIPELINE_SERVICES = ['orders-api', 'payments', 'shipments'] as const;
+export type PipelineServiceName = (typeof PIPELINE_SERVICES)[number];
+
+/** Three Nest apps booting at once on a small CI box take longer than one alone. */
+const DEFAULT_SERVICE_READY_TIMEOUT_MS = 60_000;
+/** A probed port can be taken before the service binds it (see free-port.ts): pick again. */
+const PORT_ATTEMPTS = 3;
+const HOST = '127.0.0.1';
+
+export interface PipelineOptions {
+  /**
+   * Name of the database to create (an old one of that name is dropped first).
+   * Default: a fresh random name, so parallel runs on one server never meet.
+   */
+  databaseName?: string;
+  /** Drop the database in stop(). Default true: tests on a shared server must not pile up databases. */
+  dropDatabaseOnStop?: boolean;
+  /** Share of charges the mock gateway captures (PAYMENT_SUCCESS_RATE); the service default when omitted. */
+  paymentSuccessRate?: number;
+  /** PAYMENT_SEED of the mock gateway. */
+  paymentSeed?: string;
+  /** Simulated gateway round trip (PAYMENT_LATENCY_MS). */
+  paymentLatencyMs?: number;
+  /** Extra environment per service, applied last (a value of undefined removes a variable). */
+  env?: Partial<Record<PipelineServiceName, Record<string, string | undefined>>>;
+  /** Also write each service's output (and the NATS server's, on stop) to files in this directory. */
+  logDir?: string;
+  /** How long to wait for each service's /health. */
+  readyTimeoutMs?: number;
+  /** Called with one line per step, for callers that show progress (the demo). */
+  onProgress?: (message: string) => void;
+}
+
+export interface Pipeline {
+  /** Base URL of orders-api, e.g. http://127.0.0.1:PORT (the API is under /api/v1). */
+  readonly apiUrl: string;
+  readonly natsUrl: string;
+  /** URL of the pipeline's own database. */
+  readonly databaseUrl: string;
+  /** Handles of the running services: stop/kill/restart, output(). */
+  readonly services: Readonly<Record<PipelineServiceName, ServiceHandle>>;
+  /** The NATS server itself, for tests that restart or kill the broker. */
+  readonly nats: NatsServer;
+  /** Stops the services, the NATS server, the database and PostgreSQL (if started here). Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The entry point of a built service, relative to the repository root. */
+export function serviceEntryPoint(name: PipelineServiceName): string {
+  return path.join('dist', 'apps', name, 'src', 'main.js');
+}
+
+/**
+ * Starts everything and resolves once all three services answer /health.
+ * On a failure part-way, whatever was already started is stopped again
+ * before the error is thrown. Children never outlive this process
+ * (process-group.ts kills them on exit), even without stop().
+ */
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+  const progress = options.onProgress ?? (() => {});
+  const root = repoRoot();
+  // Checked first: without a build there is nothing to run, and finding out
+  // after starting NATS and PostgreSQL only wastes time.
+  assertBuilt(root);
+  if (options.logDir) mkdirSync(options.logDir, { recursive: true });
+
+  const cleanups: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    const errors: unknown[] = [];
+    // Reverse order: services before the broker and database they use.
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((error: unknown) => errors.push(error));
+    }
+    if (errors.length > 0) throw new AggregateError(errors, `stopping the pipeline failed: ${errors.map(String).join('; ')}`);
+  };
+
+  try {
+    progress('starting NATS server (JetStream)...');
+    const nats = await startNatsServer();
+    cleanups.push(async () => {
+      try {
+        await nats.stop();
+      } finally {
+        // After the stop, so the log has the shutdown too; a failed write must not leave the server running.
+        if (options.logDir) writeFileSync(path.join(options.logDir, 'nats-server.log'), nats.output());
+      }
+    });
+    progress(`NATS ready at ${nats.url}`);
+
+    progress(process.env['DATABASE_URL'] ? 'using the PostgreSQL server named by DATABASE_URL...' : 'starting PostgreSQL (embedded)...');
+    const postgres: PostgresServer = await startPostgres();
+    cleanups.push(() => postgres.stop());
+
+    const databaseName = options.databaseName ?? `order_pipeline_${randomBytes(4).toString('hex')}`;
+    progress(`creating database ${databaseName}...`);
+    const databaseUrl = await createDatabase(postgres.url, databaseName);
+    if (options.dropDatabaseOnStop ?? true) cleanups.push(() => dropDatabase(postgres.url, databaseName));
+    progress('migrating the database (prisma migrate deploy)...');
+    await migrateDatabase(databaseUrl);
+
+    progress(`starting services ${PIPELINE_SERVICES.join(', ')}...`);
+    // One cleanup for all of them, registered before any starts, so a
+    // sibling's failure still stops the ones that came up; in parallel,
+    // since each gets a graceful shutdown of its own.
+    const running = new Set<ServiceHandle>();
+    cleanups.push(async () => {
+      await Promise.all([...running].map((handle) => handle.stop()));
+    });
+    const started = await Promise.allSettled(
+      PIPELINE_SERVICES.map((name) =>
+        startService(root, name, { ...options, natsUrl: nats.url, databaseUrl }, running),
+      ),
+    );
+    const failures = started.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
+    if (failures.length > 0) {
+      throw failures.length === 1 ? failures[0] : new AggregateError(failures, failures.map((e) => e.message).join('\n\n'));
+    }
+    const ready = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const services = Object.fromEntries(ready.map((s) => [s.name, s.handle])) as Record<PipelineServiceName, ServiceHandle>;
+    const apiPort = ready.find((s) => s.name === 'orders-api')!.port;
+    progress(`services ready: ${ready.map((s) => `${s.name} on :${s.port}`).join(', ')}`);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl: `http://${HOST}:${apiPort}`,
+      natsUrl: nats.url,
+      databaseUrl,
+      services,
+      nats,
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll().catch(() => undefined); // the start-up error is the one worth seeing
+    throw error;
+  }
+}
+
+function assertBuilt(root: string): void {
+  const missing = PIPELINE_SERVICES.map(serviceEntryPoint).filter((entry) => !existsSync(path.join(root, entry)));
+  if (missing.length > 0) {
+    throw new Error(
+      `The services are not built: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing in ${root}. ` +
+        'Run `npm run build` first.',
+    );
+  }
+}
+
+interface StartedService {
+  name: PipelineServiceName;
+  port: number;
+  handle: ServiceHandle;
+}
+
+async function startService(
+  root: string,
+  name: PipelineServiceName,
+  settings: PipelineOptions & { natsUrl: string; databaseUrl: string },
+  running: Set<ServiceHandle>,
+): Promise<StartedService> {
+  for (let attempt = 1; ; attempt++) {
+    const [port] = await findFreePorts(1, HOST);
+    const handle = spawnService({
+      name,
+      command: process.execPath,
+      args: [path.join(root, serviceEntryPoint(name))],
+      cwd: root,
+      env: serviceEnv(name, port!, settings),
+      readyUrl: `http://${HOST}:${port}/health`,
+      logFile: settings.logDir ? path.join(settings.logDir, `${name}.log`) : undefined,
+    });
+    running.add(handle);
+    try {
+      await handle.waitReady(settings.readyTimeoutMs ?? DEFAULT_SERVICE_READY_TIMEOUT_MS);
+      return { name, port: port!, handle };
+    } catch (error) {
+      await handle.kill();
+      running.delete(handle);
+      if (attempt >= PORT_ATTEMPTS || !/EADDRINUSE/.test(handle.output())) throw error;
+    }
+  }
+}
+
+function serviceEnv(
+  name: PipelineServiceName,
+  port: number,
+  settings: PipelineOptions & { natsUrl: string; databaseUrl: string },
+): Record<string, string | undefined> {
+  const payments: Record<string, string | undefined> =
+    name === 'payments'
+      ? {
+          PAYMENT_SUCCESS_RATE: settings.paymentSuccessRate?.toString(),
+          PAYMENT_SEED: settings.paymentSeed,
+          PAYMENT_LATENCY_MS: settings.paymentLatencyMs?.toString(),
+        }
+      : {};
+  return {
+    PORT: String(port),
+    HOST,
+    NATS_URL: settings.natsUrl,
+    DATABASE_URL: settings.databaseUrl,
+    // Only what the caller set overrides the service defaults.
+    ...Object.fromEntries(Object.entries(payments).filter(([, value]) => value !== undefined)),
+    ...settings.env?.[name],
+  };
+}
