@@ -11,10 +11,11 @@ export const JetStreamDefaults = {
   ackWaitMs: 30_000,
   /**
    * Deliveries per message before the server gives up and emits its
-   * MAX_DELIVERIES advisory. Counts retries of out-of-order events too, so it is
-   * higher than the operators' usual 3 until retry classes are separated.
+   * MAX_DELIVERIES advisory (then the message is dead-lettered): the first
+   * attempt and two retries, what operators expect. Out-of-order events wait
+   * in-process for their predecessor first, so they rarely spend a delivery.
    */
-  maxDeliver: 5,
+  maxDeliver: 3,
   /** Unacked messages one consumer may have outstanding across all instances. */
   maxAckPending: 1_000,
   /** Handlers running at once per consumer in one process (Postgres-bound work). */

@@ -1,5 +1,5 @@
 export { JetStreamServer, type JetStreamServerOptions } from './server.js';
-export { JetStreamContext } from './context.js';
+export { JetStreamContext, type DeliveryLimits } from './context.js';
 export { JetStreamPublisher, type OutgoingMessage, type PublishResult } from './publisher.js';
 export { MessageController } from './message-controller.decorator.js';
 export { connectToNats, type NatsConnectionOptions } from './connection.js';

@@ -73,6 +73,7 @@ export async function provisionConsumers(
       ack_wait: nanos(settings.ackWaitMs),
       max_deliver: settings.maxDeliver,
       max_ack_pending: settings.maxAckPending,
+      backoff: ackWaitBackoff(settings).map((ms) => nanos(ms)),
     };
     await createOrUpdate(
       () => jsm.consumers.info(consumer.stream, consumer.durable),
@@ -88,6 +89,17 @@ export async function provisionConsumers(
       CONSUMER_NOT_FOUND,
     );
   }
+}
+
+/**
+ * Redelivery delays after a worker went silent (crash, hang): the ack wait,
+ * then twice it. Handler errors do not use this list (a nak would ignore it on
+ * NATS 2.9); they nak with their own delay. The server requires the list to be
+ * shorter than max_deliver.
+ */
+export function ackWaitBackoff(settings: Pick<ConsumerSettings, 'ackWaitMs' | 'maxDeliver'>): number[] {
+  const steps = Math.min(2, settings.maxDeliver - 1);
+  return Array.from({ length: Math.max(0, steps) }, (_, i) => settings.ackWaitMs * 2 ** i);
 }
 
 async function createOrUpdate(

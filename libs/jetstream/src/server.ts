@@ -121,7 +121,8 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     try {
       const handler = this.getHandlerByPattern(message.subject);
       if (!handler) throw new InvalidMessageError(`no handler for ${message.subject}`);
-      const context = new JetStreamContext([message, consumer, envelope]);
+      const limits = { maxDeliver: this.settings.maxDeliver, ackWaitMs: this.settings.ackWaitMs };
+      const context = new JetStreamContext([message, consumer, envelope, limits]);
       await lastValueFrom(this.transformToObservable(await handler(envelope, context)), {
         defaultValue: undefined,
       });
