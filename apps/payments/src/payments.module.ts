@@ -17,6 +17,7 @@ import { paymentsEnvSchema, type PaymentsEnv } from './payments-env.js';
       useFactory: (config: ConfigService<PaymentsEnv, true>) =>
         new MockPaymentGateway({
           successRate: config.get('PAYMENT_SUCCESS_RATE', { infer: true }),
+          errorRate: config.get('PAYMENT_GATEWAY_ERROR_RATE', { infer: true }),
           latencyMs: config.get('PAYMENT_LATENCY_MS', { infer: true }),
           seed: config.get('PAYMENT_SEED', { infer: true }),
         }),

@@ -10,12 +10,7 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import {
-  DUPLICATE_WINDOW_MS,
-  Streams,
-  type ConsumerDefinition,
-  type StreamDefinition,
-} from '#contracts';
+import { DUPLICATE_WINDOW_MS, Streams, type ConsumerDefinition } from '#contracts';
 import { JetStreamDefaults, type ConsumerSettings } from './constants.js';
 
 /** JetStream API error code for "stream not found" / "consumer not found". */
@@ -28,6 +23,16 @@ export interface StreamSettings {
 }
 
 /**
+ * What provisioning needs of a stream or consumer: the pipeline's own
+ * (`Streams`, `Consumers`) and others declared in the contracts, such as the
+ * dead-letter streams, which are not keyed by event stream names.
+ */
+export type ProvisionedStream = { readonly name: string; readonly subjects: readonly string[]; readonly description: string };
+export type ProvisionedConsumer = Pick<ConsumerDefinition, 'durable' | 'filterSubject' | 'description'> & {
+  readonly stream: string;
+};
+
+/**
  * Creates each stream, or updates it to the declared configuration. Every
  * service provisions every stream, so start order does not matter; two
  * services racing to create one converge on the same configuration.
@@ -38,7 +43,7 @@ export interface StreamSettings {
 export async function provisionStreams(
   jsm: JetStreamManager,
   settings: Partial<StreamSettings> = {},
-  streams: readonly StreamDefinition[] = Object.values(Streams),
+  streams: readonly ProvisionedStream[] = Object.values(Streams),
 ): Promise<void> {
   for (const stream of streams) {
     const config: Partial<StreamConfig> & { name: string } = {
@@ -61,10 +66,17 @@ export async function provisionStreams(
   }
 }
 
-/** Creates each durable pull consumer, or updates its tunable settings. */
+/**
+ * Creates each durable pull consumer, or updates its tunable settings.
+ *
+ * No `backoff` list: on NATS 2.9.10 it also overrides the delay of a
+ * `nak(delay)` from the second nak on (a retry asked for in 85 ms came after
+ * the second backoff step), so handler retries would stall. A silent worker
+ * (crash, hang) is redelivered after `ack_wait` instead.
+ */
 export async function provisionConsumers(
   jsm: JetStreamManager,
-  consumers: readonly ConsumerDefinition[],
+  consumers: readonly ProvisionedConsumer[],
   settings: ConsumerSettings,
 ): Promise<void> {
   for (const consumer of consumers) {
@@ -73,7 +85,6 @@ export async function provisionConsumers(
       ack_wait: nanos(settings.ackWaitMs),
       max_deliver: settings.maxDeliver,
       max_ack_pending: settings.maxAckPending,
-      backoff: ackWaitBackoff(settings).map((ms) => nanos(ms)),
     };
     await createOrUpdate(
       () => jsm.consumers.info(consumer.stream, consumer.durable),
@@ -89,17 +100,6 @@ export async function provisionConsumers(
       CONSUMER_NOT_FOUND,
     );
   }
-}
-
-/**
- * Redelivery delays after a worker went silent (crash, hang): the ack wait,
- * then twice it. Handler errors do not use this list (a nak would ignore it on
- * NATS 2.9); they nak with their own delay. The server requires the list to be
- * shorter than max_deliver.
- */
-export function ackWaitBackoff(settings: Pick<ConsumerSettings, 'ackWaitMs' | 'maxDeliver'>): number[] {
-  const steps = Math.min(2, settings.maxDeliver - 1);
-  return Array.from({ length: Math.max(0, steps) }, (_, i) => settings.ackWaitMs * 2 ** i);
 }
 
 async function createOrUpdate(

@@ -9,10 +9,23 @@ import {
   type EnvelopeOf,
 } from '#contracts';
 import { PaymentStatus, PrismaService, assertOneRowUpdated, type Payment, type TransactionClient } from '#database';
+import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
-import { MockPaymentGateway, type ChargeResult } from '../gateway/mock-payment-gateway.js';
+import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../gateway/mock-payment-gateway.js';
 
 type OrderCreatedEvent = EnvelopeOf<typeof OrderCreated>;
+
+/** What the charge step needs to know about the delivery it runs in. */
+type DeliveryAttempt = Pick<JetStreamContext, 'deliveryCount' | 'isLastAttempt' | 'keepAlive'>;
+
+/** The gateway's answer, or our giving up on it after the last delivery. */
+type Settlement = ChargeResult | { outcome: 'failed'; reason: string };
+
+const SETTLED_STATUS = {
+  captured: PaymentStatus.SUCCEEDED,
+  declined: PaymentStatus.DECLINED,
+  failed: PaymentStatus.FAILED,
+} as const;
 
 /**
  * Charges a new order exactly once, in three steps, because the gateway call
@@ -36,22 +49,42 @@ export class ChargeOrderService {
     private readonly gateway: MockPaymentGateway,
   ) {}
 
-  async charge(event: OrderCreatedEvent): Promise<ApplyOutcome> {
+  async charge(event: OrderCreatedEvent, delivery: DeliveryAttempt): Promise<ApplyOutcome> {
     const payment = await this.openPayment(event);
-    const result =
-      payment.status === PaymentStatus.PENDING
-        ? await this.gateway.charge({
-            idempotencyKey: payment.id,
-            amountCents: payment.amountCents,
-            customerId: event.payload.customerId,
-          })
-        : undefined;
+    const result = payment.status === PaymentStatus.PENDING ? await this.callGateway(payment, event, delivery) : undefined;
     const outcome = await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
       result ? this.settle(tx, payment.id, result, event) : Promise.resolve(),
     );
     if (outcome === 'duplicate') this.logger.log(`DUPLICATE_EVENT ${event.type} ${event.id}`);
     else if (result) this.logger.log(`PAYMENT_RESULT order=${payment.orderId} ${result.outcome}`);
     return outcome;
+  }
+
+  /**
+   * A gateway error is transient: it is thrown, and the message is retried.
+   * On the last delivery the payment fails instead (the order becomes FAILED
+   * with the reason), and the error is still thrown so that the server
+   * dead-letters the message for an operator to see.
+   */
+  private async callGateway(payment: Payment, event: OrderCreatedEvent, delivery: DeliveryAttempt): Promise<ChargeResult> {
+    try {
+      return await delivery.keepAlive(
+        this.gateway.charge({
+          idempotencyKey: payment.id,
+          amountCents: payment.amountCents,
+          customerId: event.payload.customerId,
+          attempt: delivery.deliveryCount,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof GatewayUnavailableError && delivery.isLastAttempt) {
+        await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
+          this.settle(tx, payment.id, { outcome: 'failed', reason: `gateway_unavailable: ${error.message}` }, event),
+        );
+        this.logger.warn(`PAYMENT_RESULT order=${payment.orderId} failed after ${delivery.deliveryCount} attempts`);
+      }
+      throw error;
+    }
   }
 
   private openPayment(event: OrderCreatedEvent): Promise<Payment> {
@@ -69,7 +102,7 @@ export class ChargeOrderService {
     });
   }
 
-  private async settle(tx: TransactionClient, paymentId: string, result: ChargeResult, cause: OrderCreatedEvent) {
+  private async settle(tx: TransactionClient, paymentId: string, result: Settlement, cause: OrderCreatedEvent) {
     const current = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
     // A concurrent delivery settled it first; its inbox row makes ours a duplicate anyway.
     if (current.status !== PaymentStatus.PENDING) return;
@@ -77,7 +110,7 @@ export class ChargeOrderService {
     const { count } = await tx.payment.updateMany({
       where: { id: current.id, version: current.version },
       data: {
-        status: captured ? PaymentStatus.SUCCEEDED : PaymentStatus.DECLINED,
+        status: SETTLED_STATUS[result.outcome],
         gatewayReference: captured ? result.reference : null,
         declineReason: captured ? null : result.reason,
         version: { increment: 1 },

@@ -1,6 +1,6 @@
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { OrderCreated, type EnvelopeOf } from '#contracts';
-import { MessageController } from '#jetstream';
+import { JetStreamContext, MessageController } from '#jetstream';
 import { ChargeOrderService } from './charge-order.service.js';
 
 /** The message adapter of the charge-order use case. */
@@ -8,8 +8,12 @@ import { ChargeOrderService } from './charge-order.service.js';
 export class OrderCreatedHandler {
   constructor(private readonly chargeOrder: ChargeOrderService) {}
 
-  @EventPattern(OrderCreated.subject)
-  async onOrderCreated(@Payload() event: EnvelopeOf<typeof OrderCreated>): Promise<void> {
-    await this.chargeOrder.charge(event);
+  // `<string>`: Nest's typed overload would type the context argument as unknown.
+  @EventPattern<string>(OrderCreated.subject)
+  async onOrderCreated(
+    @Payload() event: EnvelopeOf<typeof OrderCreated>,
+    @Ctx() context: JetStreamContext,
+  ): Promise<void> {
+    await this.chargeOrder.charge(event, context);
   }
 }

@@ -7,6 +7,13 @@ export interface ChargeRequest {
   amountCents: number;
   /** Stands in for the card: the mock's decision depends on who pays how much. */
   customerId: string;
+  /** 1 for the first try; gateway errors are drawn per attempt. */
+  attempt: number;
+}
+
+/** The gateway did not answer (timeout, 5xx): nothing was charged, try again later. */
+export class GatewayUnavailableError extends Error {
+  override readonly name = 'GatewayUnavailableError';
 }
 
 export type ChargeResult =
@@ -15,6 +22,8 @@ export type ChargeResult =
 
 export interface MockGatewaySettings {
   successRate: number;
+  /** Share of attempts that fail with GatewayUnavailableError before deciding. */
+  errorRate: number;
   latencyMs: number;
   seed: string;
 }
@@ -34,6 +43,9 @@ export class MockPaymentGateway {
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
+    if (this.draw(`${this.settings.seed}:error:${request.idempotencyKey}:${request.attempt}`) < this.settings.errorRate) {
+      throw new GatewayUnavailableError(`gateway unavailable (attempt ${request.attempt})`);
+    }
     const known = this.captures.get(request.idempotencyKey);
     if (known) return known;
     const result = this.decide(request);
@@ -47,11 +59,15 @@ export class MockPaymentGateway {
 
   private decide(request: ChargeRequest): ChargeResult {
     const card = `${this.settings.seed}:${request.customerId}:${request.amountCents}`;
-    const draw = createHash('sha256').update(card).digest().readUInt32BE(0) / 0x1_0000_0000;
-    if (draw < this.settings.successRate) {
+    if (this.draw(card) < this.settings.successRate) {
       const reference = createHash('sha256').update(request.idempotencyKey).digest('hex').slice(0, 24);
       return { outcome: 'captured', reference: `ch_${reference}` };
     }
     return { outcome: 'declined', reason: 'card_declined' };
+  }
+
+  /** A uniform number in [0, 1) determined by `input`. */
+  private draw(input: string): number {
+    return createHash('sha256').update(input).digest().readUInt32BE(0) / 0x1_0000_0000;
   }
 }

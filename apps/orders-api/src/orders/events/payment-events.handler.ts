@@ -22,6 +22,6 @@ export class PaymentEventsHandler {
 
   @EventPattern(PaymentFailed.subject)
   async onFailed(@Payload() event: EnvelopeOf<typeof PaymentFailed>): Promise<void> {
-    await this.orders.apply(consumer, event, 'PAYMENT_FAILED', `payment declined: ${event.payload.reason}`);
+    await this.orders.apply(consumer, event, 'PAYMENT_FAILED', `payment failed: ${event.payload.reason}`);
   }
 }

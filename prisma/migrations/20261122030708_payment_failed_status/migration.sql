@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "payments"."PaymentStatus" ADD VALUE 'FAILED';

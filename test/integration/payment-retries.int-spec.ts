@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { jetstream } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Consumers, Streams, consumersOf } from '#contracts';
+import { JetStreamPublisher, JetStreamServer, encodeEnvelope } from '#jetstream';
+import { startNatsServer, type NatsServer } from '#local-infra';
+import { startTestDatabase, type TestDatabase } from './support/database.js';
+import { eventually, orderCreatedEvent } from './support/events.js';
+
+/**
+ * A gateway that never answers: the charge is retried with a delay on each
+ * delivery; after the last one the payment fails with the reason (so the
+ * order will fail) and the server announces the message as undeliverable,
+ * which is what dead-letters it.
+ */
+describe('payments under gateway errors', () => {
+  let nats: NatsServer;
+  let db: TestDatabase;
+  let app: INestApplication;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'gateway_errors' })]);
+    Object.assign(process.env, {
+      NATS_URL: nats.url,
+      DATABASE_URL: db.url,
+      PORT: '0',
+      PAYMENT_SUCCESS_RATE: '1',
+      PAYMENT_GATEWAY_ERROR_RATE: '1',
+      PAYMENT_LATENCY_MS: '0',
+    });
+    const { PaymentsModule } = await import('../../apps/payments/src/payments.module.js');
+    app = await NestFactory.create(PaymentsModule, { logger: ['error'] });
+    app.connectMicroservice({
+      strategy: new JetStreamServer({
+        name: 'payments',
+        servers: nats.url,
+        consumers: consumersOf('payments'),
+        consumerSettings: { maxDeliver: 3 },
+        retry: { baseDelayMs: 50, maxDelayMs: 100 },
+      }),
+    });
+    await app.startAllMicroservices();
+    await app.init();
+    nc = await connect({ servers: nats.url });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await nc?.close();
+    await Promise.all([nats?.stop(), db?.stop()]);
+  });
+
+  it('retries three times, then fails the payment with the reason and gives the message up', async () => {
+    const consumer = Consumers.paymentsOnOrderCreated;
+    const advisory = nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${Streams.ORDERS.name}.${consumer.durable}`, {
+      max: 1,
+      timeout: 15_000,
+    });
+    const event = orderCreatedEvent();
+    await new JetStreamPublisher(jetstream(nc)).publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
+
+    let announced: { stream_seq: number; deliveries: number } | undefined;
+    for await (const message of advisory) announced = message.json();
+    expect(announced?.deliveries).toBe(3);
+
+    await eventually(
+      async () => (await db.prisma.payment.findUnique({ where: { orderId: event.payload.orderId } }))?.status === 'FAILED',
+      10_000,
+      'the payment to fail',
+    );
+    const payment = await db.prisma.payment.findUniqueOrThrow({ where: { orderId: event.payload.orderId } });
+    expect(payment.declineReason).toMatch(/^gateway_unavailable/);
+    const outbox = await db.prisma.paymentsOutboxEvent.findMany({ where: { aggregateId: payment.id }, orderBy: { id: 'asc' } });
+    expect(outbox.map((row) => row.type)).toEqual(['payments.initiated', 'payments.failed']);
+  });
+});
