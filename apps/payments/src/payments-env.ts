@@ -10,6 +10,8 @@ export const paymentsEnvSchema = commonEnvSchema.extend({
    * a transient failure, retried; after the last delivery the payment fails.
    */
   PAYMENT_GATEWAY_ERROR_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** A charge that takes longer counts as a gateway error (and is retried). */
+  PAYMENT_GATEWAY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Simulated gateway round trip. */
   PAYMENT_LATENCY_MS: z.coerce.number().int().min(0).default(20),
   /** Same seed, same decisions: a run can be reproduced. */

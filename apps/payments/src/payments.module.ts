@@ -18,6 +18,7 @@ import { paymentsEnvSchema, type PaymentsEnv } from './payments-env.js';
         new MockPaymentGateway({
           successRate: config.get('PAYMENT_SUCCESS_RATE', { infer: true }),
           errorRate: config.get('PAYMENT_GATEWAY_ERROR_RATE', { infer: true }),
+          timeoutMs: config.get('PAYMENT_GATEWAY_TIMEOUT_MS', { infer: true }),
           latencyMs: config.get('PAYMENT_LATENCY_MS', { infer: true }),
           seed: config.get('PAYMENT_SEED', { infer: true }),
         }),

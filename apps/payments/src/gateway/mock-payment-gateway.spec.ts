@@ -5,8 +5,8 @@ const charge = (key: string, attempt = 1) => ({ idempotencyKey: key, amountCents
 
 describe('MockPaymentGateway', () => {
   it('gives the same answer for the same seed, customer and amount', async () => {
-    const a = new MockPaymentGateway({ successRate: 0.5, errorRate: 0, latencyMs: 0, seed: 's' });
-    const b = new MockPaymentGateway({ successRate: 0.5, errorRate: 0, latencyMs: 0, seed: 's' });
+    const a = new MockPaymentGateway({ successRate: 0.5, errorRate: 0, timeoutMs: 1_000, latencyMs: 0, seed: 's' });
+    const b = new MockPaymentGateway({ successRate: 0.5, errorRate: 0, timeoutMs: 1_000, latencyMs: 0, seed: 's' });
     for (const key of keys.slice(0, 50)) {
       expect(await a.charge(charge(key))).toEqual(
         await b.charge(charge(key)),
@@ -15,14 +15,14 @@ describe('MockPaymentGateway', () => {
   });
 
   it('captures about the configured share of charges', async () => {
-    const gateway = new MockPaymentGateway({ successRate: 0.7, errorRate: 0, latencyMs: 0, seed: 'rate' });
+    const gateway = new MockPaymentGateway({ successRate: 0.7, errorRate: 0, timeoutMs: 1_000, latencyMs: 0, seed: 'rate' });
     for (const key of keys) await gateway.charge(charge(key));
     expect(gateway.capturedCount / keys.length).toBeGreaterThan(0.65);
     expect(gateway.capturedCount / keys.length).toBeLessThan(0.75);
   });
 
   it('never captures a key twice', async () => {
-    const gateway = new MockPaymentGateway({ successRate: 1, errorRate: 0, latencyMs: 0, seed: 'once' });
+    const gateway = new MockPaymentGateway({ successRate: 1, errorRate: 0, timeoutMs: 1_000, latencyMs: 0, seed: 'once' });
     const first = await gateway.charge(charge('k'));
     const again = await gateway.charge(charge('k'));
     expect(again).toEqual(first);
@@ -30,7 +30,7 @@ describe('MockPaymentGateway', () => {
   });
 
   it('declines everything at a success rate of 0', async () => {
-    const gateway = new MockPaymentGateway({ successRate: 0, errorRate: 0, latencyMs: 0, seed: 'none' });
+    const gateway = new MockPaymentGateway({ successRate: 0, errorRate: 0, timeoutMs: 1_000, latencyMs: 0, seed: 'none' });
     expect(await gateway.charge(charge('k'))).toEqual({
       outcome: 'declined',
       reason: 'card_declined',
@@ -38,7 +38,7 @@ describe('MockPaymentGateway', () => {
   });
 
   it('fails about the configured share of attempts with a transient error, drawn per attempt', async () => {
-    const gateway = new MockPaymentGateway({ successRate: 1, errorRate: 0.3, latencyMs: 0, seed: 'errors' });
+    const gateway = new MockPaymentGateway({ successRate: 1, errorRate: 0.3, timeoutMs: 1_000, latencyMs: 0, seed: 'errors' });
     let errors = 0;
     for (const key of keys) {
       await gateway.charge(charge(key)).catch((error: unknown) => {
@@ -55,7 +55,12 @@ describe('MockPaymentGateway', () => {
   });
 
   it('never errors at an error rate of 0', async () => {
-    const gateway = new MockPaymentGateway({ successRate: 1, errorRate: 0, latencyMs: 0, seed: 'fine' });
+    const gateway = new MockPaymentGateway({ successRate: 1, errorRate: 0, timeoutMs: 1_000, latencyMs: 0, seed: 'fine' });
     for (const key of keys.slice(0, 100)) await expect(gateway.charge(charge(key))).resolves.toMatchObject({ outcome: 'captured' });
+  });
+
+  it('times out a charge slower than the timeout, as a transient error', async () => {
+    const gateway = new MockPaymentGateway({ successRate: 1, errorRate: 0, timeoutMs: 5, latencyMs: 50, seed: 'slow' });
+    await expect(gateway.charge(charge('k'))).rejects.toBeInstanceOf(GatewayUnavailableError);
   });
 });

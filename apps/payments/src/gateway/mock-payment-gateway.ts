@@ -24,6 +24,8 @@ export interface MockGatewaySettings {
   successRate: number;
   /** Share of attempts that fail with GatewayUnavailableError before deciding. */
   errorRate: number;
+  /** Longer than this, and the charge fails with GatewayUnavailableError. */
+  timeoutMs: number;
   latencyMs: number;
   seed: string;
 }
@@ -42,6 +44,10 @@ export class MockPaymentGateway {
   constructor(private readonly settings: MockGatewaySettings) {}
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
+    if (this.settings.latencyMs >= this.settings.timeoutMs) {
+      await sleep(this.settings.timeoutMs);
+      throw new GatewayUnavailableError(`gateway timed out after ${this.settings.timeoutMs} ms`);
+    }
     if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
     if (this.draw(`${this.settings.seed}:error:${request.idempotencyKey}:${request.attempt}`) < this.settings.errorRate) {
       throw new GatewayUnavailableError(`gateway unavailable (attempt ${request.attempt})`);
