@@ -38,6 +38,8 @@ export class OutboxRelay {
   private readonly table: string;
   private listener?: pg.Client;
   private wake?: () => void;
+  /** A NOTIFY arrived while a batch was in flight: go again instead of sleeping. */
+  private notified = false;
   private running = false;
   private loop?: Promise<void>;
 
@@ -94,6 +96,8 @@ export class OutboxRelay {
     while (this.running) {
       try {
         await this.ensureListening();
+        // Rows committed before this pass starts are in it; only later NOTIFYs count.
+        this.notified = false;
         const delivered = await this.publishBatch();
         // A full batch suggests more are waiting: go again without sleeping.
         if (delivered >= this.options.batchSize) continue;
@@ -109,7 +113,10 @@ export class OutboxRelay {
   private async ensureListening(): Promise<void> {
     if (this.listener) return;
     const client = new pg.Client({ connectionString: this.options.databaseUrl });
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
     client.on('error', () => {
       // The next pass notices the lost connection and listens again.
       this.listener = undefined;
@@ -120,12 +127,17 @@ export class OutboxRelay {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.notified || !this.running) {
+      this.notified = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.notified = false;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }
