@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ALL_EVENTS, Consumers, Streams } from '#contracts';
+import { ALL_EVENTS, Consumers, DeadLetterConsumers, DeadLetterStreams, Streams } from '#contracts';
 
 /**
  * Invariant 7: subjects, stream names and durable names are spelled only in
@@ -22,6 +22,8 @@ const spelled = [
   ...ALL_EVENTS.map((e) => e.subject),
   ...Object.values(Streams).flatMap((s) => [s.name, ...s.subjects]),
   ...Object.values(Consumers).map((c) => c.durable),
+  ...Object.values(DeadLetterStreams).flatMap((s) => [s.name, ...s.subjects]),
+  ...Object.values(DeadLetterConsumers).flatMap((c) => [c.durable, c.filterSubject]),
 ];
 
 describe('contracts live in libs/contracts only', () => {

@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ServiceCoreModule } from '#bootstrap';
+import { DeadLettersApiModule } from './dead-letters/dead-letters-api.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ordersEnvSchema } from './orders-env.js';
 
 @Module({
-  imports: [ServiceCoreModule.forRoot({ service: 'orders-api', schema: 'orders', env: ordersEnvSchema }), OrdersModule],
+  imports: [
+    ServiceCoreModule.forRoot({ service: 'orders-api', schema: 'orders', env: ordersEnvSchema }),
+    OrdersModule,
+    DeadLettersApiModule,
+  ],
 })
 export class AppModule {}

@@ -6,6 +6,7 @@ import { parseEnv, type CommonEnv } from '#config';
 import { DatabaseModule } from '#database';
 import { JetStreamModule } from '#jetstream';
 import { MessagingModule, type ServiceSchema } from '#messaging';
+import { AdvisoryCapture } from './advisory-capture.js';
 import { HealthModule } from './health.module.js';
 
 export interface ServiceCoreOptions<S extends z.ZodType<CommonEnv>> {
@@ -41,6 +42,7 @@ export class ServiceCoreModule {
         MessagingModule.forRoot(options.schema),
         HealthModule,
       ],
+      providers: [AdvisoryCapture],
     };
   }
 }

@@ -9,3 +9,4 @@ export * from './json-schema.js';
 export * from './events/orders.js';
 export * from './events/payments.js';
 export * from './events/shipments.js';
+export * from './dead-letters.js';

@@ -1,0 +1,93 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { DeadLetterService, type DeadLetterFilter } from '#dead-letters';
+import { uuidParam } from '../common/validation.js';
+import { ErrorResponseDto, ValidationErrorResponseDto } from '../orders/http/error-response.dto.js';
+import { DeadLetterErrorsFilter } from './dead-letter-errors.filter.js';
+import type { DeadLetterFilterDto } from './http/dead-letter-filter.dto.js';
+import { DeadLetterDetailDto, DeadLetterPageDto } from './http/dead-letter-view.dto.js';
+import { DiscardDeadLetterDto } from './http/discard-dead-letter.dto.js';
+import { ListDeadLettersQuery } from './http/list-dead-letters.query.js';
+import { ReplayDeadLettersDto, ReplayDeadLettersResultDto } from './http/replay-dead-letters.dto.js';
+
+/** The HTTP adapter of the dead-letter office: inspect, replay and discard what consumers gave up on. */
+@ApiTags('dead-letters')
+@Controller('dead-letters')
+@UseFilters(DeadLetterErrorsFilter)
+export class DeadLettersController {
+  constructor(private readonly deadLetters: DeadLetterService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List dead letters, newest first, filtered by consumer, subject, reason, status and time' })
+  @ApiOkResponse({ type: DeadLetterPageDto })
+  @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
+  list(@Query() query: ListDeadLettersQuery): Promise<DeadLetterPageDto> {
+    return this.deadLetters.list({ ...toFilter(query), limit: query.limit ?? 20, cursor: query.cursor });
+  }
+
+  @Post('replay')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Replay the dead letters a filter matches, oldest first',
+    description: 'Only PENDING ones unless the body names a status; DISCARDED ones are skipped. At most `limit` (default 100) per call.',
+  })
+  @ApiOkResponse({ type: ReplayDeadLettersResultDto })
+  @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
+  replayMany(@Body() body: ReplayDeadLettersDto): Promise<ReplayDeadLettersResultDto> {
+    return this.deadLetters.replayMany(toFilter(body), body.limit ?? 100);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One dead letter with its message (decoded payload, body, headers) and its replays' })
+  @ApiOkResponse({ type: DeadLetterDetailDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiBadRequestResponse({ type: ValidationErrorResponseDto, description: 'The id is not a UUID' })
+  get(@Param('id', uuidParam('id')) id: string): Promise<DeadLetterDetailDto> {
+    return this.deadLetters.get(id);
+  }
+
+  @Post(':id/replay')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Publish the message to its original subject again',
+    description:
+      'Same body and headers, a fresh Nats-Msg-Id (`replay:<id>:<n>`). The event keeps its id, so a consumer that ' +
+      'had applied it already skips it. The dead letter becomes REPLAYED; each replay is listed in `replays`.',
+  })
+  @ApiOkResponse({ type: DeadLetterDetailDto, description: 'The dead letter, now REPLAYED' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Discarded, or recorded without its message' })
+  @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
+  replay(@Param('id', uuidParam('id')) id: string): Promise<DeadLetterDetailDto> {
+    return this.deadLetters.replay(id);
+  }
+
+  @Post(':id/discard')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark a dead letter as not to be replayed, with the reason' })
+  @ApiOkResponse({ type: DeadLetterDetailDto, description: 'The dead letter, now DISCARDED' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Already discarded' })
+  @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
+  discard(@Param('id', uuidParam('id')) id: string, @Body() body: DiscardDeadLetterDto): Promise<DeadLetterDetailDto> {
+    return this.deadLetters.discard(id, body.reason);
+  }
+}
+
+function toFilter(dto: DeadLetterFilterDto): DeadLetterFilter {
+  return {
+    consumer: dto.consumer,
+    subject: dto.subject,
+    reason: dto.reason,
+    status: dto.status,
+    from: dto.from ? new Date(dto.from) : undefined,
+    to: dto.to ? new Date(dto.to) : undefined,
+  };
+}

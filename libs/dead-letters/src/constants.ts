@@ -1,0 +1,31 @@
+import type { ConsumerSettings } from '#jetstream';
+
+/**
+ * Settings of the advisory consumer, each with its reason. Dead letters are
+ * rare and cheap to record (one read, one publish, one insert), so they are
+ * handled one at a time; what matters is that none is ever given up.
+ */
+export const AdvisoryConsumerSettings = {
+  /** One advisory takes milliseconds; a minute covers a slow database. */
+  ackWaitMs: 60_000,
+  /**
+   * Unlimited (-1): giving up on an advisory would drop the record of a dead
+   * letter. One that cannot be recorded (the database is down) is retried
+   * with a growing delay until it can.
+   */
+  maxDeliver: -1,
+  maxAckPending: 1_000,
+  /** Handled one after another: a burst of dead letters is not a load problem. */
+  concurrency: 1,
+  /** Small, so pulled advisories do not wait long in the client while their ack-wait runs. */
+  pullBatch: 16,
+} as const satisfies ConsumerSettings;
+
+/** Delays before an advisory that could not be recorded is tried again. */
+export const AdvisoryRetry = {
+  baseDelayMs: 1_000,
+  maxDelayMs: 30_000,
+} as const;
+
+/** Environment variable that turns the advisory consumer of an instance off (default on). */
+export const DEAD_LETTER_OFFICE_ENABLED = 'DEAD_LETTER_OFFICE_ENABLED';

@@ -1,0 +1,106 @@
+import { Logger } from '@nestjs/common';
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { v7 as uuidv7 } from 'uuid';
+import { deadLetterMsgId, deadLetterSubject } from '#contracts';
+import type { PrismaService } from '#database';
+import type { ConsumerAdvisory } from './advisory.js';
+import { deadLetterCopyHeaders, draftDeadLetter, type DeadLetterDraft, type OriginalMessage } from './dead-letter-draft.js';
+import { bodyBytes } from './message-body.js';
+import { headersToRecord, recordToHeaders } from './message-headers.js';
+
+export type RecordOutcome = 'recorded' | 'already-recorded';
+
+/**
+ * Turns one advisory into one dead letter: reads the original message by its
+ * sequence, publishes a copy to `deadletters.<stream>.<consumer>` and inserts
+ * the row. Idempotent end to end, because an advisory is handled at least once:
+ *  - a dead letter already in the table is not published again;
+ *  - the copy's `Nats-Msg-Id` names the message and consumer, so a second
+ *    publish inside the duplicate window is dropped by the server;
+ *  - the row is unique per (stream, sequence, consumer) and inserted with
+ *    ON CONFLICT DO NOTHING, so two handlers racing make one row.
+ *
+ * The original is left in its source stream on purpose: our streams use limits
+ * retention, and other consumers of the same stream may not have processed
+ * the message yet (it is dead for one consumer, not for all). Deleting it
+ * would take it from them; it leaves with the stream's max age like any other.
+ */
+export class DeadLetterRecorder {
+  private readonly logger = new Logger(DeadLetterRecorder.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly jsm: JetStreamManager,
+    private readonly js: JetStreamClient,
+  ) {}
+
+  async record(advisory: ConsumerAdvisory): Promise<RecordOutcome> {
+    if (await this.isRecorded(advisory)) return 'already-recorded';
+    const draft = draftDeadLetter(advisory, await this.readOriginal(advisory));
+    const copy = await this.publishCopy(draft);
+    const { count } = await this.prisma.deadLetterEvent.createMany({
+      data: [
+        {
+          id: uuidv7(),
+          sourceStream: draft.sourceStream,
+          streamSeq: draft.streamSeq,
+          consumer: draft.consumer,
+          originalSubject: draft.originalSubject,
+          reason: draft.reason,
+          detail: draft.detail,
+          deliveries: draft.deliveries,
+          eventId: draft.eventId,
+          eventType: draft.eventType,
+          data: draft.body?.data ?? null,
+          dataEncoding: draft.body?.dataEncoding,
+          dataJson: draft.body?.dataJson,
+          headers: draft.headers,
+          originalTime: draft.originalTime,
+          deadLetterSeq: copy.seq,
+        },
+      ],
+      skipDuplicates: true, // INSERT ... ON CONFLICT DO NOTHING
+    });
+    if (count === 0) return 'already-recorded';
+    this.logger.warn(
+      `dead letter: ${draft.consumer} gave up on ${draft.sourceStream} #${draft.streamSeq} ` +
+        `(${draft.originalSubject ?? 'subject unknown'}), ${draft.reason}: ${draft.detail}`,
+    );
+    return 'recorded';
+  }
+
+  private async isRecorded(advisory: ConsumerAdvisory): Promise<boolean> {
+    const row = await this.prisma.deadLetterEvent.findUnique({
+      where: {
+        sourceStream_streamSeq_consumer: {
+          sourceStream: advisory.stream,
+          streamSeq: advisory.streamSeq,
+          consumer: advisory.consumer,
+        },
+      },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+
+  /** The original, headers included; undefined when it (or its stream) is gone. */
+  private async readOriginal(advisory: ConsumerAdvisory): Promise<OriginalMessage | undefined> {
+    try {
+      const stored = await this.jsm.streams.getMessage(advisory.stream, { seq: advisory.streamSeq });
+      if (!stored) return undefined;
+      return { subject: stored.subject, data: stored.data, headers: headersToRecord(stored.header), time: stored.time };
+    } catch (error) {
+      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) return undefined;
+      throw error;
+    }
+  }
+
+  private publishCopy(draft: DeadLetterDraft) {
+    const body = draft.body ? bodyBytes(draft.body.data, draft.body.dataEncoding) : undefined;
+    return this.js.publish(deadLetterSubject(draft.sourceStream, draft.consumer), body, {
+      msgID: deadLetterMsgId(draft.sourceStream, draft.streamSeq, draft.consumer),
+      headers: recordToHeaders(deadLetterCopyHeaders(draft)),
+    });
+  }
+}
+

@@ -1,0 +1,11 @@
+export { DeadLettersModule } from './dead-letters.module.js';
+export { DeadLetterService, type ReplayManyResult } from './dead-letter.service.js';
+export { AdvisoryConsumer } from './advisory-consumer.js';
+export { DeadLetterRecorder, type RecordOutcome } from './dead-letter-recorder.js';
+export { provisionAdvisoryConsumer, provisionDeadLetterStreams } from './dead-letter-provisioning.js';
+export { parseAdvisory, InvalidAdvisoryError, type ConsumerAdvisory, type AdvisoryKind } from './advisory.js';
+export { DeadLetterConflictError, DeadLetterNotFoundError } from './errors.js';
+export type { DeadLetterFilter } from './dead-letter-filter.js';
+export type { DeadLetterDetail, DeadLetterPage, DeadLetterReplayView, DeadLetterSummary } from './dead-letter-views.js';
+export type { HeaderRecord } from './message-headers.js';
+export { AdvisoryConsumerSettings, DEAD_LETTER_OFFICE_ENABLED } from './constants.js';
