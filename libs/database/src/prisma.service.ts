@@ -1,5 +1,6 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { DATABASE_OPTIONS, DEFAULT_POOL_SIZE, type DatabaseOptions } from './database.options.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
@@ -15,7 +16,7 @@ import { PrismaClient } from './generated/prisma/client.js';
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(DATABASE_OPTIONS) options: DatabaseOptions) {
-    super({ adapter: new PrismaPg({ connectionString: options.url, max: options.poolSize ?? DEFAULT_POOL_SIZE }) });
+    super({ adapter: new PrismaPg(createPool(options), { disposeExternalPool: true }) });
   }
 
   async onModuleInit(): Promise<void> {
@@ -31,4 +32,21 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
   async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
+}
+
+/**
+ * The pool behind the adapter, with an error listener on every connection for
+ * its whole life. When PostgreSQL restarts it sends each connection a FATAL
+ * "terminating connection due to administrator command"; pg emits that as an
+ * `error` event, and a connection the adapter has just released (or not yet
+ * claimed) has no listener of its own, which crashes the process. Here the
+ * broken connection is only dropped, and the next query opens a new one.
+ */
+function createPool(options: DatabaseOptions): pg.Pool {
+  const logger = new Logger('PostgreSQL');
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? DEFAULT_POOL_SIZE });
+  const report = (error: Error) => logger.warn(`connection lost: ${error.message}`);
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
+  return pool;
 }

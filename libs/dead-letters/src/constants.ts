@@ -6,8 +6,12 @@ import type { ConsumerSettings } from '#jetstream';
  * handled one at a time; what matters is that none is ever given up.
  */
 export const AdvisoryConsumerSettings = {
-  /** One advisory takes milliseconds; a minute covers a slow database. */
-  ackWaitMs: 60_000,
+  /**
+   * One advisory takes milliseconds. Short, because an advisory pulled by an
+   * instance that then crashed is recorded only after this wait; a slow
+   * database is handled by nak-and-retry, not by a long lease.
+   */
+  ackWaitMs: 10_000,
   /**
    * Unlimited (-1): giving up on an advisory would drop the record of a dead
    * letter. One that cannot be recorded (the database is down) is retried

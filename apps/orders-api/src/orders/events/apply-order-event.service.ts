@@ -1,24 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventEnvelope } from '#contracts';
 import type { TransactionClient } from '#database';
 import { IdempotentConsumer, causedBy, type ApplyOutcome } from '#messaging';
 import type { OrderTrigger } from '../domain/order-state-machine.js';
 import { OrderTransitionsService } from '../order-transitions.service.js';
-import { OutOfOrderEventError } from './out-of-order.error.js';
-
-/**
- * An event that overtook its predecessor (shipments.prepared before orders-api
- * applied payments.succeeded, which travels on another consumer) usually finds
- * it applied a moment later. Waiting here, a few times briefly, keeps such
- * events from spending one of the message's few deliveries.
- */
-const EARLY_EVENT_WAITS_MS = [50, 150, 300, 500];
+import { ParkedOrderEvents } from './parked-order-events.js';
 
 /**
  * Applies another service's event to an order once: inbox record and state
- * change in one transaction. An illegal transition is recorded and logged,
- * never applied; an early one waits briefly, then is retried later.
+ * change in one transaction.
+ *
+ * An event that arrives before its predecessor (the two travel on different
+ * consumers, and a crash can hold the predecessor back for a whole ack wait)
+ * is parked, not retried: retrying would spend the message's few deliveries
+ * on waiting and dead-letter a perfectly good event. The parked event is
+ * applied in the transaction that applies its predecessor. An illegal
+ * transition is recorded and logged, never applied.
  */
 @Injectable()
 export class ApplyOrderEventService {
@@ -27,6 +24,7 @@ export class ApplyOrderEventService {
   constructor(
     private readonly idempotent: IdempotentConsumer,
     private readonly transitions: OrderTransitionsService,
+    private readonly parked: ParkedOrderEvents,
   ) {}
 
   async apply(
@@ -35,40 +33,42 @@ export class ApplyOrderEventService {
     trigger: OrderTrigger,
     reason: string | null = null,
   ): Promise<ApplyOutcome> {
-    for (const waitMs of EARLY_EVENT_WAITS_MS) {
-      try {
-        return await this.applyOnce(consumer, event, trigger, reason);
-      } catch (error) {
-        if (!(error instanceof OutOfOrderEventError)) throw error;
-        await sleep(waitMs);
-      }
-    }
-    return this.applyOnce(consumer, event, trigger, reason);
-  }
-
-  private async applyOnce(
-    consumer: string,
-    event: EventEnvelope<{ orderId: string }>,
-    trigger: OrderTrigger,
-    reason: string | null,
-  ): Promise<ApplyOutcome> {
+    const { orderId } = event.payload;
     const outcome = await this.idempotent.apply<TransactionClient>(consumer, event, async (tx) => {
-      const decision = await this.transitions.transition(tx, {
-        orderId: event.payload.orderId,
-        trigger,
-        cause: causedBy(event),
-        reason,
-      });
-      if (decision.kind === 'early') {
-        throw new OutOfOrderEventError(
-          `${event.type} for order ${event.payload.orderId} arrived in ${decision.from}; waiting for ${decision.expected.join('/')}`,
-        );
-      }
-      if (decision.kind === 'illegal') {
-        this.logger.warn(`TRANSITION_REJECTED order=${event.payload.orderId} event=${event.id}: ${decision.reason}`);
+      // Parking decides on the order's current state, so whoever applies the
+      // predecessor must see the parked row: take turns on the order.
+      await this.parked.lockOrder(tx, orderId);
+      const decision = await this.transitions.transition(tx, { orderId, trigger, cause: causedBy(event), reason });
+      if (decision.kind === 'apply') await this.applyParked(tx, orderId);
+      else if (decision.kind === 'early') {
+        await this.parked.park(tx, { consumer, event, trigger, reason });
+        this.logger.log(`EVENT_PARKED order=${orderId} ${event.type} in ${decision.from}, waiting for ${decision.expected.join('/')}`);
+      } else {
+        this.logger.warn(`TRANSITION_REJECTED order=${orderId} event=${event.id}: ${decision.reason}`);
       }
     });
     if (outcome === 'duplicate') this.logger.log(`DUPLICATE_EVENT ${event.type} ${event.id} (${consumer})`);
     return outcome;
+  }
+
+  /** Applies parked events that the order's new state allows, until none does. */
+  private async applyParked(tx: TransactionClient, orderId: string): Promise<void> {
+    for (let progressed = true; progressed; ) {
+      progressed = false;
+      for (const parked of await this.parked.forOrder(tx, orderId)) {
+        const decision = await this.transitions.transition(tx, {
+          orderId,
+          trigger: parked.trigger,
+          cause: causedBy(parked.event),
+          reason: parked.reason,
+        });
+        if (decision.kind === 'early') continue;
+        await this.parked.remove(tx, parked);
+        if (decision.kind === 'illegal') {
+          this.logger.warn(`TRANSITION_REJECTED order=${orderId} parked event=${parked.event.id}: ${decision.reason}`);
+        }
+        progressed = true;
+      }
+    }
   }
 }
