@@ -74,10 +74,8 @@ describe('docker-compose.yml', () => {
     expect(paths).toContain('/services/shipments');
   });
 
-  it('has the infrastructure, the one-shot migration and the three services', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(
-      ['jaeger', 'migrate', 'nats', 'orders-api', 'payments', 'postgres', 'shipments'].sort(),
-    );
+  it('has the infrastructure, the one-shot migration and every service', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['jaeger', 'migrate', 'nats', 'postgres', ...serviceNames].sort());
   });
 
   it('builds one image from the Dockerfile for the services and the migration', () => {

@@ -406,8 +406,8 @@ describe('exposure', () => {
   });
 
   it('autoscales and protects every service by default, and uses replica counts without autoscaling', () => {
-    expect(ofKind(rendered('default values'), 'HorizontalPodAutoscaler')).toHaveLength(3);
-    expect(ofKind(rendered('default values'), 'PodDisruptionBudget')).toHaveLength(3);
+    expect(ofKind(rendered('default values'), 'HorizontalPodAutoscaler')).toHaveLength(serviceNames.length);
+    expect(ofKind(rendered('default values'), 'PodDisruptionBudget')).toHaveLength(serviceNames.length);
     const manifests = rendered('autoscaling off');
     expect(ofKind(manifests, 'HorizontalPodAutoscaler')).toEqual([]);
     expect(spec(find(manifests, 'Deployment', `${fullname}-payments`))['replicas']).toBe(3);

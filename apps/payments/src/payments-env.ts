@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commonEnvSchema } from '#config';
+import { paymentFaultsEnvShape } from './faults/payment-faults.js';
 
 export const paymentsEnvSchema = commonEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
@@ -16,6 +17,8 @@ export const paymentsEnvSchema = commonEnvSchema.extend({
   PAYMENT_LATENCY_MS: z.coerce.number().int().min(0).default(20),
   /** Same seed, same decisions: a run can be reproduced. */
   PAYMENT_SEED: z.string().min(1).default('order-pipeline'),
+  /** TEST-ONLY fault injection (FAULT_*), off by default: see faults/payment-faults.ts. */
+  ...paymentFaultsEnvShape,
 });
 
 export type PaymentsEnv = z.infer<typeof paymentsEnvSchema>;

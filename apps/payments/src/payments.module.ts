@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { ServiceCoreModule } from '#bootstrap';
 import { ChargeOrderService } from './charge-order/charge-order.service.js';
 import { OrderCreatedHandler } from './charge-order/order-created.handler.js';
+import { PaymentFaults } from './faults/payment-faults.js';
 import { MockPaymentGateway } from './gateway/mock-payment-gateway.js';
 import { paymentsEnvSchema, type PaymentsEnv } from './payments-env.js';
 
@@ -22,6 +23,13 @@ import { paymentsEnvSchema, type PaymentsEnv } from './payments-env.js';
           latencyMs: config.get('PAYMENT_LATENCY_MS', { infer: true }),
           seed: config.get('PAYMENT_SEED', { infer: true }),
         }),
+    },
+    {
+      // Test-only fault injection; every fault is off unless its FAULT_* variable is set.
+      provide: PaymentFaults,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<PaymentsEnv, true>) =>
+        new PaymentFaults({ hangOnLastAttempt: config.get('FAULT_PAYMENTS_HANG_ON_LAST_ATTEMPT', { infer: true }) }),
     },
   ],
 })

@@ -23,6 +23,14 @@ export const commonEnvSchema = z.object({
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
   /** Relay on/off, so a deployment can run relays as separate replicas. */
   OUTBOX_RELAY_ENABLED: bool.default(true),
+  /**
+   * TEST-ONLY fault injection for the chaos tests (test/chaos); never set it in
+   * a deployment. The probability, per relay batch, that the process kills
+   * itself (SIGKILL, exit status 137) right after the batch was published and
+   * before it is marked published, i.e. the crash the outbox must survive.
+   * Below 1: at 1 the relay could never get a batch marked. Default 0 (off).
+   */
+  FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE: z.coerce.number().min(0).lt(1).default(0),
 });
 
 export type CommonEnv = z.infer<typeof commonEnvSchema>;

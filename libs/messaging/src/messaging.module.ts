@@ -47,6 +47,8 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
               databaseUrl: config.get('DATABASE_URL', { infer: true }),
               batchSize: config.get('OUTBOX_BATCH_SIZE', { infer: true }),
               pollIntervalMs: config.get('OUTBOX_POLL_INTERVAL_MS', { infer: true }),
+              // Test-only fault injection, 0 (off) unless the chaos tests set it.
+              crashAfterPublishRate: config.get('FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE', { infer: true }),
             }),
         },
       ],

@@ -12,6 +12,12 @@ export interface OutboxRelayOptions {
   batchSize: number;
   /** Poll anyway this often: a NOTIFY sent while LISTEN was reconnecting is lost. */
   pollIntervalMs: number;
+  /**
+   * TEST-ONLY fault (FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE, for the chaos tests):
+   * the probability per batch of killing the process between publishing the
+   * batch and committing its mark. Omitted or 0: off.
+   */
+  crashAfterPublishRate?: number;
 }
 
 interface OutboxRow {
@@ -81,6 +87,7 @@ export class OutboxRelay {
         );
         if (rows.length === 0) return 0;
         const results = await this.publisher.publishAll(rows.map(toMessage));
+        this.maybeCrashAfterPublish(rows.length);
         const delivered = results.filter((r) => r.status !== 'failed').map((r) => r.msgId);
         await this.markPublished(tx, delivered);
         const failed = results.filter((r) => r.status === 'failed');
@@ -140,6 +147,20 @@ export class OutboxRelay {
       const timer = setTimeout(done, ms);
       this.wake = done;
     });
+  }
+
+  /**
+   * TEST-ONLY: the crash the outbox is built to survive, on purpose. SIGKILL,
+   * so nothing runs after it (no rollback, no shutdown hook): the rows stay
+   * unmarked, the next relay publishes them again and the server answers
+   * `duplicate`. Off unless FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE is set.
+   */
+  private maybeCrashAfterPublish(published: number): void {
+    const rate = this.options.crashAfterPublishRate ?? 0;
+    if (rate <= 0 || Math.random() >= rate) return;
+    // Synchronous on a pipe or file, so the line is out before the process is gone.
+    process.stderr.write(`FAULT_RELAY_CRASH_AFTER_PUBLISH ${this.options.schema}: ${published} published, dying before the commit\n`);
+    process.kill(process.pid, 'SIGKILL');
   }
 
   private async markPublished(tx: SqlClient, ids: string[]): Promise<void> {

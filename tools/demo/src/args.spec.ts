@@ -9,6 +9,9 @@ describe('parseDemoArgs', () => {
       seed: 'order-pipeline-demo',
       timeoutMs: 120_000,
       logDir: undefined,
+      killWorker: undefined,
+      paymentFailureRate: 0,
+      poisonEvery: 0,
     });
   });
 
@@ -22,7 +25,20 @@ describe('parseDemoArgs', () => {
     });
   });
 
+  it('reads the failure injection options, with = too', () => {
+    expect(parseDemoArgs(['--kill-worker=payments', '--payment-failure-rate=0.3', '--poison-every=5'])).toMatchObject({
+      killWorker: 'payments',
+      paymentFailureRate: 0.3,
+      poisonEvery: 5,
+    });
+    expect(parseDemoArgs(['--kill-worker', 'orders-api'])).toMatchObject({ killWorker: 'orders-api' });
+  });
+
   it.each([
+    [['--kill-worker', 'nats']],
+    [['--kill-worker']],
+    [['--payment-failure-rate', '2']],
+    [['--poison-every', '-1']],
     [['--orders', '0']],
     [['--orders', '2.5']],
     [['--duplicate-every', '-1']],

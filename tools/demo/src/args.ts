@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
 
+/** Services --kill-worker may kill (tools/local-infra's PIPELINE_SERVICES, spelled here to keep args.ts free of imports). */
+export const KILLABLE_SERVICES = ['payments', 'shipments', 'orders-api'] as const;
+export type KillableService = (typeof KILLABLE_SERVICES)[number];
+
 export interface DemoArgs {
   /** Orders to place. */
   orders: number;
@@ -13,6 +17,12 @@ export interface DemoArgs {
   timeoutMs: number;
   /** Where the services' logs go (kept after the run); none when omitted. */
   logDir: string | undefined;
+  /** SIGKILL this service once half the orders are placed, and start it again. */
+  killWorker: KillableService | undefined;
+  /** PAYMENT_GATEWAY_ERROR_RATE: share of charge attempts failing with a transient gateway error. */
+  paymentFailureRate: number;
+  /** Publish an invalid message on orders.created after every N-th order; 0 disables. */
+  poisonEvery: number;
 }
 
 export const USAGE = `Usage: npm run demo -- [options]
@@ -31,6 +41,20 @@ Options:
   --timeout SECONDS      how long to wait for all orders to finish (default 120)
   --log-dir DIR          also write each service's output to DIR/<service>.log
   -h, --help             show this help
+
+Failure injection (off by default):
+  --kill-worker S        SIGKILL service S (payments, shipments or orders-api) once
+                         half the orders are placed, and start it again a second
+                         later; orders placed meanwhile are retried with their
+                         Idempotency-Key until accepted
+  --payment-failure-rate R
+                         share of charge attempts the gateway fails with a transient
+                         error, 0..1 (PAYMENT_GATEWAY_ERROR_RATE; default 0). Retried;
+                         an order whose every delivery fails ends FAILED with
+                         gateway_unavailable and leaves a dead letter
+  --poison-every N       publish an invalid message (not JSON) on orders.created after
+                         every N-th order; each must be dead-lettered as invalid
+                         (default 0: none)
 `;
 
 export class UsageError extends Error {
@@ -52,6 +76,9 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs | 'help' {
         seed: { type: 'string', default: 'order-pipeline-demo' },
         timeout: { type: 'string', default: '120' },
         'log-dir': { type: 'string' },
+        'kill-worker': { type: 'string' },
+        'payment-failure-rate': { type: 'string', default: '0' },
+        'poison-every': { type: 'string', default: '0' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -66,7 +93,18 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs | 'help' {
     seed: nonEmpty('--seed', values.seed),
     timeoutMs: integer('--timeout', values.timeout, 1) * 1_000,
     logDir: values['log-dir'],
+    killWorker: killable('--kill-worker', values['kill-worker']),
+    paymentFailureRate: fraction('--payment-failure-rate', values['payment-failure-rate']),
+    poisonEvery: integer('--poison-every', values['poison-every'], 0),
   };
+}
+
+function killable(name: string, raw: string | undefined): KillableService | undefined {
+  if (raw === undefined) return undefined;
+  if (!(KILLABLE_SERVICES as readonly string[]).includes(raw)) {
+    throw new UsageError(`${name} must be one of ${KILLABLE_SERVICES.join(', ')}, got "${raw}"`);
+  }
+  return raw as KillableService;
 }
 
 function integer(name: string, raw: string, min: number): number {

@@ -64,8 +64,13 @@ export async function readOrderCreatedEvents(
   const timer = setTimeout(() => messages.stop(), timeoutMs);
   try {
     for await (const message of messages) {
-      const envelope = message.json<EventEnvelope<{ orderId: string }>>();
-      const orderId = envelope.payload.orderId;
+      let envelope: EventEnvelope<{ orderId: string }>;
+      try {
+        envelope = message.json<EventEnvelope<{ orderId: string }>>();
+      } catch {
+        continue; // a poison message (--poison-every): no event, nothing to duplicate
+      }
+      const orderId = envelope.payload?.orderId;
       if (wanted.has(orderId) && !found.has(orderId)) {
         found.set(orderId, {
           orderId,

@@ -40,6 +40,12 @@ async function main(): Promise<number> {
       `${args.duplicateEvery ? `duplicates for 1 in every ${args.duplicateEvery} orders` : 'no duplicates'}, ` +
       `payment success rate ${args.successRate}, seed "${args.seed}"`,
   );
+  const faults = [
+    ...(args.killWorker ? [`SIGKILL ${args.killWorker} after order ${Math.ceil(args.orders / 2)} and restart it`] : []),
+    ...(args.paymentFailureRate > 0 ? [`gateway errors on ${Number((args.paymentFailureRate * 100).toFixed(1))}% of charge attempts`] : []),
+    ...(args.poisonEvery > 0 ? [`a poison message after every ${args.poisonEvery}th order`] : []),
+  ];
+  if (faults.length > 0) log(`Failure injection: ${faults.join('; ')}`);
 
   const run: DemoRun = {};
   // Ctrl-C: stop what was started before leaving, instead of leaving it to the

@@ -43,7 +43,13 @@ export interface PlacedOrder {
   order: OrderView;
   /** The server answered from an earlier request with the same Idempotency-Key. */
   replayed: boolean;
+  /** HTTP attempts it took: more than 1 when orders-api was down or failing meanwhile. */
+  attempts: number;
 }
+
+/** How long to keep retrying one order while orders-api is down or answers 5xx. */
+const PLACE_RETRY_DEADLINE_MS = 60_000;
+const REQUEST_TIMEOUT_MS = 10_000;
 
 export class OrdersClient {
   private readonly ordersUrl: string;
@@ -52,20 +58,49 @@ export class OrdersClient {
     this.ordersUrl = `${apiUrl}/api/v1/orders`;
   }
 
-  async place(request: CreateOrderRequest, idempotencyKey: string): Promise<PlacedOrder> {
-    const response = await fetch(this.ordersUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-      body: JSON.stringify(request),
-    });
-    const order = await expectJson<OrderView>(response, `POST ${this.ordersUrl}`);
-    return { status: response.status, order, replayed: response.headers.get('idempotent-replayed') === 'true' };
+  /**
+   * Places an order, and as a careful client does when the API is down (a
+   * refused or reset connection, a 5xx, no answer in time) sends the same
+   * request with the same Idempotency-Key again until it is accepted: if an
+   * earlier attempt did create the order, the answer is that order (a replay).
+   * A 4xx is not retried: the request itself is wrong.
+   */
+  async place(request: CreateOrderRequest, idempotencyKey: string, onRetry?: (why: string) => void): Promise<PlacedOrder> {
+    const deadline = Date.now() + PLACE_RETRY_DEADLINE_MS;
+    for (let attempt = 1; ; attempt++) {
+      let why: string;
+      try {
+        const response = await fetch(this.ordersUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+          body: JSON.stringify(request),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        if (response.status < 500) {
+          const order = await expectJson<OrderView>(response, `POST ${this.ordersUrl}`);
+          return { status: response.status, order, replayed: response.headers.get('idempotent-replayed') === 'true', attempts: attempt };
+        }
+        why = `HTTP ${response.status}`;
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith('POST ')) throw error;
+        why = networkError(error);
+      }
+      if (Date.now() >= deadline) throw new Error(`POST ${this.ordersUrl} (Idempotency-Key ${idempotencyKey}) not accepted after ${attempt} attempts: ${why}`);
+      onRetry?.(why);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 100 * attempt)));
+    }
   }
 
   async get(orderId: string): Promise<OrderView> {
     const url = `${this.ordersUrl}/${orderId}`;
-    return expectJson<OrderView>(await fetch(url), `GET ${url}`);
+    return expectJson<OrderView>(await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }), `GET ${url}`);
   }
+}
+
+function networkError(error: unknown): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
+  const code = (error as { cause?: { code?: string } } | undefined)?.cause?.code;
+  return code ?? (error instanceof Error ? error.message : String(error));
 }
 
 async function expectJson<T>(response: Response, what: string): Promise<T> {

@@ -31,12 +31,17 @@ export async function placeOrders(
   settings: PlacementSettings,
   report: InjectionReport,
   log: (line: string) => void,
+  afterOrder: (index: number) => Promise<void> = async () => {},
 ): Promise<DemoOrder[]> {
   const placed: DemoOrder[] = [];
   for (let index = 1; index <= settings.orders; index++) {
     const request = demoOrderRequest(index);
     const idempotencyKey = `demo-${settings.runId}-${index}`;
-    const order = await client.place(request, idempotencyKey);
+    let firstFailure: string | undefined;
+    const order = await client.place(request, idempotencyKey, (why) => {
+      if (firstFailure === undefined) log(`placing order ${index}: orders-api unavailable (${why}), retrying with the same Idempotency-Key...`);
+      firstFailure ??= why;
+    });
     const duplicated = isDuplicateTarget(index, settings.duplicateEvery);
     let note = '';
     if (duplicated) {
@@ -44,9 +49,11 @@ export async function placeOrders(
       report.httpRetries.push({ orderId: order.order.id, result });
       note = result.sameOrder && result.replayedHeader ? ' | HTTP retry: same order, replayed' : ' | HTTP retry: DIFFERENT ANSWER';
     }
+    if (order.attempts > 1) note += ` | accepted on attempt ${order.attempts}${order.replayed ? ' (a replay: an earlier attempt had created it)' : ''}`;
     const { id, customerId, totalCents, currency } = order.order;
     log(`placing orders ${index}/${settings.orders}: …${id.slice(-8)} ${customerId} ${formatMoney(totalCents, currency)}${note}`);
     placed.push({ index, placed: order, duplicated });
+    await afterOrder(index);
   }
   return placed;
 }

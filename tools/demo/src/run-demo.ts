@@ -3,26 +3,40 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startPipeline, type Pipeline } from '#local-infra';
 import type { DemoArgs } from './args.js';
-import { emptyInjectionReport, injectStreamDuplicates } from './duplicate-injection.js';
+import { Consumers, OrderCreated } from '#contracts';
+import { compareDeadLetters, describeDeadLetter, expectChargeGivenUp, expectPoisonTerminated, type DeadLetterSummary } from './dead-letters.js';
+import { emptyInjectionReport, injectStreamDuplicates, readOrderCreatedEvents } from './duplicate-injection.js';
+import { FailureInjection } from './failure-injection.js';
 import { OrdersClient, type OrderView } from './orders-client.js';
 import { placeOrders } from './place-orders.js';
-import { renderOrdersTable } from './table.js';
+import { renderOrdersTable, shortFailureReason } from './table.js';
 import {
   checkAllTerminal,
+  checkDeadLetters,
   checkHistories,
   checkInjectedDuplicates,
+  checkPaidOrders,
   checkPayments,
   checkShipments,
   countProcessed,
+  failedByGateway,
   isTerminal,
   type Check,
 } from './verification.js';
-import { factsAfterRedeliveries, waitUntilAllTerminal } from './waiting.js';
+import { factsAfterRedeliveries, waitForDeadLetters, waitUntilAllTerminal } from './waiting.js';
 
 /** How long the relay may take to publish an orders.created we want to duplicate. */
 const EVENT_LOOKUP_TIMEOUT_MS = 30_000;
 /** How long injected redeliveries may take to be consumed once every order is terminal. */
 const REDELIVERY_SETTLE_TIMEOUT_MS = 30_000;
+/** How long dead letters may take to be recorded once every order is terminal. */
+const DEAD_LETTER_TIMEOUT_MS = 30_000;
+/**
+ * Consumer ack wait when a worker is killed: what the killed worker had
+ * received but not acknowledged is delivered again after this long. The
+ * production default (30 s) would work as well; the demo would just wait longer.
+ */
+const ACK_WAIT_WHEN_KILLING_MS = 10_000;
 
 export interface DemoOutcome {
   /** Orders that reached a terminal state with a correct history. */
@@ -44,11 +58,17 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
   let nc: NatsConnection | undefined;
   try {
     const runId = randomBytes(4).toString('hex');
+    if (args.killWorker) {
+      log(`consumer ack wait ${ACK_WAIT_WHEN_KILLING_MS / 1_000} s (CONSUMER_ACK_WAIT_MS): what the killed worker had not acknowledged comes back after that`);
+    }
+    const ackWait = args.killWorker ? { CONSUMER_ACK_WAIT_MS: String(ACK_WAIT_WHEN_KILLING_MS) } : {};
     const pipeline = await startPipeline({
       // Unique per run: on a shared server (DATABASE_URL) two demos must not drop each other's database.
       databaseName: `order_pipeline_demo_${runId}`,
       paymentSuccessRate: args.successRate,
       paymentSeed: args.seed,
+      paymentGatewayErrorRate: args.paymentFailureRate > 0 ? args.paymentFailureRate : undefined,
+      env: { 'orders-api': ackWait, payments: ackWait, shipments: ackWait },
       logDir: args.logDir,
       onProgress: log,
     });
@@ -59,7 +79,9 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
     const client = new OrdersClient(pipeline.apiUrl);
     const report = emptyInjectionReport();
 
-    const placed = await placeOrders(client, { ...args, runId }, report, log);
+    const faults = new FailureInjection(pipeline, js, args, log);
+    const placed = await placeOrders(client, { ...args, runId }, report, log, (index) => faults.afterOrder(index));
+    await faults.settled();
     const duplicated = placed.filter((order) => order.duplicated).map((order) => order.placed.order.id);
     if (duplicated.length > 0) {
       log(`injecting duplicates into JetStream for ${duplicated.length} orders: same Nats-Msg-Id (b) and new Nats-Msg-Id (c)...`);
@@ -77,11 +99,31 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
     log(`final states: ${summariseStates(orders)}`);
 
     const facts = await factsAfterRedeliveries(jsm, pipeline.databaseUrl, report.newMsgId.length, REDELIVERY_SETTLE_TIMEOUT_MS);
+
+    // The dead letters this run deserved: one per poison message (invalid), one
+    // per order whose charge was given up after the last delivery (max_deliveries).
+    const gatewayFailed = orders.filter(failedByGateway).map((order) => order.id);
+    const createdEvents = gatewayFailed.length > 0 ? await readOrderCreatedEvents(js, gatewayFailed, EVENT_LOOKUP_TIMEOUT_MS) : new Map();
+    const expectedDeadLetters = [
+      ...faults.poison.map((poison) => expectPoisonTerminated(poison, Consumers.paymentsOnOrderCreated.durable)),
+      ...gatewayFailed.map((orderId) => expectChargeGivenUp(orderId, createdEvents.get(orderId)?.eventId, 'gateway_unavailable')),
+    ];
+    log(`waiting for the dead letters (${expectedDeadLetters.length} expected), listed through GET /api/v1/dead-letters...`);
+    const deadLetters = await waitForDeadLetters(jsm, pipeline.apiUrl, expectedDeadLetters.length, DEAD_LETTER_TIMEOUT_MS);
+    printDeadLetters(deadLetters, new Map([...createdEvents.values()].map((event) => [event.eventId, event.orderId])), log);
+
     const checks: Check[] = [
       checkAllTerminal(orders, args.orders),
       checkHistories(orders),
       checkPayments(orders, facts),
+      checkPaidOrders(orders, facts),
       checkShipments(orders, facts),
+      checkDeadLetters(
+        compareDeadLetters(deadLetters, expectedDeadLetters),
+        expectedDeadLetters.length === 0
+          ? 'none (no poison message, no order FAILED with gateway_unavailable)'
+          : `one per poison message (${faults.poison.length}, invalid) and one per order FAILED with gateway_unavailable (${gatewayFailed.length}, max_deliveries), no others`,
+      ),
       ...(duplicated.length > 0 ? checkInjectedDuplicates(report, facts) : []),
     ];
     if (wait.timedOut) {
@@ -100,8 +142,28 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
 
 function summariseStates(orders: readonly OrderView[]): string {
   const counts = new Map<string, number>();
-  for (const order of orders) counts.set(order.state, (counts.get(order.state) ?? 0) + 1);
-  return [...counts].map(([state, count]) => `${count} ${state}`).join(', ');
+  const reasons = new Map<string, number>();
+  for (const order of orders) {
+    counts.set(order.state, (counts.get(order.state) ?? 0) + 1);
+    const reason = shortFailureReason(order.failureReason);
+    if (order.state === 'FAILED' && reason) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([state, count]) => `${count} ${state}${state === 'FAILED' && reasons.size > 0 ? ` (${[...reasons].map(([r, n]) => `${n} ${r}`).join(', ')})` : ''}`)
+    .join(', ');
+}
+
+function printDeadLetters(deadLetters: readonly DeadLetterSummary[], orderByEventId: ReadonlyMap<string, string>, log: (line: string) => void): void {
+  if (deadLetters.length === 0) {
+    log('dead letters: none');
+    return;
+  }
+  log(`dead letters (${deadLetters.length}), oldest first:`);
+  for (const deadLetter of [...deadLetters].reverse()) {
+    const orderId = deadLetter.eventId ? orderByEventId.get(deadLetter.eventId) : undefined;
+    const about = orderId ? ` -> order …${orderId.slice(-8)}` : deadLetter.originalSubject === OrderCreated.subject && !deadLetter.eventId ? ' -> poison' : '';
+    log(`  ${describeDeadLetter(deadLetter)}${about}`);
+  }
 }
 
 function printChecks(checks: readonly Check[], log: (line: string) => void): void {

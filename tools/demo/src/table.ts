@@ -6,17 +6,18 @@ import type { OrderView } from './orders-client.js';
  * form is the random tail.
  */
 export function renderOrdersTable(orders: readonly OrderView[], duplicated: ReadonlySet<string>): string {
-  const header = ['#', 'order', 'customer', 'total', 'state', 'history', 'duplicates'];
+  const header = ['#', 'order', 'customer', 'total', 'state', 'why', 'history', 'duplicates'];
   const rows = orders.map((order, index) => [
     String(index + 1),
     `…${order.id.slice(-8)}`,
     order.customerId,
     formatMoney(order.totalCents, order.currency),
     order.state,
+    shortFailureReason(order.failureReason),
     String(order.history.length),
     duplicated.has(order.id) ? 'injected' : '',
   ]);
-  const rightAligned = new Set([0, 3, 5]);
+  const rightAligned = new Set([0, 3, 6]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) =>
     cells
@@ -28,4 +29,15 @@ export function renderOrdersTable(orders: readonly OrderView[], duplicated: Read
 
 export function formatMoney(cents: number, currency: string): string {
   return `${(cents / 100).toFixed(2)} ${currency}`;
+}
+
+/**
+ * The gist of a failure reason: `payment failed: card_declined` is
+ * card_declined, `payment failed: gateway_unavailable: gateway unavailable
+ * (attempt 3)` is gateway_unavailable.
+ */
+export function shortFailureReason(reason: string | null): string {
+  if (!reason) return '';
+  const withoutPrefix = reason.replace(/^payment failed:\s*/, '');
+  return withoutPrefix.split(':')[0]!.trim();
 }

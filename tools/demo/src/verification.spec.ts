@@ -1,6 +1,8 @@
 import { OrderState } from '#contracts';
 import type { OrderView } from './orders-client.js';
-import { countProcessed, historyProblems } from './verification.js';
+import type { DatabaseFacts } from './database-facts.js';
+import { checkPaidOrders, checkPayments, countProcessed, expectedPaymentStatus, historyProblems } from './verification.js';
+import { shortFailureReason } from './table.js';
 
 const S = OrderState;
 
@@ -57,5 +59,39 @@ describe('countProcessed', () => {
   it('counts only terminal orders with a correct history', () => {
     const pending = order(S.PAYMENT_PENDING, [[null, S.CREATED, 1], [S.CREATED, S.PAYMENT_PENDING, 2]]);
     expect(countProcessed([shipped, pending])).toBe(1);
+  });
+});
+
+describe('payments of failed orders', () => {
+  const failed = (reason: string) =>
+    order(S.FAILED, [[null, S.CREATED, 1], [S.CREATED, S.PAYMENT_PENDING, 2], [S.PAYMENT_PENDING, S.FAILED, 3]], reason);
+  const declined = { ...failed('payment failed: card_declined'), id: 'declined' };
+  const unavailable = { ...failed('payment failed: gateway_unavailable: gateway unavailable (attempt 3)'), id: 'unavailable' };
+  const facts = (payments: Record<string, string[]>): DatabaseFacts => ({
+    paymentsByOrder: new Map(Object.entries(payments)),
+    shipmentsByOrder: new Map(),
+    totalPayments: Object.values(payments).flat().length,
+    totalShipments: 0,
+    paymentsInboxDuplicates: 0,
+    allInboxDuplicates: 0,
+  });
+
+  it('expects DECLINED for a decline and FAILED for a gateway given up on', () => {
+    expect(expectedPaymentStatus(declined)).toBe('DECLINED');
+    expect(expectedPaymentStatus(unavailable)).toBe('FAILED');
+    expect(expectedPaymentStatus(shipped)).toBe('SUCCEEDED');
+    expect(checkPayments([declined, unavailable], facts({ declined: ['DECLINED'], unavailable: ['FAILED'] })).problems).toEqual([]);
+    expect(checkPayments([declined, unavailable], facts({ declined: ['FAILED'], unavailable: ['DECLINED'] })).problems).toHaveLength(2);
+  });
+
+  it('counts SUCCEEDED payments against SHIPPED orders', () => {
+    expect(checkPaidOrders([shipped, declined], facts({ [shipped.id]: ['SUCCEEDED'], declined: ['DECLINED'] })).passed).toBe(true);
+    expect(checkPaidOrders([declined], facts({ declined: ['SUCCEEDED'] })).passed).toBe(false);
+  });
+
+  it('shortens failure reasons to their gist', () => {
+    expect(shortFailureReason('payment failed: card_declined')).toBe('card_declined');
+    expect(shortFailureReason('payment failed: gateway_unavailable: gateway unavailable (attempt 3)')).toBe('gateway_unavailable');
+    expect(shortFailureReason(null)).toBe('');
   });
 });

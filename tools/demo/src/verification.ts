@@ -1,5 +1,6 @@
 import { OrderState, TERMINAL_ORDER_STATES } from '#contracts';
 import type { DatabaseFacts } from './database-facts.js';
+import type { DeadLetterVerdict } from './dead-letters.js';
 import type { InjectionReport } from './duplicate-injection.js';
 import type { OrderView } from './orders-client.js';
 
@@ -20,16 +21,21 @@ const EXPECTED_PATHS: Readonly<Record<string, readonly (readonly OrderState[])[]
   ],
 };
 
-export function isTerminal(order: OrderView): boolean {
+export function isTerminal(order: Pick<OrderView, 'state'>): boolean {
   return TERMINAL_ORDER_STATES.includes(order.state);
 }
+
+/** What historyProblems needs of an order: the API's view has it, and so do the chaos tests' database reads. */
+export type OrderWithHistory = Pick<OrderView, 'state' | 'version' | 'failureReason'> & {
+  history: ReadonlyArray<Pick<OrderView['history'][number], 'from' | 'to' | 'version'>>;
+};
 
 /**
  * What is wrong with an order's history, if anything. A duplicate that got
  * through would show here as a repeated transition or a version gap; a lost
  * update as a broken chain (a `from` that is not the previous `to`).
  */
-export function historyProblems(order: OrderView): string[] {
+export function historyProblems(order: OrderWithHistory): string[] {
   const problems: string[] = [];
   const { history } = order;
   if (history.length === 0) return ['history is empty'];
@@ -77,6 +83,21 @@ export function checkHistories(orders: readonly OrderView[]): Check {
   );
 }
 
+/** What a FAILED order's failureReason says when the gateway kept failing until the last delivery. */
+export const GATEWAY_UNAVAILABLE = 'gateway_unavailable';
+
+/** An order FAILED because its payment was given up after the last delivery (not declined). */
+export function failedByGateway(order: Pick<OrderView, 'state' | 'failureReason'>): boolean {
+  return order.state === OrderState.FAILED && (order.failureReason ?? '').includes(GATEWAY_UNAVAILABLE);
+}
+
+/** The status an order's payment must have, given how the order ended. */
+export function expectedPaymentStatus(order: Pick<OrderView, 'state' | 'failureReason'>): string | undefined {
+  if (order.state === OrderState.SHIPPED) return 'SUCCEEDED';
+  if (order.state === OrderState.FAILED) return failedByGateway(order) ? 'FAILED' : 'DECLINED';
+  return undefined;
+}
+
 /** Exactly one payment per order, settled the way the order ended. */
 export function checkPayments(orders: readonly OrderView[], facts: DatabaseFacts): Check {
   const problems: string[] = [];
@@ -86,11 +107,26 @@ export function checkPayments(orders: readonly OrderView[], facts: DatabaseFacts
       problems.push(`${order.id}: ${statuses.length} payments`);
       continue;
     }
-    const expected = order.state === OrderState.SHIPPED ? 'SUCCEEDED' : order.state === OrderState.FAILED ? 'DECLINED' : undefined;
-    if (expected && statuses[0] !== expected) problems.push(`${order.id} is ${order.state} but its payment is ${statuses[0]}`);
+    const expected = expectedPaymentStatus(order);
+    if (expected && statuses[0] !== expected) problems.push(`${order.id} is ${order.state} (${order.failureReason ?? 'no reason'}) but its payment is ${statuses[0]}`);
   }
   if (facts.totalPayments !== orders.length) problems.push(`${facts.totalPayments} payment rows for ${orders.length} orders`);
   return check('exactly one payment per order', problems);
+}
+
+/** Money was taken exactly for the orders that shipped: as many SUCCEEDED payments as SHIPPED orders. */
+export function checkPaidOrders(orders: readonly OrderView[], facts: DatabaseFacts): Check {
+  const succeeded = [...facts.paymentsByOrder.values()].flat().filter((status) => status === 'SUCCEEDED').length;
+  const shipped = orders.filter((order) => order.state === OrderState.SHIPPED).length;
+  return check(
+    `payments SUCCEEDED = paid (SHIPPED) orders: ${succeeded} = ${shipped}`,
+    succeeded === shipped ? [] : [`${succeeded} payments SUCCEEDED but ${shipped} orders SHIPPED`],
+  );
+}
+
+/** Exactly the dead letters the run deserved (see dead-letters.ts), as listed by the REST API. */
+export function checkDeadLetters(verdict: DeadLetterVerdict, expectedWhat: string): Check {
+  return check(`dead letters: exactly ${expectedWhat} (${verdict.actual} listed, ${verdict.expected} expected)`, verdict.problems);
 }
 
 /** Exactly one shipment per paid order, none for the others. */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { Consumers } from '#contracts';
 import { readDatabaseFacts, type DatabaseFacts } from './database-facts.js';
+import { listDeadLetters, type DeadLetterSummary } from './dead-letters.js';
 import type { OrderView, OrdersClient } from './orders-client.js';
 import { isTerminal } from './verification.js';
 
@@ -31,17 +32,18 @@ export async function waitUntilAllTerminal(
   let reportedAt = 0;
   for (;;) {
     const pending = orderIds.filter((id) => !latest.has(id) || !isTerminal(latest.get(id)!));
-    const views = await Promise.all(pending.map((id) => client.get(id)));
-    for (const view of views) latest.set(view.id, view);
-    const terminal = orderIds.length - views.filter((view) => !isTerminal(view)).length;
+    // orders-api may be down (--kill-worker): a failed read is tried again on the next poll.
+    const views = await Promise.all(pending.map((id) => client.get(id).catch(() => undefined)));
+    for (const view of views) if (view) latest.set(view.id, view);
+    const terminal = orderIds.filter((id) => latest.has(id) && isTerminal(latest.get(id)!)).length;
     if (terminal !== reported || Date.now() - reportedAt >= PROGRESS_EVERY_MS) {
       onProgress(terminal, orderIds.length);
       reported = terminal;
       reportedAt = Date.now();
     }
-    const orders = orderIds.map((id) => latest.get(id)!);
-    if (terminal === orderIds.length) return { orders, timedOut: false };
-    if (Date.now() >= deadline) return { orders, timedOut: true };
+    if (terminal === orderIds.length) return { orders: orderIds.map((id) => latest.get(id)!), timedOut: false };
+    if (Date.now() >= deadline && orderIds.every((id) => latest.has(id))) return { orders: orderIds.map((id) => latest.get(id)!), timedOut: true };
+    if (Date.now() >= deadline + 30_000) throw new Error(`orders-api did not answer for ${orderIds.filter((id) => !latest.has(id)).length} orders`);
     await sleep(POLL_INTERVAL_MS);
   }
 }
@@ -68,4 +70,38 @@ export async function factsAfterRedeliveries(
     if (info.num_pending === 0 && info.num_ack_pending === 0) return readDatabaseFacts(databaseUrl);
     await sleep(POLL_INTERVAL_MS);
   }
+}
+
+/**
+ * The dead letters, once there are at least as many as expected and no
+ * durable consumer (the dead-letter office's advisory consumer included) has
+ * anything pending or unacknowledged: then no more are on their way. After
+ * `timeoutMs`, whatever is listed by then (the check says what is missing).
+ */
+export async function waitForDeadLetters(
+  jsm: JetStreamManager,
+  apiUrl: string,
+  expected: number,
+  timeoutMs: number,
+): Promise<DeadLetterSummary[]> {
+  const deadline = Date.now() + timeoutMs;
+  let quietPolls = 0;
+  for (;;) {
+    const listed = await listDeadLetters(apiUrl).catch(() => undefined);
+    quietPolls = (await consumersIdle(jsm)) ? quietPolls + 1 : 0;
+    if (listed && listed.length >= expected && quietPolls >= 2) return listed;
+    if (Date.now() >= deadline) return listed ?? listDeadLetters(apiUrl);
+    await sleep(POLL_INTERVAL_MS * 2);
+  }
+}
+
+/** No durable consumer of any stream has a message pending or unacknowledged. */
+async function consumersIdle(jsm: JetStreamManager): Promise<boolean> {
+  for await (const stream of jsm.streams.list()) {
+    for await (const consumer of jsm.consumers.list(stream.config.name)) {
+      if (!consumer.config.durable_name) continue;
+      if (consumer.num_pending > 0 || consumer.num_ack_pending > 0) return false;
+    }
+  }
+  return true;
 }

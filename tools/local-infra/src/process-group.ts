@@ -208,7 +208,18 @@ export interface ServiceOptions {
   cwd?: string;
   /** SIGTERM-to-SIGKILL grace for stop() and restart(). */
   stopGraceMs?: number;
+  /**
+   * Start the child again when it exits on its own (a crash, an exit code,
+   * a signal from elsewhere), as a supervisor (systemd, Kubernetes) would.
+   * Exits caused through this handle (stop, kill, restart) are left alone.
+   * Default false.
+   */
+  autoRestart?: boolean;
+  /** Pause before an automatic restart. Default 250 ms. */
+  autoRestartDelayMs?: number;
 }
+
+const DEFAULT_AUTO_RESTART_DELAY_MS = 250;
 
 export interface ServiceHandle {
   readonly name: string;
@@ -217,9 +228,13 @@ export interface ServiceHandle {
   readonly running: boolean;
   /** Poll readyUrl until 200; rejects with the output tail if the child dies or time runs out. */
   waitReady(timeoutMs?: number): Promise<void>;
-  /** SIGTERM, then SIGKILL after the grace period. */
+  /** How often the child exited on its own (a crash: not through stop, kill or restart). */
+  readonly unexpectedExits: number;
+  /** How often the child exited on its own and was started again (autoRestart). */
+  readonly autoRestarts: number;
+  /** SIGTERM, then SIGKILL after the grace period. Final: no automatic restart follows. */
   stop(): Promise<void>;
-  /** SIGKILL, to simulate a crash. */
+  /** SIGKILL, to simulate a crash. No automatic restart follows: call restart() when you want it back. */
   kill(): Promise<void>;
   /** Stop (if running), start again with the same options, and wait until ready. */
   restart(timeoutMs?: number): Promise<void>;
@@ -261,7 +276,44 @@ export function spawnService(options: ServiceOptions): ServiceHandle {
     return child;
   };
 
+  /** A marker line of ours, in the tail and in the log file. */
+  const mark = (line: string): void => {
+    tail.note(line);
+    log?.write(`${line}\n`);
+  };
+
+  // Children this handle stopped or killed on purpose: their exit is no crash.
+  const intended = new WeakSet<ChildProcess>();
+  let stopped = false;
+  let autoRestarts = 0;
+  let unexpectedExits = 0;
+  let pendingRestart: NodeJS.Timeout | undefined;
+
+  const supervise = (current: ChildProcess): void => {
+    current.once('exit', () => {
+      if (stopped || intended.has(current) || current !== child) return;
+      unexpectedExits += 1;
+      if (!options.autoRestart) return;
+      mark(`[local-infra] --- ${options.name} ${describeExit(current)}; restarting it (autoRestart) ---`);
+      pendingRestart = setTimeout(() => {
+        pendingRestart = undefined;
+        if (stopped || current !== child) return;
+        autoRestarts += 1;
+        child = start();
+        supervise(child);
+      }, options.autoRestartDelayMs ?? DEFAULT_AUTO_RESTART_DELAY_MS);
+    });
+  };
+  const halt = async (how: (child: ChildProcess) => Promise<void>): Promise<void> => {
+    clearTimeout(pendingRestart);
+    pendingRestart = undefined;
+    const current = child;
+    intended.add(current);
+    await how(current);
+  };
+
   let child = start();
+  supervise(child);
   const describe = (): string =>
     `${options.name} (${options.command} ${(options.args ?? []).join(' ')}) at ${options.readyUrl}\n--- last output ---\n${tail.text()}`;
 
@@ -272,6 +324,8 @@ export function spawnService(options: ServiceOptions): ServiceHandle {
       describe: () => `${options.name} did not become ready: ${describe()}`,
       failure: () => {
         if (spawnError) return new Error(`${options.name} could not start: ${spawnError.message}`);
+        // Under autoRestart a crash is followed by a new child: wait for that one (or time out).
+        if (options.autoRestart && !stopped) return undefined;
         if (hasExited(current)) return new Error(`${options.name} ${describeExit(current)} before it was ready: ${describe()}`);
         return undefined;
       },
@@ -286,13 +340,24 @@ export function spawnService(options: ServiceOptions): ServiceHandle {
     get running() {
       return child.pid !== undefined && !hasExited(child);
     },
+    get autoRestarts() {
+      return autoRestarts;
+    },
+    get unexpectedExits() {
+      return unexpectedExits;
+    },
     waitReady,
-    stop: () => stopChild(child, options.stopGraceMs),
-    kill: () => killChild(child),
+    stop: () => {
+      stopped = true;
+      return halt((current) => stopChild(current, options.stopGraceMs));
+    },
+    kill: () => halt(killChild),
     async restart(timeoutMs) {
-      await stopChild(child, options.stopGraceMs);
-      tail.note(`[local-infra] --- ${options.name} restarted ---`);
+      await halt((current) => stopChild(current, options.stopGraceMs));
+      stopped = false;
+      mark(`[local-infra] --- ${options.name} restarted ---`);
       child = start();
+      supervise(child);
       await waitReady(timeoutMs);
     },
     output: () => tail.text(),

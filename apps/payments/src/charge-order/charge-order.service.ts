@@ -11,6 +11,7 @@ import {
 import { PaymentStatus, PrismaService, assertOneRowUpdated, type Payment, type TransactionClient } from '#database';
 import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
+import { PaymentFaults } from '../faults/payment-faults.js';
 import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../gateway/mock-payment-gateway.js';
 
 type OrderCreatedEvent = EnvelopeOf<typeof OrderCreated>;
@@ -47,9 +48,11 @@ export class ChargeOrderService {
     private readonly outbox: OutboxWriter,
     private readonly idempotent: IdempotentConsumer,
     private readonly gateway: MockPaymentGateway,
+    private readonly faults: PaymentFaults,
   ) {}
 
   async charge(event: OrderCreatedEvent, delivery: DeliveryAttempt): Promise<ApplyOutcome> {
+    await this.faults.beforeCharge(event.payload.orderId, delivery); // test-only; a no-op unless a FAULT_* is set
     const payment = await this.openPayment(event);
     const result = payment.status === PaymentStatus.PENDING ? await this.callGateway(payment, event, delivery) : undefined;
     const outcome = await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>

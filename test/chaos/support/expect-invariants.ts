@@ -1,0 +1,25 @@
+import type { ChaosScenario } from './scenario.js';
+
+/**
+ * The checks every scenario makes, registered as one test each so that a
+ * failure names the invariant that broke. Problems are listed in full: an
+ * empty list is the only passing answer.
+ */
+export function itKeepsTheInvariants(scenario: ChaosScenario): void {
+  it('loses no order: every accepted order reached its end (or exactly the expected ones stopped short)', () => {
+    expect(scenario.result.run.timedOut, 'the pipeline settled in time').toBe(false);
+    expect(scenario.result.lost).toEqual([]);
+  });
+
+  it('applies no event twice: one order per key, one payment per order, one shipment per paid order, no repeated transition', () => {
+    expect(scenario.result.doubleApplied).toEqual([]);
+  });
+
+  it('ends every order consistently: SHIPPED with a captured payment, FAILED with the matching payment and reason', () => {
+    expect(scenario.result.inconsistent).toEqual([]);
+  });
+
+  it('dead-letters exactly the messages that deserved it, each once', () => {
+    expect(scenario.result.deadLetters.problems).toEqual([]);
+  });
+}

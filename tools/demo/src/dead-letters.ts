@@ -1,0 +1,106 @@
+import { Consumers, DeadLetterReason } from '#contracts';
+
+/**
+ * The dead letters as an operator sees them: through orders-api's REST API
+ * (GET /api/v1/dead-letters, newest first, paged with `nextCursor`), and the
+ * check that they are exactly the ones a run deserved. The chaos tests use the
+ * same two functions. Only the fields the checks read are typed here.
+ */
+export interface DeadLetterSummary {
+  id: string;
+  sourceStream: string;
+  streamSeq: number;
+  consumer: string;
+  originalSubject: string | null;
+  reason: DeadLetterReason;
+  deliveries: number;
+  eventId: string | null;
+  eventType: string | null;
+  status: string;
+}
+
+const PAGE_SIZE = 100;
+
+/** Every dead letter (matching `filter`), following `nextCursor` to the last page. */
+export async function listDeadLetters(apiUrl: string, filter: Record<string, string> = {}): Promise<DeadLetterSummary[]> {
+  const all: DeadLetterSummary[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; ; page++) {
+    if (page > 1_000) throw new Error('more than 1,000 pages of dead letters: the cursor does not advance');
+    const query = new URLSearchParams({ ...filter, limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
+    const url = `${apiUrl}/api/v1/dead-letters?${query}`;
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${text}`);
+    const body = JSON.parse(text) as { items: DeadLetterSummary[]; nextCursor: string | null };
+    all.push(...body.items);
+    cursor = body.nextCursor;
+    if (!cursor) return all;
+  }
+}
+
+/** A dead letter the run should have produced, and how to recognise it. */
+export interface ExpectedDeadLetter {
+  /** What it stands for, e.g. "orders.created of order 0193… (gateway_unavailable)". */
+  label: string;
+  matches(deadLetter: DeadLetterSummary): boolean;
+}
+
+export interface DeadLetterVerdict {
+  expected: number;
+  actual: number;
+  /** Empty when every expected dead letter is there exactly once and there is no other. */
+  problems: string[];
+}
+
+/** Exactly the expected dead letters: each once, and nothing else. */
+export function compareDeadLetters(actual: readonly DeadLetterSummary[], expected: readonly ExpectedDeadLetter[]): DeadLetterVerdict {
+  const problems: string[] = [];
+  const claimed = new Set<string>();
+  for (const expectation of expected) {
+    const matching = actual.filter((deadLetter) => expectation.matches(deadLetter));
+    if (matching.length === 0) problems.push(`missing: ${expectation.label}`);
+    if (matching.length > 1) problems.push(`${matching.length} dead letters for ${expectation.label}: ${matching.map(describeDeadLetter).join('; ')}`);
+    for (const deadLetter of matching) claimed.add(deadLetter.id);
+  }
+  for (const deadLetter of actual) {
+    if (!claimed.has(deadLetter.id)) problems.push(`unexpected: ${describeDeadLetter(deadLetter)}`);
+  }
+  return { expected: expected.length, actual: actual.length, problems };
+}
+
+export function describeDeadLetter(deadLetter: DeadLetterSummary): string {
+  return (
+    `${deadLetter.reason} ${deadLetter.sourceStream}#${deadLetter.streamSeq} ${deadLetter.originalSubject ?? '?'} ` +
+    `consumer ${deadLetter.consumer}, ${deadLetter.deliveries} deliveries, event ${deadLetter.eventType ?? '-'} ${deadLetter.eventId ?? '-'}`
+  );
+}
+
+/**
+ * The dead letter an order's orders.created leaves when the payments consumer
+ * gives up on it after max_deliver deliveries (a gateway that kept failing, a
+ * handler that hung): recognised by the event id, which travels with the copy.
+ */
+export function expectChargeGivenUp(orderId: string, orderCreatedEventId: string | undefined, why: string): ExpectedDeadLetter {
+  const consumer = Consumers.paymentsOnOrderCreated.durable;
+  return {
+    label: `orders.created of order ${orderId} (${why}), max_deliveries on ${consumer}`,
+    matches: (deadLetter) =>
+      orderCreatedEventId !== undefined &&
+      deadLetter.eventId === orderCreatedEventId &&
+      deadLetter.consumer === consumer &&
+      deadLetter.reason === DeadLetterReason.MAX_DELIVERIES,
+  };
+}
+
+/** The dead letter a poison message (no event at all) leaves with one consumer that reads its subject. */
+export function expectPoisonTerminated(poison: { stream: string; seq: number; subject: string }, consumer: string): ExpectedDeadLetter {
+  return {
+    label: `poison message ${poison.stream}#${poison.seq} on ${poison.subject}, invalid on ${consumer}`,
+    matches: (deadLetter) =>
+      deadLetter.sourceStream === poison.stream &&
+      deadLetter.streamSeq === poison.seq &&
+      deadLetter.consumer === consumer &&
+      deadLetter.reason === DeadLetterReason.INVALID,
+  };
+}
