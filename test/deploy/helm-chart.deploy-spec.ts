@@ -15,6 +15,9 @@ import {
   type ValueSet,
 } from './support/helm.js';
 import { validateAll } from './support/kubernetes.js';
+
+/** The chart's values key of a service: camelCase of its kebab-case name (orders-api -> ordersApi). */
+const valuesKey = (service: string) => service.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 import { chartDir, repoPath } from './support/paths.js';
 
 /** How long a service drains after SIGTERM (libs/bootstrap run-service). */
@@ -65,12 +68,7 @@ const valueSets = {
     },
   },
   'autoscaling off': {
-    set: [
-      'ordersApi.autoscaling.enabled=false',
-      'payments.autoscaling.enabled=false',
-      'shipments.autoscaling.enabled=false',
-      'payments.replicaCount=3',
-    ],
+    set: [...serviceNames.map((name) => `${valuesKey(name)}.autoscaling.enabled=false`), 'payments.replicaCount=3'],
   },
   'bundled NATS and PostgreSQL': { set: ['nats.enabled=true', 'postgresql.enabled=true'] },
   'optional objects off': {
@@ -78,9 +76,7 @@ const valueSets = {
       'networkPolicy.enabled=false',
       'serviceAccount.create=false',
       'migrations.enabled=false',
-      'ordersApi.podDisruptionBudget.enabled=false',
-      'payments.podDisruptionBudget.enabled=false',
-      'shipments.podDisruptionBudget.enabled=false',
+      ...serviceNames.map((name) => `${valuesKey(name)}.podDisruptionBudget.enabled=false`),
       'topologySpread.enabled=false',
       'preStopSleepSeconds=0',
       'terminationGracePeriodSeconds=25',
