@@ -51,6 +51,8 @@ export interface NatsServer {
   /** http://127.0.0.1:MONITORPORT */
   readonly monitorUrl: string;
   readonly storeDir: string;
+  /** Pid of the current server process (changes on restart), for tools that sample its CPU and memory. */
+  readonly pid: number | undefined;
   /** Graceful stop (SIGTERM). Final: removes the store directory if we created it. */
   stop(): Promise<void>;
   /** Stop (or notice it is dead) and start again on the same ports and store; waits until ready. */
@@ -202,6 +204,9 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     monitorPort,
     monitorUrl: `http://${HOST}:${monitorPort}`,
     storeDir,
+    get pid() {
+      return current.pid;
+    },
     async stop() {
       await stopChild(current, STOP_GRACE_MS);
       if (ownsStore) {

@@ -1,0 +1,144 @@
+import { parseArgs } from 'node:util';
+
+export type BenchMode = 'pipeline' | 'transport';
+
+export interface BenchArgs {
+  mode: BenchMode;
+  /** Orders to place (pipeline) or messages to publish and consume (transport). */
+  count: number;
+  /** Closed loop: at most this many POSTs in flight. Ignored when `rate` is set. */
+  concurrency: number;
+  /** Open loop: offer this many orders per second, whatever the answers take. */
+  rate: number | undefined;
+  /** Repeats of each transport measurement; the report keeps the median. */
+  rounds: number;
+  /** Seconds each PostgreSQL commit-rate connection runs. */
+  pgSeconds: number;
+  /** Measure the raw-client and PostgreSQL baselines (pipeline mode). */
+  baselines: boolean;
+  /** Where the JSON report goes. */
+  outDir: string;
+  /** How long to wait for the last order to reach its final state. */
+  timeoutMs: number;
+  /** Use running services instead of starting the stack (all three or none). */
+  apiUrl: string | undefined;
+  natsUrl: string | undefined;
+  databaseUrl: string | undefined;
+  /** Also write the services' output to this directory. */
+  logDir: string | undefined;
+  /** Run each service under `node --cpu-prof`, profiles written to this directory. */
+  cpuProfDir: string | undefined;
+  quick: boolean;
+}
+
+/** Defaults sized to last about a minute on 2 cores; --quick is a smoke run of a few seconds. */
+export const DEFAULTS = { count: 30_000, concurrency: 64, rounds: 3, pgSeconds: 5, timeoutSeconds: 300 } as const;
+export const QUICK = { count: 300, rounds: 1, pgSeconds: 1, transportCount: 2_000 } as const;
+/** The transport alone is much faster than the pipeline: more messages for a stable rate. */
+export const TRANSPORT_DEFAULT_COUNT = 50_000;
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+Drives orders through the public HTTP API of the whole pipeline (NATS
+JetStream, PostgreSQL and the three services, started locally unless given
+by URL), verifies every order, and reports throughput, latencies, per-stage
+rates, CPU and memory, next to raw JetStream and PostgreSQL baselines
+measured in the same run. Writes bench-results/<timestamp>.json.
+
+Options:
+  --mode M             pipeline (default) or transport: the JetStream transport
+                       alone (libs/jetstream publisher and Nest server) against
+                       the raw @nats-io/jetstream client
+  --orders N           orders to place (default ${DEFAULTS.count}); in transport mode,
+                       messages (default ${TRANSPORT_DEFAULT_COUNT})
+  --concurrency C      POSTs in flight at once (closed loop; default ${DEFAULTS.concurrency})
+  --rate R             offer R orders per second instead (open loop; latency
+                       counts from the moment each POST was due)
+  --rounds K           transport mode: repeat each measurement K times and
+                       report the median (default ${DEFAULTS.rounds})
+  --pg-seconds S       how long the PostgreSQL commit-rate baseline runs (default ${DEFAULTS.pgSeconds})
+  --no-baselines       skip the raw JetStream and PostgreSQL baselines
+  --quick              a smoke run: ${QUICK.count} orders (${QUICK.transportCount} messages), 1 round, 1 s baseline
+  --out DIR            where the JSON report goes (default bench-results)
+  --timeout SECONDS    how long to wait for the last order (default ${DEFAULTS.timeoutSeconds})
+  --api-url URL        use running services: orders-api's base URL; needs
+  --nats-url URL       the NATS server they use, and
+  --database-url URL   their database (no CPU/memory figures for processes
+                       the bench did not start)
+  --log-dir DIR        also write each started service's output to DIR
+  --cpu-prof DIR       run each service under node --cpu-prof, profiles in DIR
+  -h, --help           show this help
+`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        mode: { type: 'string', default: 'pipeline' },
+        orders: { type: 'string' },
+        concurrency: { type: 'string', default: String(DEFAULTS.concurrency) },
+        rate: { type: 'string' },
+        rounds: { type: 'string' },
+        'pg-seconds': { type: 'string' },
+        'no-baselines': { type: 'boolean', default: false },
+        quick: { type: 'boolean', default: false },
+        out: { type: 'string', default: 'bench-results' },
+        timeout: { type: 'string', default: String(DEFAULTS.timeoutSeconds) },
+        'api-url': { type: 'string' },
+        'nats-url': { type: 'string' },
+        'database-url': { type: 'string' },
+        'log-dir': { type: 'string' },
+        'cpu-prof': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return 'help';
+  const mode = values.mode;
+  if (mode !== 'pipeline' && mode !== 'transport') throw new UsageError(`--mode must be pipeline or transport, got "${mode}"`);
+  const quick = values.quick;
+  const defaultCount = mode === 'transport' ? (quick ? QUICK.transportCount : TRANSPORT_DEFAULT_COUNT) : quick ? QUICK.count : DEFAULTS.count;
+  const running = [values['api-url'], values['nats-url'], values['database-url']];
+  if (running.some(Boolean) && !running.every(Boolean) && mode === 'pipeline') {
+    throw new UsageError('--api-url, --nats-url and --database-url go together (running services), or none of them');
+  }
+  return {
+    mode,
+    count: values.orders === undefined ? defaultCount : integer('--orders', values.orders, 1),
+    concurrency: integer('--concurrency', values.concurrency, 1),
+    rate: values.rate === undefined ? undefined : positive('--rate', values.rate),
+    rounds: values.rounds === undefined ? (quick ? QUICK.rounds : DEFAULTS.rounds) : integer('--rounds', values.rounds, 1),
+    pgSeconds: values['pg-seconds'] === undefined ? (quick ? QUICK.pgSeconds : DEFAULTS.pgSeconds) : positive('--pg-seconds', values['pg-seconds']),
+    baselines: !values['no-baselines'],
+    outDir: values.out,
+    timeoutMs: integer('--timeout', values.timeout, 1) * 1_000,
+    apiUrl: values['api-url'],
+    natsUrl: values['nats-url'],
+    databaseUrl: values['database-url'],
+    logDir: values['log-dir'],
+    cpuProfDir: values['cpu-prof'],
+    quick,
+  };
+}
+
+function integer(name: string, raw: string, min: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new UsageError(`${name} must be an integer of at least ${min}, got "${raw}"`);
+  return value;
+}
+
+function positive(name: string, raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}

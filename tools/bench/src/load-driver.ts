@@ -1,0 +1,143 @@
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Places orders through the public HTTP API, either closed loop (at most
+ * `concurrency` POSTs in flight: measures what the system sustains) or open
+ * loop (a fixed offered rate: measures latency at a given load).
+ *
+ * In open loop a POST's latency counts from the moment it was due, not from
+ * when it was sent, so a stalled server cannot hide its stall by delaying the
+ * bench's own requests (coordinated omission).
+ */
+
+export interface LoadOptions {
+  apiUrl: string;
+  count: number;
+  concurrency: number;
+  /** Orders per second; closed loop when undefined. */
+  rate?: number;
+  /** Prefix of the customer ids and Idempotency-Keys of this run. */
+  runId: string;
+  onAnswer?: (answered: number) => void;
+}
+
+export interface LoadResult {
+  /** Wall-clock time (epoch ms) of the first POST. */
+  firstPostAt: number;
+  /** Wall-clock time (epoch ms) of the last answer. */
+  lastAnswerAt: number;
+  /** Ids of the orders the API accepted. */
+  orderIds: string[];
+  /** Per accepted POST, milliseconds. */
+  postLatenciesMs: number[];
+  /** POSTs that were not answered 201, with a few of the reasons. */
+  failures: number;
+  failureSamples: string[];
+}
+
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Open loop: beyond this many POSTs in flight the system is hopelessly behind; stop adding more. */
+const OPEN_LOOP_MAX_IN_FLIGHT = 4_096;
+const MAX_FAILURE_SAMPLES = 5;
+
+export async function driveOrders(options: LoadOptions): Promise<LoadResult> {
+  const url = new URL('/api/v1/orders', options.apiUrl);
+  const agent = new Agent({ keepAlive: true, maxSockets: options.rate ? OPEN_LOOP_MAX_IN_FLIGHT : options.concurrency });
+  const result: LoadResult = { firstPostAt: Date.now(), lastAnswerAt: 0, orderIds: [], postLatenciesMs: [], failures: 0, failureSamples: [] };
+  let answered = 0;
+
+  const placeOne = async (index: number, dueAt: number): Promise<void> => {
+    const outcome = await postOrder(url, agent, orderBody(options.runId, index), `${options.runId}-${index}`);
+    const latency = performance.now() - dueAt;
+    if (outcome.id) {
+      result.orderIds.push(outcome.id);
+      result.postLatenciesMs.push(latency);
+    } else {
+      result.failures += 1;
+      if (result.failureSamples.length < MAX_FAILURE_SAMPLES) result.failureSamples.push(outcome.error);
+    }
+    answered += 1;
+    options.onAnswer?.(answered);
+  };
+
+  try {
+    result.firstPostAt = Date.now();
+    if (options.rate) await openLoop(options.count, options.rate, placeOne);
+    else await closedLoop(options.count, options.concurrency, placeOne);
+    result.lastAnswerAt = Date.now();
+    return result;
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function closedLoop(count: number, concurrency: number, placeOne: (index: number, dueAt: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const index = next++;
+      await placeOne(index, performance.now());
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+async function openLoop(count: number, rate: number, placeOne: (index: number, dueAt: number) => Promise<void>): Promise<void> {
+  const start = performance.now();
+  const intervalMs = 1_000 / rate;
+  const inFlight = new Set<Promise<void>>();
+  for (let index = 0; index < count; index++) {
+    const dueAt = start + index * intervalMs;
+    const wait = dueAt - performance.now();
+    if (wait > 1) await sleep(wait);
+    while (inFlight.size >= OPEN_LOOP_MAX_IN_FLIGHT) await Promise.race(inFlight);
+    const task = placeOne(index, dueAt).finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  }
+  await Promise.all(inFlight);
+}
+
+/** A small valid order; customers spread over a few ids, as real traffic would be. */
+function orderBody(runId: string, index: number): string {
+  return JSON.stringify({
+    customerId: `bench-${runId}-${index % 100}`,
+    currency: 'EUR',
+    lines: [
+      { sku: 'SKU-BENCH-1', quantity: 1 + (index % 3), unitPriceCents: 1_000 + (index % 500) },
+      { sku: 'SKU-BENCH-2', quantity: 1, unitPriceCents: 250 },
+    ],
+  });
+}
+
+function postOrder(url: URL, agent: Agent, body: string, idempotencyKey: string): Promise<{ id?: string; error: string }> {
+  return new Promise((resolve) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        timeout: REQUEST_TIMEOUT_MS,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': idempotencyKey },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          if (res.statusCode !== 201) return resolve({ error: `HTTP ${res.statusCode}: ${text.slice(0, 200)}` });
+          try {
+            resolve({ id: (JSON.parse(text) as { id: string }).id, error: '' });
+          } catch {
+            resolve({ error: `HTTP 201 with a body that is not JSON: ${text.slice(0, 200)}` });
+          }
+        });
+        res.on('error', (error) => resolve({ error: error.message }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)));
+    req.on('error', (error) => resolve({ error: error.message }));
+    req.end(body);
+  });
+}

@@ -1,0 +1,190 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { OrderState, TERMINAL_ORDER_STATES } from '#contracts';
+import { ratePerSecond, summarize, type LatencySummary } from './stats.js';
+
+/**
+ * What the pipeline did with the bench's orders, read from the services'
+ * tables: whether every order arrived at a final state consistent with its
+ * payment and shipment, and the timings, from the timestamps the services
+ * wrote in their own transactions (not from the bench's polling).
+ */
+
+export interface Verification {
+  /** Orders the API accepted. */
+  placed: number;
+  /** Accepted orders missing from the orders table. */
+  lost: number;
+  /** Orders not in a final state when the bench stopped waiting. */
+  notFinal: number;
+  /** Orders whose final state does not match their payment and shipment. */
+  inconsistent: number;
+  /** Final orders by state, payment status and shipment status. */
+  outcomes: Array<{ state: string; payment: string | null; shipment: string | null; orders: number; consistent: boolean }>;
+  passed: boolean;
+}
+
+export interface StageRate {
+  /** Rows the stage completed for the run. */
+  count: number;
+  /** Per second, from the stage's first to its last timestamp. */
+  perSecond: number;
+}
+
+export interface PipelineTimings {
+  /** Epoch ms at which the last order reached its final state (orders.order_state_changes). */
+  lastFinalAt: number;
+  /** Created to final state, per order, ms (millisecond timestamps). */
+  pipelineLatencyMs: LatencySummary;
+  stages: {
+    relayPublishes: StageRate & { byService: Record<string, StageRate> };
+    /** Events applied by the consumers (inbox records), all services together. */
+    eventsConsumed: StageRate;
+    payments: StageRate;
+    shipments: StageRate;
+    orderStateUpdates: StageRate;
+  };
+}
+
+const POLL_INTERVAL_MS = 500;
+const FINAL_STATES: readonly string[] = TERMINAL_ORDER_STATES;
+const SERVICE_SCHEMAS = ['orders', 'payments', 'shipments'] as const;
+
+/**
+ * Polls until every order is in a final state or the time is up; only the
+ * orders still on their way are asked about, so the polls get cheaper.
+ */
+export async function waitForFinalStates(
+  client: pg.Client,
+  orderIds: readonly string[],
+  timeoutMs: number,
+  onProgress?: (final: number) => void,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let pending = [...orderIds];
+  for (;;) {
+    const { rows } = await client.query<{ id: string }>(
+      `SELECT id::text FROM orders.orders WHERE id = ANY($1::uuid[]) AND NOT (state::text = ANY($2::text[]))`,
+      [pending, FINAL_STATES],
+    );
+    const found = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM orders.orders WHERE id = ANY($1::uuid[])`, [pending]);
+    // An order not (yet) in the table counts as pending: lost until it shows up.
+    const missing = pending.length - Number(found.rows[0]!.n);
+    const stillPending = new Set(rows.map((row) => row.id));
+    if (missing > 0) {
+      const present = await client.query<{ id: string }>(`SELECT id::text FROM orders.orders WHERE id = ANY($1::uuid[])`, [pending]);
+      const presentIds = new Set(present.rows.map((row) => row.id));
+      for (const id of pending) if (!presentIds.has(id)) stillPending.add(id);
+    }
+    pending = pending.filter((id) => stillPending.has(id));
+    onProgress?.(orderIds.length - pending.length);
+    if (pending.length === 0 || Date.now() >= deadline) return;
+    await sleep(POLL_INTERVAL_MS);
+  }
+}
+
+export async function verifyOrders(client: pg.Client, orderIds: readonly string[]): Promise<Verification> {
+  const { rows } = await client.query<{ state: string; payment: string | null; shipment: string | null; orders: string }>(
+    `SELECT o.state::text AS state, p.status::text AS payment, s.status::text AS shipment, count(*)::text AS orders
+       FROM orders.orders o
+       LEFT JOIN payments.payments p ON p.order_id = o.id
+       LEFT JOIN shipments.shipments s ON s.order_id = o.id
+      WHERE o.id = ANY($1::uuid[])
+      GROUP BY 1, 2, 3 ORDER BY 4 DESC`,
+    [orderIds],
+  );
+  const outcomes = rows.map((row) => ({
+    state: row.state,
+    payment: row.payment,
+    shipment: row.shipment,
+    orders: Number(row.orders),
+    consistent: isConsistent(row.state, row.payment, row.shipment),
+  }));
+  const found = outcomes.reduce((sum, outcome) => sum + outcome.orders, 0);
+  const notFinal = outcomes.filter((o) => !FINAL_STATES.includes(o.state)).reduce((sum, o) => sum + o.orders, 0);
+  const inconsistent = outcomes.filter((o) => FINAL_STATES.includes(o.state) && !o.consistent).reduce((sum, o) => sum + o.orders, 0);
+  const lost = orderIds.length - found;
+  return { placed: orderIds.length, lost, notFinal, inconsistent, outcomes, passed: lost === 0 && notFinal === 0 && inconsistent === 0 };
+}
+
+/** A final state matches its payment and shipment: money taken exactly for what shipped. */
+export function isConsistent(state: string, payment: string | null, shipment: string | null): boolean {
+  switch (state) {
+    case OrderState.SHIPPED:
+      return payment === 'SUCCEEDED' && shipment === 'DISPATCHED';
+    case OrderState.FAILED:
+      return (payment === 'DECLINED' || payment === 'FAILED') && shipment === null;
+    case OrderState.CANCELLED:
+      return shipment === null;
+    default:
+      return false;
+  }
+}
+
+/** Timings of the run from the services' own timestamps; `since` excludes older rows of a reused database. */
+export async function readTimings(client: pg.Client, orderIds: readonly string[], since: Date): Promise<PipelineTimings> {
+  const latencies = await client.query<{ created: number; final: number }>(
+    `SELECT ${epochMs(`min(occurred_at) FILTER (WHERE to_state = 'CREATED')`)} AS created,
+            ${epochMs('max(occurred_at) FILTER (WHERE to_state::text = ANY($2::text[]))')} AS final
+       FROM orders.order_state_changes WHERE order_id = ANY($1::uuid[]) GROUP BY order_id`,
+    [orderIds, FINAL_STATES],
+  );
+  const finished = latencies.rows.filter((row) => row.created !== null && row.final !== null);
+  const lastFinalAt = finished.reduce((last, row) => Math.max(last, Number(row.final)), 0);
+
+  const byService: Record<string, StageRate> = {};
+  let firstPublish = Infinity;
+  let lastPublish = -Infinity;
+  let publishes = 0;
+  for (const schema of SERVICE_SCHEMAS) {
+    const span = await spanOf(client, `SELECT count(*) AS n, ${epochMs('min(published_at)')} AS first, ${epochMs('max(published_at)')} AS last
+        FROM ${schema}.outbox_events WHERE published_at >= $1`, [since]);
+    byService[schema] = stageRate(span);
+    if (span.n > 0) {
+      firstPublish = Math.min(firstPublish, span.first);
+      lastPublish = Math.max(lastPublish, span.last);
+      publishes += span.n;
+    }
+  }
+  const consumed = await spanOf(client, `SELECT count(*) AS n, ${epochMs('min(processed_at)')} AS first, ${epochMs('max(processed_at)')} AS last
+      FROM (${SERVICE_SCHEMAS.map((schema) => `SELECT processed_at FROM ${schema}.inbox_events`).join(' UNION ALL ')}) AS inboxes
+      WHERE processed_at >= $1`, [since]);
+  const payments = await spanOf(client, `SELECT count(*) AS n, ${epochMs('min(updated_at)')} AS first, ${epochMs('max(updated_at)')} AS last
+      FROM payments.payments WHERE order_id = ANY($1::uuid[])`, [orderIds]);
+  const shipments = await spanOf(client, `SELECT count(*) AS n, ${epochMs('min(updated_at)')} AS first, ${epochMs('max(updated_at)')} AS last
+      FROM shipments.shipments WHERE order_id = ANY($1::uuid[])`, [orderIds]);
+  const stateUpdates = await spanOf(client, `SELECT count(*) AS n, ${epochMs('min(occurred_at)')} AS first, ${epochMs('max(occurred_at)')} AS last
+      FROM orders.order_state_changes WHERE order_id = ANY($1::uuid[])`, [orderIds]);
+
+  return {
+    lastFinalAt,
+    pipelineLatencyMs: summarize(finished.map((row) => Number(row.final) - Number(row.created))),
+    stages: {
+      relayPublishes: { count: publishes, perSecond: ratePerSecond(publishes, lastPublish - firstPublish), byService },
+      eventsConsumed: stageRate(consumed),
+      payments: stageRate(payments),
+      shipments: stageRate(shipments),
+      orderStateUpdates: stageRate(stateUpdates),
+    },
+  };
+}
+
+interface Span {
+  n: number;
+  first: number;
+  last: number;
+}
+
+async function spanOf(client: pg.Client, sql: string, params: unknown[]): Promise<Span> {
+  const { rows } = await client.query<{ n: string; first: number | null; last: number | null }>(sql, params);
+  const row = rows[0]!;
+  return { n: Number(row.n), first: Number(row.first ?? 0), last: Number(row.last ?? 0) };
+}
+
+function stageRate(span: Span): StageRate {
+  return { count: span.n, perSecond: ratePerSecond(span.n, span.last - span.first) };
+}
+
+function epochMs(expression: string): string {
+  return `(extract(epoch FROM ${expression}) * 1000)::float8`;
+}

@@ -1,0 +1,67 @@
+import type { PipelineReport, TargetCheck, TransportReport } from './report.js';
+
+/**
+ * The performance targets of this machine class (2 cores, everything on it),
+ * checked against a run. Only the targets a run's settings can speak to are
+ * listed: latency targets need an offered rate, throughput a closed loop.
+ */
+export const TARGETS = {
+  minOrdersPerSecond: 1_000,
+  /** The latency targets hold at this offered rate. */
+  latencyAtRatePerSecond: 500,
+  maxPostP99Ms: 25,
+  maxPipelineP99Ms: 500,
+  maxServiceRssMb: 200,
+  minTransportRatio: 0.8,
+} as const;
+
+const SERVICES = new Set(['orders-api', 'payments', 'shipments']);
+
+export function pipelineTargets(report: Omit<PipelineReport, 'targets' | 'passed'>): TargetCheck[] {
+  const checks: TargetCheck[] = [
+    {
+      target: 'every order verified (none lost, final state consistent with payment)',
+      actual: `${report.verification.placed - report.verification.lost - report.verification.notFinal - report.verification.inconsistent}/${report.verification.placed}`,
+      met: report.verification.passed,
+    },
+  ];
+  if (report.settings.offeredRatePerSecond === null) {
+    checks.push({
+      target: `end-to-end >= ${TARGETS.minOrdersPerSecond} orders/s`,
+      actual: `${report.throughput.ordersPerSecond} orders/s`,
+      met: report.throughput.ordersPerSecond >= TARGETS.minOrdersPerSecond,
+    });
+  } else {
+    const at = `at ${report.settings.offeredRatePerSecond} orders/s offered`;
+    checks.push(
+      { target: `POST p99 < ${TARGETS.maxPostP99Ms} ms ${at}`, actual: `${report.latencyMs.post.p99} ms`, met: report.latencyMs.post.p99 < TARGETS.maxPostP99Ms },
+      {
+        target: `pipeline p99 < ${TARGETS.maxPipelineP99Ms} ms ${at}`,
+        actual: `${report.latencyMs.pipeline.p99} ms`,
+        met: report.latencyMs.pipeline.p99 < TARGETS.maxPipelineP99Ms,
+      },
+    );
+  }
+  const services = report.processes.filter((p) => SERVICES.has(p.name));
+  if (services.length > 0) {
+    const worst = services.reduce((a, b) => (b.peakRssMb > a.peakRssMb ? b : a));
+    checks.push({
+      target: `every service < ${TARGETS.maxServiceRssMb} MB RSS at peak`,
+      actual: `${worst.name} ${worst.peakRssMb} MB`,
+      met: worst.peakRssMb < TARGETS.maxServiceRssMb,
+    });
+  }
+  return checks;
+}
+
+export function transportTargets(report: Omit<TransportReport, 'targets' | 'passed'>): TargetCheck[] {
+  const { publishRatio, consumeAckRatio } = report.transport;
+  return [
+    { target: `transport publish >= ${TARGETS.minTransportRatio * 100}% of raw`, actual: percent(publishRatio), met: (publishRatio ?? 0) >= TARGETS.minTransportRatio },
+    { target: `transport consume+ack >= ${TARGETS.minTransportRatio * 100}% of raw`, actual: percent(consumeAckRatio), met: (consumeAckRatio ?? 0) >= TARGETS.minTransportRatio },
+  ];
+}
+
+function percent(value: number | undefined): string {
+  return value === undefined ? 'n/a' : `${Math.round(value * 1_000) / 10}%`;
+}
