@@ -56,17 +56,17 @@ async function openEndpoints(args: BenchArgs, log: Log): Promise<Endpoints> {
   const pipeline = await startPipeline({
     databaseName: `order_pipeline_bench_${randomBytes(4).toString('hex')}`,
     logDir: args.logDir,
-    env: args.cpuProfDir ? cpuProfileEnv(args.cpuProfDir) : undefined,
+    nodeArgs: args.cpuProfDir ? cpuProfileArgs(args.cpuProfDir) : undefined,
     onProgress: log,
   });
   return { apiUrl: pipeline.apiUrl, natsUrl: pipeline.natsUrl, databaseUrl: pipeline.databaseUrl, pipeline };
 }
 
 /** Each service writes a V8 CPU profile when it exits (open it in Chrome DevTools or speedscope). */
-function cpuProfileEnv(dir: string): Partial<Record<PipelineServiceName, Record<string, string>>> {
+function cpuProfileArgs(dir: string): Partial<Record<PipelineServiceName, string[]>> {
   const absolute = path.resolve(dir);
   return Object.fromEntries(
-    PIPELINE_SERVICES.map((name) => [name, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${absolute} --cpu-prof-name=${name}-\${pid}.cpuprofile` }]),
+    PIPELINE_SERVICES.map((name) => [name, ['--cpu-prof', `--cpu-prof-dir=${absolute}`, `--cpu-prof-name=${name}.cpuprofile`]]),
   );
 }
 

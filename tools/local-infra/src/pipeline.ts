@@ -46,6 +46,8 @@ export interface PipelineOptions {
   autoRestart?: boolean | readonly PipelineServiceName[];
   /** Extra environment per service, applied last (a value of undefined removes a variable). */
   env?: Partial<Record<PipelineServiceName, Record<string, string | undefined>>>;
+  /** Extra Node.js flags per service, before the entry point (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: Partial<Record<PipelineServiceName, string[]>>;
   /** Also write each service's output (and the NATS server's, on stop) to files in this directory. */
   logDir?: string;
   /** How long to wait for each service's /health. */
@@ -188,7 +190,7 @@ async function startService(
     const handle = spawnService({
       name,
       command: process.execPath,
-      args: [path.join(root, serviceEntryPoint(name))],
+      args: [...(settings.nodeArgs?.[name] ?? []), path.join(root, serviceEntryPoint(name))],
       cwd: root,
       env: serviceEnv(name, port!, settings),
       readyUrl: `http://${HOST}:${port}/health`,
