@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { ConsumerDefinition, ServiceName } from '#contracts';
 import type { CommonEnv } from '#config';
 import { JetStreamServer } from '#jetstream';
+import { stopTracing } from '#telemetry';
 
 export interface RunServiceOptions {
   name: ServiceName;
@@ -41,6 +42,8 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
       logger.log(`${signal}: draining consumers`);
       await consumers.close();
       await app.close();
+      // Last: the spans of the shutdown itself are exported too.
+      await stopTracing();
       logger.log('stopped');
     })();
     return stopping;

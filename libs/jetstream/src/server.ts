@@ -4,6 +4,7 @@ import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '
 import type { NatsConnection } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
 import { orderingKeyOf, type ConsumerDefinition, type EventEnvelope } from '#contracts';
+import { ConsumerSpans } from '#telemetry';
 import { decodeEnvelope } from './codec.js';
 import { connectToNats, type NatsConnectionOptions } from './connection.js';
 import { JetStreamDefaults, type ConsumerSettings } from './constants.js';
@@ -42,6 +43,8 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
   private readonly running = new Set<Promise<void>>();
   private closing = false;
   private readonly inOrder = new KeyedQueue();
+  /** One per consumer, built once: span names and fixed attributes are not rebuilt per message. */
+  private readonly spans = new Map<string, ConsumerSpans>();
 
   constructor(private readonly options: JetStreamServerOptions) {
     super();
@@ -61,6 +64,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
           .get(consumer.stream, consumer.durable)
           .then((c) => c.consume({ max_messages: this.settings.pullBatch }));
         this.subscriptions.push(messages);
+        this.spans.set(consumer.durable, new ConsumerSpans(consumer));
         void this.consumeLoop(consumer, messages);
       }
       this._status$.next('connected');
@@ -114,10 +118,25 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       return;
     }
     // One order's events wait for each other; other orders' events go ahead.
-    await this.inOrder.run(orderingKeyOf(envelope), () => this.handle(consumer, message, envelope));
+    const key = orderingKeyOf(envelope);
+    await this.inOrder.run(key, () => this.handle(consumer, message, envelope, key));
   }
 
-  private async handle(consumer: ConsumerDefinition, message: JsMsg, envelope: EventEnvelope): Promise<void> {
+  /**
+   * One delivery, in a CONSUMER span that continues the producer's trace (each
+   * redelivery is a span of its own; a failed one is marked ERROR).
+   */
+  private handle(consumer: ConsumerDefinition, message: JsMsg, envelope: EventEnvelope, orderId: string): Promise<void> {
+    const attributes = { messageId: envelope.id, orderId, conversationId: envelope.correlationId };
+    return this.spans.get(consumer.durable)!.run(message, attributes, (fail) => this.deliver(consumer, message, envelope, fail));
+  }
+
+  private async deliver(
+    consumer: ConsumerDefinition,
+    message: JsMsg,
+    envelope: EventEnvelope,
+    fail: (error: unknown) => void,
+  ): Promise<void> {
     try {
       const handler = this.getHandlerByPattern(message.subject);
       if (!handler) throw new InvalidMessageError(`no handler for ${message.subject}`);
@@ -129,6 +148,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       // If this ack is lost the message comes back, and the inbox skips it.
       await message.ackAck();
     } catch (error) {
+      fail(error);
       this.settle(consumer, message, error);
     }
   }
