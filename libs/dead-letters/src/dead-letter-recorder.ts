@@ -3,7 +3,7 @@ import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStr
 import { v7 as uuidv7 } from 'uuid';
 import { deadLetterMsgId, deadLetterSubject } from '#contracts';
 import type { PrismaService } from '#database';
-import { MessagingAttributes, traceLinked } from '#telemetry';
+import { logEvent, MessagingAttributes, traceLinked } from '#telemetry';
 import type { ConsumerAdvisory } from './advisory.js';
 import { deadLetterCopyHeaders, draftDeadLetter, type DeadLetterDraft, type OriginalMessage } from './dead-letter-draft.js';
 import { bodyBytes } from './message-body.js';
@@ -71,7 +71,19 @@ export class DeadLetterRecorder {
       skipDuplicates: true, // INSERT ... ON CONFLICT DO NOTHING
     });
     if (count === 0) return 'already-recorded';
-    this.logger.warn(
+    logEvent(
+      this.logger,
+      'DLQ_EVENT',
+      {
+        consumer: draft.consumer,
+        sourceStream: draft.sourceStream,
+        streamSeq: draft.streamSeq,
+        subject: draft.originalSubject,
+        reason: draft.reason,
+        deliveries: draft.deliveries,
+        eventId: draft.eventId,
+        eventType: draft.eventType,
+      },
       `dead letter: ${draft.consumer} gave up on ${draft.sourceStream} #${draft.streamSeq} ` +
         `(${draft.originalSubject ?? 'subject unknown'}), ${draft.reason}: ${draft.detail}`,
     );

@@ -4,7 +4,7 @@ import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '
 import type { NatsConnection } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
 import { orderingKeyOf, type ConsumerDefinition, type EventEnvelope } from '#contracts';
-import { ConsumerSpans } from '#telemetry';
+import { ConsumerSpans, logEvent } from '#telemetry';
 import { decodeEnvelope } from './codec.js';
 import { connectToNats, type NatsConnectionOptions } from './connection.js';
 import { JetStreamDefaults, type ConsumerSettings } from './constants.js';
@@ -138,6 +138,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     fail: (error: unknown) => void,
   ): Promise<void> {
     try {
+      logEvent(this.logger, 'EVENT_RECEIVED', eventFields(consumer, message, envelope), `${consumer.durable}: ${message.subject} #${message.seq}`);
       const handler = this.getHandlerByPattern(message.subject);
       if (!handler) throw new InvalidMessageError(`no handler for ${message.subject}`);
       const limits = { maxDeliver: this.settings.maxDeliver, ackWaitMs: this.settings.ackWaitMs };
@@ -156,16 +157,26 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
   private settle(consumer: ConsumerDefinition, message: JsMsg, error: unknown): void {
     const attempt = message.info.deliveryCount;
     const reason = error instanceof Error ? error.message : String(error);
+    const max = this.settings.maxDeliver;
+    const fields = { ...eventFields(consumer, message), attempt, max, error: reason };
     if (isPermanentFailure(error)) {
-      this.logger.warn(`${consumer.durable}: terminating ${message.subject} #${message.seq}: ${reason}`);
+      logEvent(this.logger, 'PROCESSING_ERROR', { ...fields, terminated: true }, `${consumer.durable}: terminating ${message.subject} #${message.seq}: ${reason}`);
       // No reason string: NATS 2.9 ignores a term() with one and redelivers.
       message.term();
       return;
     }
     const delay = retryDelayMs(attempt, this.options.retry?.baseDelayMs, this.options.retry?.maxDelayMs);
-    this.logger.warn(
-      `${consumer.durable}: ${message.subject} #${message.seq} failed on attempt ${attempt}/${this.settings.maxDeliver}, retry in ${delay} ms: ${reason}`,
-    );
+    if (attempt >= max) {
+      // The server gives up on it now (and the dead-letter office records it); the nak only hands it back early.
+      logEvent(this.logger, 'PROCESSING_ERROR', { ...fields, terminated: false }, `${consumer.durable}: ${message.subject} #${message.seq} failed on its last attempt ${attempt}/${max}: ${reason}`);
+    } else {
+      logEvent(
+        this.logger,
+        'RETRY_SCHEDULED',
+        { ...fields, delayMs: delay },
+        `${consumer.durable}: ${message.subject} #${message.seq} failed on attempt ${attempt}/${max}, retry in ${delay} ms: ${reason}`,
+      );
+    }
     message.nak(delay);
   }
 
@@ -188,4 +199,15 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       }
     })();
   }
+}
+
+/** The fields every operator event about a delivery carries (the envelope only once it decoded). */
+function eventFields(consumer: ConsumerDefinition, message: JsMsg, envelope?: EventEnvelope) {
+  return {
+    consumer: consumer.durable,
+    subject: message.subject,
+    streamSeq: message.seq,
+    delivery: message.info.deliveryCount,
+    ...(envelope && { eventId: envelope.id, eventType: envelope.type, aggregateId: envelope.aggregateId, correlationId: envelope.correlationId }),
+  };
 }

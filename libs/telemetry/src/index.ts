@@ -11,3 +11,6 @@ export {
 } from './trace-headers.js';
 export { ConsumerSpans, tracePublish, traceLinked, recordFailure, type ConsumedMessage, type PublishedMessage } from './messaging-spans.js';
 export { ORDER_ID_ATTRIBUTE, MessagingAttributes, MESSAGING_SYSTEM } from './span-attributes.js';
+export { traceLogFields } from './trace-log-fields.js';
+export { pinoParams, type LogOptions, type LogLevel } from './log-options.js';
+export { OperatorEvent, logEvent, type OperatorEventName } from './operator-events.js';
