@@ -11,6 +11,7 @@ import {
 import { PaymentStatus, PrismaService, assertOneRowUpdated, type Payment, type TransactionClient } from '#database';
 import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
+import { logEvent } from '#telemetry';
 import { PaymentFaults } from '../faults/payment-faults.js';
 import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../gateway/mock-payment-gateway.js';
 
@@ -58,8 +59,7 @@ export class ChargeOrderService {
     const outcome = await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
       result ? this.settle(tx, payment.id, result, event) : Promise.resolve(),
     );
-    if (outcome === 'duplicate') this.logger.log(`DUPLICATE_EVENT ${event.type} ${event.id}`);
-    else if (result) this.logger.log(`PAYMENT_RESULT order=${payment.orderId} ${result.outcome}`);
+    if (outcome === 'applied' && result) logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: result.outcome, amountCents: payment.amountCents }, `order ${payment.orderId}: ${result.outcome}`);
     return outcome;
   }
 
@@ -84,7 +84,7 @@ export class ChargeOrderService {
         await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
           this.settle(tx, payment.id, { outcome: 'failed', reason: `gateway_unavailable: ${error.message}` }, event),
         );
-        this.logger.warn(`PAYMENT_RESULT order=${payment.orderId} failed after ${delivery.deliveryCount} attempts`);
+        logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: 'failed', amountCents: payment.amountCents }, `order ${payment.orderId}: failed after ${delivery.deliveryCount} attempts`);
       }
       throw error;
     }
