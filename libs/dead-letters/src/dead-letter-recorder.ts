@@ -3,6 +3,7 @@ import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStr
 import { v7 as uuidv7 } from 'uuid';
 import { deadLetterMsgId, deadLetterSubject } from '#contracts';
 import type { PrismaService } from '#database';
+import { deadLettersRecorded } from '#metrics';
 import type { ConsumerAdvisory } from './advisory.js';
 import { deadLetterCopyHeaders, draftDeadLetter, type DeadLetterDraft, type OriginalMessage } from './dead-letter-draft.js';
 import { bodyBytes } from './message-body.js';
@@ -62,6 +63,7 @@ export class DeadLetterRecorder {
       skipDuplicates: true, // INSERT ... ON CONFLICT DO NOTHING
     });
     if (count === 0) return 'already-recorded';
+    deadLettersRecorded.inc({ consumer: draft.consumer, reason: draft.reason });
     this.logger.warn(
       `dead letter: ${draft.consumer} gave up on ${draft.sourceStream} #${draft.streamSeq} ` +
         `(${draft.originalSubject ?? 'subject unknown'}), ${draft.reason}: ${draft.detail}`,

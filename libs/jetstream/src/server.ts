@@ -4,6 +4,7 @@ import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '
 import type { NatsConnection } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
 import { orderingKeyOf, type ConsumerDefinition, type EventEnvelope } from '#contracts';
+import { countDelivery, timeHandler } from '#metrics';
 import { decodeEnvelope } from './codec.js';
 import { connectToNats, type NatsConnectionOptions } from './connection.js';
 import { JetStreamDefaults, type ConsumerSettings } from './constants.js';
@@ -114,7 +115,9 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       return;
     }
     // One order's events wait for each other; other orders' events go ahead.
-    await this.inOrder.run(orderingKeyOf(envelope), () => this.handle(consumer, message, envelope));
+    await this.inOrder.run(orderingKeyOf(envelope), () =>
+      timeHandler(consumer.durable, message.subject, () => this.handle(consumer, message, envelope)),
+    );
   }
 
   private async handle(consumer: ConsumerDefinition, message: JsMsg, envelope: EventEnvelope): Promise<void> {
@@ -128,6 +131,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       });
       // If this ack is lost the message comes back, and the inbox skips it.
       await message.ackAck();
+      countDelivery(consumer.durable, message.subject, 'acked');
     } catch (error) {
       this.settle(consumer, message, error);
     }
@@ -140,6 +144,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       this.logger.warn(`${consumer.durable}: terminating ${message.subject} #${message.seq}: ${reason}`);
       // No reason string: NATS 2.9 ignores a term() with one and redelivers.
       message.term();
+      countDelivery(consumer.durable, message.subject, 'terminated');
       return;
     }
     const delay = retryDelayMs(attempt, this.options.retry?.baseDelayMs, this.options.retry?.maxDelayMs);
@@ -147,6 +152,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       `${consumer.durable}: ${message.subject} #${message.seq} failed on attempt ${attempt}/${this.settings.maxDeliver}, retry in ${delay} ms: ${reason}`,
     );
     message.nak(delay);
+    countDelivery(consumer.durable, message.subject, 'retried');
   }
 
   private assertEveryConsumedSubjectHasHandlers(): void {

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '#contracts';
 import { withVersionRetry } from '#database';
+import { duplicatesSkipped } from '#metrics';
 import { Inbox } from './inbox.js';
 import type { ServiceSchema } from './service-schema.js';
 import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
@@ -21,12 +22,12 @@ export class IdempotentConsumer {
     this.inbox = new Inbox(schema);
   }
 
-  apply<Tx extends SqlClient>(
+  async apply<Tx extends SqlClient>(
     consumer: string,
     event: EventEnvelope,
     effect: (tx: Tx) => Promise<void>,
   ): Promise<ApplyOutcome> {
-    return withVersionRetry(() =>
+    const outcome = await withVersionRetry(() =>
       this.db.$transaction(async (tx) => {
         const first = await this.inbox.recordFirstDelivery(tx, consumer, event);
         if (!first) return 'duplicate' as const;
@@ -34,5 +35,8 @@ export class IdempotentConsumer {
         return 'applied' as const;
       }),
     );
+    // Counted after the commit: a rolled-back attempt has skipped nothing.
+    if (outcome === 'duplicate') duplicatesSkipped.inc({ consumer, subject: event.type });
+    return outcome;
   }
 }
