@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { deadLetterMsgId, deadLetterSubject } from '#contracts';
 import type { PrismaService } from '#database';
 import { logEvent, MessagingAttributes, traceLinked } from '#telemetry';
+import { deadLettersRecorded } from '#metrics';
 import type { ConsumerAdvisory } from './advisory.js';
 import { deadLetterCopyHeaders, draftDeadLetter, type DeadLetterDraft, type OriginalMessage } from './dead-letter-draft.js';
 import { bodyBytes } from './message-body.js';
@@ -71,6 +72,7 @@ export class DeadLetterRecorder {
       skipDuplicates: true, // INSERT ... ON CONFLICT DO NOTHING
     });
     if (count === 0) return 'already-recorded';
+    deadLettersRecorded.inc({ consumer: draft.consumer, reason: draft.reason });
     logEvent(
       this.logger,
       'DLQ_EVENT',

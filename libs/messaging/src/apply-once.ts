@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
 import { withVersionRetry } from '#database';
 import { logEvent } from '#telemetry';
+import { duplicatesSkipped } from '#metrics';
 import { Inbox } from './inbox.js';
 import type { ServiceSchema } from './service-schema.js';
 import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
@@ -37,6 +38,8 @@ export class IdempotentConsumer {
         return 'applied' as const;
       }),
     );
+    // Counted after the commit: a rolled-back attempt has skipped nothing.
+    if (outcome === 'duplicate') duplicatesSkipped.inc({ consumer, subject: event.type });
     if (outcome === 'duplicate') {
       logEvent(
         this.logger,
