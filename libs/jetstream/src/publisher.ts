@@ -65,10 +65,13 @@ export class JetStreamPublisher {
 
 function toNatsHeaders(values: Record<string, string> | undefined) {
   if (!values) return undefined;
-  const h = natsHeaders();
+  let h: ReturnType<typeof natsHeaders> | undefined;
   for (const [key, value] of Object.entries(values)) {
     // The msg id travels as a publish option; a second copy here would be ignored.
-    if (key !== Headers.MSG_ID) h.set(key, value);
+    if (key === Headers.MSG_ID) continue;
+    // Created only when there is a header to carry: an empty one still costs encoding on every publish.
+    h ??= natsHeaders();
+    h.set(key, value);
   }
   return h;
 }

@@ -8,7 +8,13 @@
  */
 export class Semaphore {
   private available: number;
-  private readonly waiters: Array<() => void> = [];
+  /**
+   * Waiting callers, oldest first, from `head` on. An index instead of
+   * shift(): publishAll() of a large batch queues thousands of waiters, and
+   * shifting an array that long on every release is quadratic.
+   */
+  private waiters: Array<() => void> = [];
+  private head = 0;
 
   constructor(readonly size: number) {
     this.available = size;
@@ -27,9 +33,16 @@ export class Semaphore {
   }
 
   release(): void {
-    const next = this.waiters.shift();
-    if (next) next();
-    else this.available += 1;
+    if (this.head < this.waiters.length) {
+      const next = this.waiters[this.head]!;
+      this.head += 1;
+      // Compact once the consumed prefix dominates, so the array does not grow for ever.
+      if (this.head > 1_024 && this.head * 2 > this.waiters.length) {
+        this.waiters = this.waiters.slice(this.head);
+        this.head = 0;
+      }
+      next();
+    } else this.available += 1;
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
