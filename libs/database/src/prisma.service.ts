@@ -16,7 +16,10 @@ import { PrismaClient } from './generated/prisma/client.js';
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(DATABASE_OPTIONS) options: DatabaseOptions) {
-    super({ adapter: new PrismaPg(createPool(options), { disposeExternalPool: true }) });
+    super({
+      adapter: new PrismaPg(createPool(options), { disposeExternalPool: true }),
+      transactionOptions: TRANSACTION_OPTIONS,
+    });
   }
 
   async onModuleInit(): Promise<void> {
@@ -33,6 +36,16 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
     await this.$disconnect();
   }
 }
+
+/**
+ * How long a transaction may wait for a pooled connection, and run. Prisma's
+ * 2 s wait made a burst fail with "Unable to start a transaction in the given
+ * time": HTTP 500s and consumer retries (work done again) exactly when the
+ * service is busiest. Waiting longer only queues the work, which the pool
+ * drains in order; the run limit stays Prisma's, so a stuck transaction still
+ * gives its connection back.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 5_000 } as const;
 
 /**
  * The pool behind the adapter, with an error listener on every connection for
