@@ -46,13 +46,24 @@ export async function measureRawJetStream(
     const subject = `${RAW_SUBJECT}.${options.stream}`;
 
     const publishStart = performance.now();
-    const inFlight = new Set<Promise<unknown>>();
+    // A plain counter as the window: the client at its best, no per-message bookkeeping of ours.
+    let inFlight = 0;
+    let slotFreed: (() => void) | undefined;
+    let failure: unknown;
+    const settled = (): void => {
+      inFlight -= 1;
+      slotFreed?.();
+    };
     for (let i = 0; i < options.messages; i++) {
-      if (inFlight.size >= options.inFlight) await Promise.race(inFlight);
-      const publish = js.publish(subject, options.body, { msgID: `${options.stream}-${i}` }).finally(() => inFlight.delete(publish));
-      inFlight.add(publish);
+      while (inFlight >= options.inFlight) await new Promise<void>((resolve) => (slotFreed = resolve));
+      inFlight += 1;
+      js.publish(subject, options.body, { msgID: `${options.stream}-${i}` }).then(settled, (error: unknown) => {
+        failure ??= error;
+        settled();
+      });
     }
-    await Promise.all(inFlight);
+    while (inFlight > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
+    if (failure) throw failure;
     const publishMs = performance.now() - publishStart;
 
     await jsm.consumers.add(options.stream, { durable_name: 'raw', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 1_000 });
@@ -64,6 +75,7 @@ export async function measureRawJetStream(
       message.ack();
       if (++received >= options.messages) break;
     }
+    messages.stop();
     await nc.flush();
     const consumeMs = performance.now() - consumeStart;
     await jsm.streams.delete(options.stream);

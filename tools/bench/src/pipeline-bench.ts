@@ -99,7 +99,8 @@ async function measure(args: BenchArgs, endpoints: Endpoints, log: Log): Promise
   const baselines = args.baselines ? await measureBaselines(args, endpoints, log) : null;
   const { timings, processes, verification } = facts;
   const spanMs = timings.lastFinalAt - load.firstPostAt;
-  const verified = verification.passed && load.failures === 0 ? verification.placed : 0;
+  // Only orders that reached a final state consistent with their payment count.
+  const verified = verification.placed - verification.lost - verification.notFinal - verification.inconsistent;
   const ordersPerSecond = ratePerSecond(verified, spanMs);
   const cpuTotal = processes.reduce((sum, p) => sum + p.cpuSecondsPer1000, 0);
   return {

@@ -1,4 +1,4 @@
-import { median, percentile, ratePerSecond, ratio, summarize } from './stats.js';
+import { median, pairedRatio, percentile, ratePerSecond, ratio, summarize } from './stats.js';
 
 describe('percentile (nearest rank)', () => {
   const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -46,6 +46,11 @@ describe('rates and ratios', () => {
   it('takes the median of repeated runs', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+
+  it('takes the median of paired ratios, so one slow round does not skew both sides', () => {
+    expect(pairedRatio([[8, 10], [9, 10], [1, 10]])).toBe(0.8);
+    expect(pairedRatio([[1, 0]])).toBeUndefined();
   });
 
   it('leaves a ratio undefined when there is nothing to compare with', () => {

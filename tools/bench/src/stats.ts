@@ -61,6 +61,12 @@ export function ratio(numerator: number, denominator: number): number | undefine
   return Math.round((numerator / denominator) * 1_000) / 1_000;
 }
 
+/** The median of per-pair ratios (numerator, denominator); undefined when no pair has a denominator. */
+export function pairedRatio(pairs: ReadonlyArray<readonly [number, number]>): number | undefined {
+  const ratios = pairs.map(([numerator, denominator]) => ratio(numerator, denominator)).filter((r): r is number => r !== undefined);
+  return ratios.length > 0 ? Math.round(median(ratios) * 1_000) / 1_000 : undefined;
+}
+
 /** Two decimals: enough for milliseconds and rates, short in JSON. */
 export function round(value: number): number {
   return Number.isFinite(value) ? Math.round(value * 100) / 100 : value;
