@@ -48,12 +48,16 @@ export class OutboxWriter {
       const n = values.length;
       return `($${n - 4}::uuid, $${n - 3}, $${n - 3}, $${n - 2}::uuid, $${n - 1}::jsonb, $${n}::jsonb)`;
     });
+    values.push(this.channel);
+    // One statement, one round trip: the insert and the relay's wake-up call.
+    // The NOTIFY is delivered at commit, and only if the transaction commits.
     await tx.$executeRawUnsafe(
-      `INSERT INTO ${this.table} (id, subject, type, aggregate_id, envelope, headers) VALUES ${rows.join(', ')}`,
+      `WITH inserted AS (
+         INSERT INTO ${this.table} (id, subject, type, aggregate_id, envelope, headers) VALUES ${rows.join(', ')} RETURNING 1
+       )
+       SELECT pg_notify($${values.length}, '') FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row`,
       ...values,
     );
-    // Delivered at commit, and only if the transaction commits.
-    await tx.$executeRawUnsafe(`SELECT pg_notify($1, '')`, this.channel);
     return envelopes;
   }
 }
