@@ -28,6 +28,8 @@ export interface BenchArgs {
   logDir: string | undefined;
   /** Run each service under `node --cpu-prof`, profiles written to this directory. */
   cpuProfDir: string | undefined;
+  /** Extra environment for every started service (tuning experiments: pool sizes, concurrency). */
+  serviceEnv: Record<string, string>;
   quick: boolean;
 }
 
@@ -67,6 +69,8 @@ Options:
                        the bench did not start)
   --log-dir DIR        also write each started service's output to DIR
   --cpu-prof DIR       run each service under node --cpu-prof, profiles in DIR
+  --service-env K=V    set K=V in every started service's environment, e.g.
+                       DATABASE_POOL_SIZE=20 or CONSUMER_CONCURRENCY=8 (repeatable)
   -h, --help           show this help
 `;
 
@@ -97,6 +101,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
         'database-url': { type: 'string' },
         'log-dir': { type: 'string' },
         'cpu-prof': { type: 'string' },
+        'service-env': { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -127,8 +132,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
     databaseUrl: values['database-url'],
     logDir: values['log-dir'],
     cpuProfDir: values['cpu-prof'],
+    serviceEnv: Object.fromEntries(values['service-env'].map(keyValue)),
     quick,
   };
+}
+
+function keyValue(raw: string): [string, string] {
+  const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(raw);
+  if (!match) throw new UsageError(`--service-env must look like NAME=value, got "${raw}"`);
+  return [match[1]!, match[2]!];
 }
 
 function integer(name: string, raw: string, min: number): number {

@@ -57,6 +57,7 @@ async function openEndpoints(args: BenchArgs, log: Log): Promise<Endpoints> {
     databaseName: `order_pipeline_bench_${randomBytes(4).toString('hex')}`,
     logDir: args.logDir,
     nodeArgs: args.cpuProfDir ? cpuProfileArgs(args.cpuProfDir) : undefined,
+    env: Object.fromEntries(PIPELINE_SERVICES.map((name) => [name, args.serviceEnv])),
     onProgress: log,
   });
   return { apiUrl: pipeline.apiUrl, natsUrl: pipeline.natsUrl, databaseUrl: pipeline.databaseUrl, pipeline };
@@ -105,7 +106,7 @@ async function measure(args: BenchArgs, endpoints: Endpoints, log: Log): Promise
   const cpuTotal = processes.reduce((sum, p) => sum + p.cpuSecondsPer1000, 0);
   return {
     mode: 'pipeline',
-    settings: { orders: args.count, concurrency: args.rate ? null : args.concurrency, offeredRatePerSecond: args.rate ?? null, startedStack: Boolean(endpoints.pipeline) },
+    settings: { orders: args.count, concurrency: args.rate ? null : args.concurrency, offeredRatePerSecond: args.rate ?? null, startedStack: Boolean(endpoints.pipeline), serviceEnv: args.serviceEnv },
     throughput: {
       ordersPerSecond,
       orders: verification.placed,
@@ -140,7 +141,8 @@ async function measureBaselines(args: BenchArgs, endpoints: Endpoints, log: Log)
     stream: 'BENCH_RAW',
   });
   // As many connections as the services' pools hold together.
-  const connections = PIPELINE_SERVICES.length * commonEnvSchema.shape.DATABASE_POOL_SIZE.parse(process.env['DATABASE_POOL_SIZE']);
+  const poolSize = args.serviceEnv['DATABASE_POOL_SIZE'] ?? process.env['DATABASE_POOL_SIZE'];
+  const connections = PIPELINE_SERVICES.length * commonEnvSchema.shape.DATABASE_POOL_SIZE.parse(poolSize);
   log(`baseline: PostgreSQL single-row commits from ${connections} connections for ${args.pgSeconds} s...`);
   const postgres = await measurePostgresCommits(endpoints.databaseUrl, connections, args.pgSeconds);
   return { jetstream, postgres };

@@ -43,7 +43,7 @@ interface CommonReport {
 
 export interface PipelineReport extends CommonReport {
   mode: 'pipeline';
-  settings: { orders: number; concurrency: number | null; offeredRatePerSecond: number | null; startedStack: boolean };
+  settings: { orders: number; concurrency: number | null; offeredRatePerSecond: number | null; startedStack: boolean; serviceEnv: Record<string, string> };
   throughput: {
     /** Verified orders per second, from the first POST to the last order's final state. */
     ordersPerSecond: number;
