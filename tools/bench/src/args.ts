@@ -33,11 +33,15 @@ export interface BenchArgs {
   quick: boolean;
 }
 
-/** Defaults sized to last about a minute on 2 cores; --quick is a smoke run of a few seconds. */
-export const DEFAULTS = { count: 30_000, concurrency: 64, rounds: 3, pgSeconds: 5, timeoutSeconds: 300 } as const;
-export const QUICK = { count: 300, rounds: 1, pgSeconds: 1, transportCount: 2_000 } as const;
+/**
+ * Defaults sized to last about a minute on 2 cores at the rates measured
+ * there (see README, Performance): raise --orders on a faster machine.
+ * --quick is a smoke run of a few seconds.
+ */
+export const DEFAULTS = { count: 1_000, concurrency: 32, rounds: 3, pgSeconds: 5, timeoutSeconds: 300 } as const;
+export const QUICK = { count: 100, rounds: 1, pgSeconds: 1, transportCount: 2_000 } as const;
 /** The transport alone is much faster than the pipeline: more messages for a stable rate. */
-export const TRANSPORT_DEFAULT_COUNT = 50_000;
+export const TRANSPORT_DEFAULT_COUNT = 20_000;
 
 export const USAGE = `Usage: npm run bench -- [options]
 
