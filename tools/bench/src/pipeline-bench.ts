@@ -21,7 +21,7 @@ import { ratePerSecond, ratio, round, summarize } from './stats.js';
  */
 
 /** Orders placed (and finished) before the measured run: JIT, pools and consumers warm up. */
-const WARMUP_ORDERS = 200;
+const WARMUP_ORDERS = 50;
 const QUICK_WARMUP_ORDERS = 20;
 const RAW_MESSAGES = 20_000;
 const QUICK_RAW_MESSAGES = 2_000;
