@@ -1,10 +1,19 @@
-import 'reflect-metadata';
-import { consumersOf } from '#contracts';
-import { runService } from '#bootstrap';
-import { AppModule } from './app.module.js';
-import { DomainErrorsFilter } from './common/domain-errors.filter.js';
-import { createValidationPipe } from './common/validation.js';
-import { setUpOpenApi } from './openapi.js';
+import { startTracing } from '#telemetry';
+
+// Tracing patches http, express and pg as they load, so it starts before the
+// app is imported; everything else comes in through dynamic imports below.
+await startTracing({ serviceName: 'orders-api' });
+
+await import('reflect-metadata');
+const [{ consumersOf }, { runService }, { AppModule }, { DomainErrorsFilter }, { createValidationPipe }, { setUpOpenApi }] =
+  await Promise.all([
+    import('#contracts'),
+    import('#bootstrap'),
+    import('./app.module.js'),
+    import('./common/domain-errors.filter.js'),
+    import('./common/validation.js'),
+    import('./openapi.js'),
+  ]);
 
 await runService({
   name: 'orders-api',

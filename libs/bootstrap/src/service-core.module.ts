@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { LoggerModule } from 'nestjs-pino';
 import type { z } from 'zod';
 import { consumersOf, type ConsumerDefinition, type ServiceName } from '#contracts';
 import { parseEnv, type CommonEnv } from '#config';
@@ -7,6 +8,7 @@ import { DatabaseModule } from '#database';
 import { JetStreamModule } from '#jetstream';
 import { MessagingModule, type ServiceSchema } from '#messaging';
 import { MetricsModule } from '#metrics';
+import { pinoParams } from '#telemetry';
 import { AdvisoryCapture } from './advisory-capture.js';
 import { HealthModule } from './health.module.js';
 import { SERVICE_CONSUMERS, SERVICE_SCHEMA, ServiceProbes } from './service-probes.js';
@@ -22,7 +24,7 @@ export interface ServiceCoreOptions<S extends z.ZodType<CommonEnv>> {
 }
 
 /**
- * What every service runs on: validated configuration, its PostgreSQL pool,
+ * What every service runs on: validated configuration, its logger, its PostgreSQL pool,
  * its NATS connection and publisher, its outbox and inbox, health checks and
  * metrics (GET /metrics).
  * The environment is parsed here, once, so a bad variable stops start-up with
@@ -41,6 +43,7 @@ export class ServiceCoreModule {
           ignoreEnvFile: true,
           validate: (raw) => parseEnv(options.env, raw),
         }),
+        LoggerModule.forRoot(pinoParams({ service: options.service, level: env.LOG_LEVEL })),
         DatabaseModule.forRoot({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }),
         JetStreamModule.forRootAsync({
           useFactory: () => ({ servers: env.NATS_URL.split(','), name: options.service }),

@@ -7,6 +7,8 @@ const bool = z
 /** Variables every service reads. Each service extends this with its own. */
 export const commonEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Lowest level logged; debug adds one line per message received and per successful request. */
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** HTTP port for the API (orders-api) or for health endpoints (workers). */
   PORT: z.coerce.number().int().min(0).max(65535),
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),

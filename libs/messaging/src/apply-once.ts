@@ -1,6 +1,8 @@
+import { Logger } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
 import { withVersionRetry } from '#database';
 import { duplicatesSkipped } from '#metrics';
+import { logEvent } from '#telemetry';
 import { Inbox } from './inbox.js';
 import type { ServiceSchema } from './service-schema.js';
 import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
@@ -14,6 +16,7 @@ export type ApplyOutcome = 'applied' | 'duplicate';
  */
 export class IdempotentConsumer {
   private readonly inbox: Inbox;
+  private readonly logger = new Logger('Inbox');
 
   constructor(
     private readonly db: TransactionalSqlClient,
@@ -35,8 +38,16 @@ export class IdempotentConsumer {
         return 'applied' as const;
       }),
     );
-    // Counted after the commit: a rolled-back attempt has skipped nothing.
-    if (outcome === 'duplicate') duplicatesSkipped.inc({ consumer, subject: event.type });
+    if (outcome === 'duplicate') {
+      // Counted after the commit: a rolled-back attempt has skipped nothing.
+      duplicatesSkipped.inc({ consumer, subject: event.type });
+      logEvent(
+        this.logger,
+        'DUPLICATE_EVENT',
+        { consumer, eventId: event.id, eventType: event.type, aggregateId: event.aggregateId },
+        `${consumer}: ${event.type} ${event.id} already applied, skipped`,
+      );
+    }
     return outcome;
   }
 }

@@ -12,6 +12,7 @@ import { PaymentStatus, PrismaService, assertOneRowUpdated, type Payment, type T
 import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
 import { paymentsSettled } from '#metrics';
+import { logEvent } from '#telemetry';
 import { PaymentFaults } from '../faults/payment-faults.js';
 import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../gateway/mock-payment-gateway.js';
 
@@ -59,8 +60,7 @@ export class ChargeOrderService {
     const outcome = await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
       result ? this.settle(tx, payment.id, result, event) : Promise.resolve(),
     );
-    if (outcome === 'duplicate') this.logger.log(`DUPLICATE_EVENT ${event.type} ${event.id}`);
-    else if (result) this.logger.log(`PAYMENT_RESULT order=${payment.orderId} ${result.outcome}`);
+    if (outcome === 'applied' && result) logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: result.outcome, amountCents: payment.amountCents }, `order ${payment.orderId}: ${result.outcome}`);
     if (outcome === 'applied' && result) paymentsSettled.inc({ outcome: result.outcome === 'captured' ? 'succeeded' : 'failed' });
     return outcome;
   }
@@ -86,7 +86,7 @@ export class ChargeOrderService {
         await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
           this.settle(tx, payment.id, { outcome: 'failed', reason: `gateway_unavailable: ${error.message}` }, event),
         );
-        this.logger.warn(`PAYMENT_RESULT order=${payment.orderId} failed after ${delivery.deliveryCount} attempts`);
+        logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: 'failed', amountCents: payment.amountCents }, `order ${payment.orderId}: failed after ${delivery.deliveryCount} attempts`);
         paymentsSettled.inc({ outcome: 'failed' });
       }
       throw error;
