@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import { Module, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { v7 as uuidv7 } from 'uuid';
-import { Consumers, ShipmentPrepared, consumersOf, type EnvelopeOf } from '#contracts';
+import { Consumers, ShipmentPrepared, Streams, consumersOf, type EnvelopeOf } from '#contracts';
+import { DeadLetterRecorder, parseAdvisory } from '#dead-letters';
 import { JetStreamPublisher, JetStreamServer, MessageController, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { summaryLine } from '#metrics';
@@ -13,15 +14,16 @@ import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
 import { metricValue, scrapeMetrics } from './support/metrics.js';
 
-/** Fails the first delivery of every event, so each one is retried exactly once. */
+/** Fails the first delivery of every event, so each one is retried exactly once; fails every delivery of `alwaysFail`. */
 const attempts = new Map<string, number>();
+const alwaysFail = new Set<string>();
 @MessageController()
 class FailOnceHandler {
   @EventPattern(ShipmentPrepared.subject)
   async handle(@Payload() event: EnvelopeOf<typeof ShipmentPrepared>): Promise<void> {
     const attempt = (attempts.get(event.id) ?? 0) + 1;
     attempts.set(event.id, attempt);
-    if (attempt === 1) throw new Error('transient failure (test)');
+    if (attempt === 1 || alwaysFail.has(event.id)) throw new Error('transient failure (test)');
   }
 }
 @Module({ controllers: [FailOnceHandler] })
@@ -143,6 +145,32 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
     expect(delta('pipeline_events_processed_total', { outcome: 'terminated' })).toBe(0);
   });
 
+  it('counts a message failing every delivery as retried, then terminated, then one dead letter', async () => {
+    const before = await scrapeMetrics(app);
+    const event = shipmentPreparedEvent();
+    alwaysFail.add(event.id);
+    const advisory = nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${Streams.SHIPMENTS.name}.${failOnce.durable}`, {
+      max: 1,
+      timeout: 15_000,
+    });
+    await publisher.publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
+    // What the dead-letter office (orders-api) does with the advisory, done here.
+    const recorder = new DeadLetterRecorder(db.prisma, await jetstreamManager(nc), jetstream(nc));
+    for await (const message of advisory) {
+      expect(await recorder.record(parseAdvisory(message.subject, message.data))).toBe('recorded');
+    }
+
+    const labels = { consumer: failOnce.durable, subject: event.type };
+    const after = await scrapeMetrics(app);
+    const delta = (name: string, extra: Record<string, string>) =>
+      metricValue(after, name, extra) - metricValue(before, name, extra);
+    // Three deliveries (the default limit): two handed back for a retry, the last one given up.
+    expect(delta('pipeline_events_processed_total', { ...labels, outcome: 'retried' })).toBe(2);
+    expect(delta('pipeline_retries_scheduled_total', labels)).toBe(2);
+    expect(delta('pipeline_events_processed_total', { ...labels, outcome: 'terminated' })).toBe(1);
+    expect(delta('pipeline_dead_letters_recorded_total', { consumer: failOnce.durable, reason: 'max_deliveries' })).toBe(1);
+  });
+
   it('reports the outbox and consumer backlogs, process metrics and the METRICS line', async () => {
     await eventually(
       async () => metricValue(await scrapeMetrics(app), 'outbox_backlog_rows', { schema: 'payments' }) === 0,
@@ -157,7 +185,7 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
     expect(metricValue(scrape, 'process_cpu_seconds_total')).toBeGreaterThan(0);
     expect(metricValue(scrape, 'http_requests_total', { method: 'GET', route: '/metrics', status: '200' })).toBeGreaterThan(0);
     expect(await summaryLine()).toMatch(
-      /^METRICS processed=\d+ acked=\d+ retried=\d+ terminated=\d+ duplicates=1 retries=1 dead_letters=0 outbox_backlog=0 relay_lag_s=0\.0$/,
+      /^METRICS processed=\d+ acked=\d+ retried=\d+ terminated=\d+ duplicates=1 retries=3 dead_letters=1 outbox_backlog=0 relay_lag_s=0\.0$/,
     );
   });
 });

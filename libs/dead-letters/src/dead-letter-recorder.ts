@@ -3,8 +3,8 @@ import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStr
 import { v7 as uuidv7 } from 'uuid';
 import { deadLetterMsgId, deadLetterSubject } from '#contracts';
 import type { PrismaService } from '#database';
-import { logEvent, MessagingAttributes, traceLinked } from '#telemetry';
 import { deadLettersRecorded } from '#metrics';
+import { logEvent, MessagingAttributes, traceLinked } from '#telemetry';
 import type { ConsumerAdvisory } from './advisory.js';
 import { deadLetterCopyHeaders, draftDeadLetter, type DeadLetterDraft, type OriginalMessage } from './dead-letter-draft.js';
 import { bodyBytes } from './message-body.js';

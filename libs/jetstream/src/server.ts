@@ -4,8 +4,8 @@ import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '
 import type { NatsConnection } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
 import { orderingKeyOf, type ConsumerDefinition, type EventEnvelope } from '#contracts';
-import { ConsumerSpans, logEvent } from '#telemetry';
 import { countDelivery, timeHandler } from '#metrics';
+import { ConsumerSpans, logEvent } from '#telemetry';
 import { decodeEnvelope } from './codec.js';
 import { connectToNats, type NatsConnectionOptions } from './connection.js';
 import { JetStreamDefaults, type ConsumerSettings } from './constants.js';
@@ -197,7 +197,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       );
     }
     message.nak(delay);
-    countDelivery(consumer.durable, message.subject, 'retried');
+    countDelivery(consumer.durable, message.subject, attempt >= max ? 'terminated' : 'retried');
   }
 
   private assertEveryConsumedSubjectHasHandlers(): void {

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
 import { withVersionRetry } from '#database';
-import { logEvent } from '#telemetry';
 import { duplicatesSkipped } from '#metrics';
+import { logEvent } from '#telemetry';
 import { Inbox } from './inbox.js';
 import type { ServiceSchema } from './service-schema.js';
 import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
@@ -38,9 +38,9 @@ export class IdempotentConsumer {
         return 'applied' as const;
       }),
     );
-    // Counted after the commit: a rolled-back attempt has skipped nothing.
-    if (outcome === 'duplicate') duplicatesSkipped.inc({ consumer, subject: event.type });
     if (outcome === 'duplicate') {
+      // Counted after the commit: a rolled-back attempt has skipped nothing.
+      duplicatesSkipped.inc({ consumer, subject: event.type });
       logEvent(
         this.logger,
         'DUPLICATE_EVENT',

@@ -7,7 +7,10 @@ import { Counter, Histogram } from 'prom-client';
  * payments service each add one line where the thing happens.
  */
 
-/** Outcome of one delivery: acked, retried later (nak with delay), or terminated (never again). */
+/**
+ * Outcome of one delivery: acked; retried (handed back, it will come again);
+ * terminated (it will not: invalid, a permanent failure, or its last delivery failed).
+ */
 export type DeliveryOutcome = 'acked' | 'retried' | 'terminated';
 
 export const eventsProcessed = new Counter({

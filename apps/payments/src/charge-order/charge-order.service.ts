@@ -11,8 +11,8 @@ import {
 import { PaymentStatus, PrismaService, assertOneRowUpdated, type Payment, type TransactionClient } from '#database';
 import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
-import { logEvent } from '#telemetry';
 import { paymentsSettled } from '#metrics';
+import { logEvent } from '#telemetry';
 import { PaymentFaults } from '../faults/payment-faults.js';
 import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../gateway/mock-payment-gateway.js';
 
@@ -60,10 +60,8 @@ export class ChargeOrderService {
     const outcome = await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
       result ? this.settle(tx, payment.id, result, event) : Promise.resolve(),
     );
-    if (outcome === 'applied' && result) {
-      logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: result.outcome, amountCents: payment.amountCents }, `order ${payment.orderId}: ${result.outcome}`);
-      paymentsSettled.inc({ outcome: result.outcome === 'captured' ? 'succeeded' : 'failed' });
-    }
+    if (outcome === 'applied' && result) logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: result.outcome, amountCents: payment.amountCents }, `order ${payment.orderId}: ${result.outcome}`);
+    if (outcome === 'applied' && result) paymentsSettled.inc({ outcome: result.outcome === 'captured' ? 'succeeded' : 'failed' });
     return outcome;
   }
 
