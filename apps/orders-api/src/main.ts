@@ -20,7 +20,7 @@ await runService({
   module: AppModule,
   consumers: consumersOf('orders-api'),
   configureHttp: (app) => {
-    app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live'] });
+    app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new DomainErrorsFilter(app.getHttpAdapter()));
     setUpOpenApi(app);

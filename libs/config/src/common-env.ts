@@ -26,6 +26,14 @@ export const commonEnvSchema = z.object({
   /** Relay on/off, so a deployment can run relays as separate replicas. */
   OUTBOX_RELAY_ENABLED: bool.default(true),
   /**
+   * Readiness fails while more outbox rows than this wait to be published: a
+   * replica whose relay cannot keep up (or cannot reach NATS) stops taking
+   * new orders until it has caught up.
+   */
+  OUTBOX_BACKLOG_READY_MAX: z.coerce.number().int().positive().default(10_000),
+  /** Interval of the one-line METRICS summary in the log; 0 turns it off. */
+  METRICS_LOG_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
    * TEST-ONLY fault injection for the chaos tests (test/chaos); never set it in
    * a deployment. The probability, per relay batch, that the process kills
    * itself (SIGKILL, exit status 137) right after the batch was published and

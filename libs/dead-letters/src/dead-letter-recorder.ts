@@ -3,6 +3,7 @@ import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStr
 import { v7 as uuidv7 } from 'uuid';
 import { deadLetterMsgId, deadLetterSubject } from '#contracts';
 import type { PrismaService } from '#database';
+import { deadLettersRecorded } from '#metrics';
 import { logEvent, MessagingAttributes, traceLinked } from '#telemetry';
 import type { ConsumerAdvisory } from './advisory.js';
 import { deadLetterCopyHeaders, draftDeadLetter, type DeadLetterDraft, type OriginalMessage } from './dead-letter-draft.js';
@@ -71,6 +72,7 @@ export class DeadLetterRecorder {
       skipDuplicates: true, // INSERT ... ON CONFLICT DO NOTHING
     });
     if (count === 0) return 'already-recorded';
+    deadLettersRecorded.inc({ consumer: draft.consumer, reason: draft.reason });
     logEvent(
       this.logger,
       'DLQ_EVENT',

@@ -4,6 +4,7 @@ import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '
 import type { NatsConnection } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
 import { orderingKeyOf, type ConsumerDefinition, type EventEnvelope } from '#contracts';
+import { countDelivery, timeHandler } from '#metrics';
 import { ConsumerSpans, isLogged, logEvent } from '#telemetry';
 import { decodeEnvelope } from './codec.js';
 import { connectToNats, type NatsConnectionOptions } from './connection.js';
@@ -119,7 +120,9 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     }
     // One order's events wait for each other; other orders' events go ahead.
     const key = orderingKeyOf(envelope);
-    await this.inOrder.run(key, () => this.handle(consumer, message, envelope, key));
+    await this.inOrder.run(key, () =>
+      timeHandler(consumer.durable, message.subject, () => this.handle(consumer, message, envelope, key)),
+    );
   }
 
   /**
@@ -150,6 +153,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       });
       // If this ack is lost the message comes back, and the inbox skips it.
       await message.ackAck();
+      countDelivery(consumer.durable, message.subject, 'acked');
     } catch (error) {
       fail(error);
       this.settle(consumer, message, error);
@@ -165,6 +169,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       logEvent(this.logger, 'PROCESSING_ERROR', { ...fields, terminated: true }, `${consumer.durable}: terminating ${message.subject} #${message.seq}: ${reason}`);
       // No reason string: NATS 2.9 ignores a term() with one and redelivers.
       message.term();
+      countDelivery(consumer.durable, message.subject, 'terminated');
       return;
     }
     const delay = retryDelayMs(attempt, this.options.retry?.baseDelayMs, this.options.retry?.maxDelayMs);
@@ -180,6 +185,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       );
     }
     message.nak(delay);
+    countDelivery(consumer.durable, message.subject, attempt >= max ? 'terminated' : 'retried');
   }
 
   private assertEveryConsumedSubjectHasHandlers(): void {

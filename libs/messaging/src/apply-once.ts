@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
 import { withVersionRetry } from '#database';
+import { duplicatesSkipped } from '#metrics';
 import { logEvent } from '#telemetry';
 import { Inbox } from './inbox.js';
 import type { ServiceSchema } from './service-schema.js';
@@ -38,6 +39,8 @@ export class IdempotentConsumer {
       }),
     );
     if (outcome === 'duplicate') {
+      // Counted after the commit: a rolled-back attempt has skipped nothing.
+      duplicatesSkipped.inc({ consumer, subject: event.type });
       logEvent(
         this.logger,
         'DUPLICATE_EVENT',

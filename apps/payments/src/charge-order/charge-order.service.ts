@@ -11,6 +11,7 @@ import {
 import { PaymentStatus, PrismaService, assertOneRowUpdated, type Payment, type TransactionClient } from '#database';
 import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
+import { paymentsSettled } from '#metrics';
 import { logEvent } from '#telemetry';
 import { PaymentFaults } from '../faults/payment-faults.js';
 import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../gateway/mock-payment-gateway.js';
@@ -60,6 +61,7 @@ export class ChargeOrderService {
       result ? this.settle(tx, payment.id, result, event) : Promise.resolve(),
     );
     if (outcome === 'applied' && result) logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: result.outcome, amountCents: payment.amountCents }, `order ${payment.orderId}: ${result.outcome}`);
+    if (outcome === 'applied' && result) paymentsSettled.inc({ outcome: result.outcome === 'captured' ? 'succeeded' : 'failed' });
     return outcome;
   }
 
@@ -85,6 +87,7 @@ export class ChargeOrderService {
           this.settle(tx, payment.id, { outcome: 'failed', reason: `gateway_unavailable: ${error.message}` }, event),
         );
         logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: 'failed', amountCents: payment.amountCents }, `order ${payment.orderId}: failed after ${delivery.deliveryCount} attempts`);
+        paymentsSettled.inc({ outcome: 'failed' });
       }
       throw error;
     }
