@@ -134,8 +134,10 @@ export function markdownTable(report: BenchReport): string {
     const t = report.transport;
     rows.push(
       ['messages × rounds (median)', `${t.messages} × ${t.rounds.length}, ${t.messageBytes} bytes each`],
-      ['publish: transport / raw (msg/s)', `${fmt(t.transportPublishPerSecond)} / ${fmt(t.rawPublishPerSecond)} = ${fmtRatio(t.publishRatio ?? null)}`],
-      ['consume+ack: transport / raw (msg/s)', `${fmt(t.transportConsumeAckPerSecond)} / ${fmt(t.rawConsumeAckPerSecond)} = ${fmtRatio(t.consumeAckRatio ?? null)}`],
+      ['publish: transport / raw, medians (msg/s)', `${fmt(t.transportPublishPerSecond)} / ${fmt(t.rawPublishPerSecond)}`],
+      ['publish: transport / raw, median of the rounds\' ratios', fmtRatio(t.publishRatio ?? null)],
+      ['consume+ack: transport / raw, medians (msg/s)', `${fmt(t.transportConsumeAckPerSecond)} / ${fmt(t.rawConsumeAckPerSecond)}`],
+      ['consume+ack: transport / raw, median of the rounds\' ratios', fmtRatio(t.consumeAckRatio ?? null)],
     );
   }
   rows.push(...report.targets.map((t): [string, string] => [`target: ${t.target}`, `${t.met ? 'met' : '**missed**'} (${t.actual})`]));
