@@ -8,6 +8,11 @@ export const shipmentsEnvSchema = commonEnvSchema.extend({
     .string()
     .default('AMS-1,FRA-2,WAW-1')
     .transform((v) => v.split(',').map((w) => w.trim()).filter(Boolean)),
+  /**
+   * How long a prepared parcel waits for the carrier before it is dispatched:
+   * the window in which a cancellation still stops it. 0 hands it over at once.
+   */
+  SHIPMENT_DISPATCH_DELAY_MS: z.coerce.number().int().min(0).default(0),
 });
 
 export type ShipmentsEnv = z.infer<typeof shipmentsEnvSchema>;

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ServiceCoreModule } from '#bootstrap';
-import { DispatchShipmentService } from './dispatch-shipment/dispatch-shipment.service.js';
+import { CancelShipmentService } from './cancel-shipment/cancel-shipment.service.js';
+import { OrderCancelledHandler } from './cancel-shipment/order-cancelled.handler.js';
+import { DISPATCH_DELAY_MS, DispatchShipmentService } from './dispatch-shipment/dispatch-shipment.service.js';
 import { ShipmentPreparedHandler } from './dispatch-shipment/shipment-prepared.handler.js';
 import { PaymentSucceededHandler } from './prepare-shipment/payment-succeeded.handler.js';
 import { PrepareShipmentService, WAREHOUSES } from './prepare-shipment/prepare-shipment.service.js';
@@ -9,10 +11,16 @@ import { shipmentsEnvSchema, type ShipmentsEnv } from './shipments-env.js';
 
 @Module({
   imports: [ServiceCoreModule.forRoot({ service: 'shipments', schema: 'shipments', env: shipmentsEnvSchema })],
-  controllers: [PaymentSucceededHandler, ShipmentPreparedHandler],
+  controllers: [PaymentSucceededHandler, ShipmentPreparedHandler, OrderCancelledHandler],
   providers: [
     PrepareShipmentService,
     DispatchShipmentService,
+    CancelShipmentService,
+    {
+      provide: DISPATCH_DELAY_MS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<ShipmentsEnv, true>) => config.get('SHIPMENT_DISPATCH_DELAY_MS', { infer: true }),
+    },
     {
       provide: WAREHOUSES,
       inject: [ConfigService],

@@ -6,6 +6,7 @@ import {
   PaymentFailed,
   PaymentInitiated,
   PaymentSucceeded,
+  PaymentVoided,
   type EnvelopeOf,
 } from '#contracts';
 import { PaymentStatus, PrismaService, assertOneRowUpdated, type Payment, type TransactionClient } from '#database';
@@ -13,6 +14,7 @@ import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
 import { PaymentFaults } from '../faults/payment-faults.js';
 import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../gateway/mock-payment-gateway.js';
+import { RefundPaymentService } from '../refund-payment/refund-payment.service.js';
 
 type OrderCreatedEvent = EnvelopeOf<typeof OrderCreated>;
 
@@ -37,6 +39,12 @@ const SETTLED_STATUS = {
  *     recording the event in the inbox in the same transaction.
  * A crash anywhere re-runs the steps on redelivery: step 1 finds the open
  * payment, step 2 gets the gateway's first answer again, step 3 settles once.
+ *
+ * An order cancelled meanwhile (payments heard shipments.cancelled while the
+ * payment was PENDING) is settled all the same, then a capture is refunded at
+ * once and anything else is confirmed as voided: the customer never stays
+ * charged for a cancelled order. An order cancelled before step 1 has a
+ * CANCELLED payment already, and nothing is charged.
  */
 @Injectable()
 export class ChargeOrderService {
@@ -49,6 +57,7 @@ export class ChargeOrderService {
     private readonly idempotent: IdempotentConsumer,
     private readonly gateway: MockPaymentGateway,
     private readonly faults: PaymentFaults,
+    private readonly refunds: RefundPaymentService,
   ) {}
 
   async charge(event: OrderCreatedEvent, delivery: DeliveryAttempt): Promise<ApplyOutcome> {
@@ -60,6 +69,7 @@ export class ChargeOrderService {
     );
     if (outcome === 'duplicate') this.logger.log(`DUPLICATE_EVENT ${event.type} ${event.id}`);
     else if (result) this.logger.log(`PAYMENT_RESULT order=${payment.orderId} ${result.outcome}`);
+    await this.refunds.refundIfCancelled(payment.id, delivery, causedBy(event));
     return outcome;
   }
 
@@ -125,6 +135,17 @@ export class ChargeOrderService {
       captured
         ? newEvent(PaymentSucceeded, current.id, { ...base, gatewayReference: result.reference }, causedBy(cause))
         : newEvent(PaymentFailed, current.id, { ...base, reason: result.reason }, causedBy(cause)),
+      // Cancelled while being charged, and nothing was taken: that closes the cancellation.
+      ...(current.cancelRequestedAt && !captured
+        ? [
+            newEvent(
+              PaymentVoided,
+              current.id,
+              { paymentId: current.id, orderId: current.orderId, paymentStatus: SETTLED_STATUS[result.outcome] },
+              causedBy(cause),
+            ),
+          ]
+        : []),
     ]);
   }
 }

@@ -1,6 +1,6 @@
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { ShipmentPrepared, type EnvelopeOf } from '#contracts';
-import { MessageController } from '#jetstream';
+import { JetStreamContext, MessageController } from '#jetstream';
 import { DispatchShipmentService } from './dispatch-shipment.service.js';
 
 /** The message adapter of the dispatch-shipment use case. */
@@ -8,8 +8,12 @@ import { DispatchShipmentService } from './dispatch-shipment.service.js';
 export class ShipmentPreparedHandler {
   constructor(private readonly dispatchShipment: DispatchShipmentService) {}
 
-  @EventPattern(ShipmentPrepared.subject)
-  async onShipmentPrepared(@Payload() event: EnvelopeOf<typeof ShipmentPrepared>): Promise<void> {
-    await this.dispatchShipment.dispatch(event);
+  // `<string>`: Nest's typed overload would type the context argument as unknown.
+  @EventPattern<string>(ShipmentPrepared.subject)
+  async onShipmentPrepared(
+    @Payload() event: EnvelopeOf<typeof ShipmentPrepared>,
+    @Ctx() context: JetStreamContext,
+  ): Promise<void> {
+    await this.dispatchShipment.dispatch(event, context);
   }
 }
