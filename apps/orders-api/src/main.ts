@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { consumersOf } from '#contracts';
 import { runService } from '#bootstrap';
 import { AppModule } from './app.module.js';
+import { DatabaseUnavailableFilter } from './common/database-unavailable.filter.js';
 import { DomainErrorsFilter } from './common/domain-errors.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { setUpOpenApi } from './openapi.js';
@@ -13,7 +14,8 @@ await runService({
   configureHttp: (app) => {
     app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live'] });
     app.useGlobalPipes(createValidationPipe());
-    app.useGlobalFilters(new DomainErrorsFilter(app.getHttpAdapter()));
+    // Nest tries the last registered filter first: domain errors, then the database check.
+    app.useGlobalFilters(new DatabaseUnavailableFilter(app.getHttpAdapter()), new DomainErrorsFilter(app.getHttpAdapter()));
     setUpOpenApi(app);
   },
 });

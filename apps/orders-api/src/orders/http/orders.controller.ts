@@ -8,6 +8,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -31,6 +32,11 @@ const correlationHeader = {
 
 /** The HTTP adapter of the order use cases. */
 @ApiTags('orders')
+@ApiServiceUnavailableResponse({
+  type: ErrorResponseDto,
+  description: 'PostgreSQL cannot be reached (down or restarting): nothing was changed; retry after the Retry-After seconds',
+  headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 5 } } },
+})
 @Controller('orders')
 export class OrdersController {
   constructor(
