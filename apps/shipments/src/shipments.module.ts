@@ -3,10 +3,10 @@ import { ConfigService } from '@nestjs/config';
 import { ServiceCoreModule } from '#bootstrap';
 import { CancelShipmentService } from './cancel-shipment/cancel-shipment.service.js';
 import { OrderCancelledHandler } from './cancel-shipment/order-cancelled.handler.js';
-import { DISPATCH_DELAY_MS, DispatchShipmentService } from './dispatch-shipment/dispatch-shipment.service.js';
+import { DispatchShipmentService } from './dispatch-shipment/dispatch-shipment.service.js';
 import { ShipmentPreparedHandler } from './dispatch-shipment/shipment-prepared.handler.js';
 import { PaymentSucceededHandler } from './prepare-shipment/payment-succeeded.handler.js';
-import { PrepareShipmentService, WAREHOUSES } from './prepare-shipment/prepare-shipment.service.js';
+import { PACKING_DELAY_MS, PrepareShipmentService, WAREHOUSES } from './prepare-shipment/prepare-shipment.service.js';
 import { shipmentsEnvSchema, type ShipmentsEnv } from './shipments-env.js';
 
 @Module({
@@ -17,9 +17,9 @@ import { shipmentsEnvSchema, type ShipmentsEnv } from './shipments-env.js';
     DispatchShipmentService,
     CancelShipmentService,
     {
-      provide: DISPATCH_DELAY_MS,
+      provide: PACKING_DELAY_MS,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<ShipmentsEnv, true>) => config.get('SHIPMENT_DISPATCH_DELAY_MS', { infer: true }),
+      useFactory: (config: ConfigService<ShipmentsEnv, true>) => config.get('SHIPMENT_PACKING_DELAY_MS', { infer: true }),
     },
     {
       provide: WAREHOUSES,

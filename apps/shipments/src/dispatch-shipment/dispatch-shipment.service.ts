@@ -1,11 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable } from '@nestjs/common';
 import { Consumers, ShipmentDispatched, ShipmentPrepared, type EnvelopeOf } from '#contracts';
 import { ShipmentStatus, assertOneRowUpdated, type TransactionClient } from '#database';
-import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
-
-export const DISPATCH_DELAY_MS = Symbol('DISPATCH_DELAY_MS');
 
 /**
  * Hands a prepared shipment to the carrier. A separate step (and consumer)
@@ -17,12 +13,9 @@ export class DispatchShipmentService {
   constructor(
     private readonly idempotent: IdempotentConsumer,
     private readonly outbox: OutboxWriter,
-    @Inject(DISPATCH_DELAY_MS) private readonly delayMs: number,
   ) {}
 
-  async dispatch(event: EnvelopeOf<typeof ShipmentPrepared>, delivery: Pick<JetStreamContext, 'keepAlive'>): Promise<ApplyOutcome> {
-    // The carrier's pick-up; the status is read after it, inside the transaction.
-    if (this.delayMs > 0) await delivery.keepAlive(sleep(this.delayMs));
+  dispatch(event: EnvelopeOf<typeof ShipmentPrepared>): Promise<ApplyOutcome> {
     const { shipmentId, orderId } = event.payload;
     return this.idempotent.apply<TransactionClient>(Consumers.shipmentsOnShipmentPrepared.durable, event, async (tx) => {
       const shipment = await tx.shipment.findUniqueOrThrow({ where: { id: shipmentId } });

@@ -1,6 +1,6 @@
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { ShipmentPrepared, type EnvelopeOf } from '#contracts';
-import { JetStreamContext, MessageController } from '#jetstream';
+import { MessageController } from '#jetstream';
 import { DispatchShipmentService } from './dispatch-shipment.service.js';
 
 /** The message adapter of the dispatch-shipment use case. */
@@ -8,12 +8,8 @@ import { DispatchShipmentService } from './dispatch-shipment.service.js';
 export class ShipmentPreparedHandler {
   constructor(private readonly dispatchShipment: DispatchShipmentService) {}
 
-  // `<string>`: Nest's typed overload would type the context argument as unknown.
-  @EventPattern<string>(ShipmentPrepared.subject)
-  async onShipmentPrepared(
-    @Payload() event: EnvelopeOf<typeof ShipmentPrepared>,
-    @Ctx() context: JetStreamContext,
-  ): Promise<void> {
-    await this.dispatchShipment.dispatch(event, context);
+  @EventPattern(ShipmentPrepared.subject)
+  async onShipmentPrepared(@Payload() event: EnvelopeOf<typeof ShipmentPrepared>): Promise<void> {
+    await this.dispatchShipment.dispatch(event);
   }
 }
