@@ -8,6 +8,7 @@ import { Consumers, ShipmentCancelled, consumersOf, type EnvelopeOf } from '#con
 import { JetStreamPublisher, JetStreamServer, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import type { MockPaymentGateway as Gateway } from '../../apps/payments/src/gateway/mock-payment-gateway.js';
+import type { RefundPaymentService } from '../../apps/payments/src/refund-payment/refund-payment.service.js';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
 
@@ -32,8 +33,9 @@ function shipmentCancelledEvent(orderId: string): EnvelopeOf<typeof ShipmentCanc
 /**
  * Refunds on the real payments service (real NATS JetStream, real
  * PostgreSQL): a cancellation refunds a captured payment once however often
- * it is delivered, a cancellation that lands while the charge is in flight
- * still refunds it, and one that arrives before the order charges nothing.
+ * it is delivered, a cancellation handled while the charge is in flight (by
+ * another instance) still gets the capture refunded, and one that arrives
+ * before the order charges nothing.
  */
 describe('payments refunds (real NATS and PostgreSQL)', () => {
   let nats: NatsServer;
@@ -42,6 +44,7 @@ describe('payments refunds (real NATS and PostgreSQL)', () => {
   let nc: NatsConnection;
   let publisher: JetStreamPublisher;
   let gateway: Gateway;
+  let refunds: RefundPaymentService;
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'refunds' })]);
@@ -64,6 +67,7 @@ describe('payments refunds (real NATS and PostgreSQL)', () => {
     await app.startAllMicroservices();
     await app.init();
     gateway = app.get(MockPaymentGateway);
+    refunds = app.get((await import('../../apps/payments/src/refund-payment/refund-payment.service.js')).RefundPaymentService);
     nc = await connect({ servers: nats.url });
     publisher = new JetStreamPublisher(jetstream(nc));
   });
@@ -118,17 +122,27 @@ describe('payments refunds (real NATS and PostgreSQL)', () => {
     await publisher.publish({ subject: created.type, msgId: created.id, data: encodeEnvelope(created) });
     // The payment is open and the gateway call (GATEWAY_LATENCY_MS) under way.
     await eventually(async () => (await paymentOf(orderId))?.status === 'PENDING', 15_000, 'the charge to start');
+
+    // One instance runs an order's events one after another, so here the
+    // cancellation is handled as another payments instance would handle it:
+    // at the same time as the charge, straight through the use case.
     const cancelled = shipmentCancelledEvent(orderId);
-    await publisher.publish({ subject: cancelled.type, msgId: cancelled.id, data: encodeEnvelope(cancelled) });
+    const anotherInstance = { deliveryCount: 1, keepAlive: <T>(work: Promise<T>) => work };
+    expect(await refunds.onShipmentCancelled(cancelled, anotherInstance)).toBe('applied');
+    const marked = await db.prisma.payment.findUniqueOrThrow({ where: { orderId } });
+    expect(marked).toMatchObject({ status: 'PENDING' });
+    expect(marked.cancelRequestedAt).not.toBeNull();
 
     await eventually(async () => (await paymentOf(orderId))?.status === 'REFUNDED', 20_000, 'the refund');
-    // Both steps have finished: nothing more is coming for this order.
     await eventually(
-      async () => (await db.prisma.paymentsInboxEvent.count({ where: { eventId: { in: [created.id, cancelled.id] } } })) === 2,
+      async () => (await db.prisma.paymentsInboxEvent.count({ where: { eventId: created.id } })) === 1,
       20_000,
-      'both events handled',
+      'the charge to finish',
     );
     expect(await paymentEventsFor(orderId)).toEqual(['payments.initiated', 'payments.succeeded', 'payments.refunded']);
+    // The charge step refunded it, right after the capture.
+    const refunded = await db.prisma.paymentsOutboxEvent.findFirstOrThrow({ where: { aggregateId: marked.id, type: 'payments.refunded' } });
+    expect((refunded.envelope as { causationId: string }).causationId).toBe(created.id);
   });
 
   it('charges nothing for an order cancelled before payments saw it, and says so once', async () => {

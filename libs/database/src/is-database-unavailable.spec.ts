@@ -40,6 +40,15 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(new Prisma.PrismaClientUnknownRequestError('Connection terminated', { clientVersion: '6.19.3' }))).toBe(true);
   });
 
+  it('is true when no pooled connection came free in time to start a transaction', () => {
+    const error = new Prisma.PrismaClientKnownRequestError('Transaction API error: Unable to start a transaction in the given time.', {
+      code: 'P2028',
+      clientVersion: '6.19.3',
+    });
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(known('P2028'), { message: 'Transaction already closed: timeout' }))).toBe(false);
+  });
+
   it('is false for errors of the query itself and for anything else', () => {
     expect(isDatabaseUnavailable(known('P2002'))).toBe(false);
     expect(isDatabaseUnavailable(known('P2010', { driverAdapterError: { cause: { kind: 'postgres', originalCode: '23505' } } }))).toBe(false);

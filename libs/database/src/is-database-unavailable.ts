@@ -28,12 +28,18 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'
  */
 const SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
 
-/** What pg says, without a code, when the server goes away under a query or connect. */
+/**
+ * What pg says, without a code, when the server goes away under a query or
+ * connect; and Prisma's P2028 when no pooled connection came free in time
+ * (the pool is exhausted: nothing ran, the request can be retried). Other
+ * P2028s (a transaction that ran past its timeout) stay errors.
+ */
 const MESSAGES = [
   /connection terminated/i,
   /can't reach database server/i,
   /timeout exceeded when trying to connect/i,
   /client has encountered a connection error/i,
+  /unable to start a transaction in the given time/i,
 ];
 
 function isUnavailableCause(error: Record<string, unknown>): boolean {
