@@ -3,12 +3,14 @@ import { ServiceCoreModule } from '#bootstrap';
 import { DeadLettersApiModule } from './dead-letters/dead-letters-api.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ordersEnvSchema } from './orders-env.js';
+import { StatsModule } from './stats/stats.module.js';
 
 @Module({
   imports: [
     ServiceCoreModule.forRoot({ service: 'orders-api', schema: 'orders', env: ordersEnvSchema }),
     OrdersModule,
     DeadLettersApiModule,
+    StatsModule,
   ],
 })
 export class AppModule {}

@@ -1,18 +1,34 @@
-import 'reflect-metadata';
-import { consumersOf } from '#contracts';
-import { runService } from '#bootstrap';
-import { AppModule } from './app.module.js';
-import { DatabaseUnavailableFilter } from './common/database-unavailable.filter.js';
-import { DomainErrorsFilter } from './common/domain-errors.filter.js';
-import { createValidationPipe } from './common/validation.js';
-import { setUpOpenApi } from './openapi.js';
+import { startTracing } from '#telemetry';
+
+// Tracing patches http, express and pg as they load, so it starts before the
+// app is imported; everything else comes in through dynamic imports below.
+await startTracing({ serviceName: 'orders-api' });
+
+await import('reflect-metadata');
+const [
+  { consumersOf },
+  { runService },
+  { AppModule },
+  { DatabaseUnavailableFilter },
+  { DomainErrorsFilter },
+  { createValidationPipe },
+  { setUpOpenApi },
+] = await Promise.all([
+    import('#contracts'),
+    import('#bootstrap'),
+    import('./app.module.js'),
+    import('./common/database-unavailable.filter.js'),
+    import('./common/domain-errors.filter.js'),
+    import('./common/validation.js'),
+    import('./openapi.js'),
+  ]);
 
 await runService({
   name: 'orders-api',
   module: AppModule,
   consumers: consumersOf('orders-api'),
   configureHttp: (app) => {
-    app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live'] });
+    app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
     app.useGlobalPipes(createValidationPipe());
     // Nest tries the last registered filter first: domain errors, then the database check.
     app.useGlobalFilters(new DatabaseUnavailableFilter(app.getHttpAdapter()), new DomainErrorsFilter(app.getHttpAdapter()));

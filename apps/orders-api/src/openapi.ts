@@ -12,6 +12,7 @@ export function setUpOpenApi(app: INestApplication): void {
     .setVersion('1')
     .addTag('orders')
     .addTag('dead-letters', 'Messages a consumer gave up on: inspect, replay, discard')
+    .addTag('stats', 'Business figures computed from the orders')
     .addTag('health')
     .build();
   const document = SwaggerModule.createDocument(app, config);

@@ -1,6 +1,14 @@
-import 'reflect-metadata';
-import { consumersOf } from '#contracts';
-import { runService } from '#bootstrap';
-import { PaymentsModule } from './payments.module.js';
+import { startTracing } from '#telemetry';
+
+// Tracing patches http, express and pg as they load, so it starts before the
+// app is imported; everything else comes in through dynamic imports below.
+await startTracing({ serviceName: 'payments' });
+
+await import('reflect-metadata');
+const [{ consumersOf }, { runService }, { PaymentsModule }] = await Promise.all([
+  import('#contracts'),
+  import('#bootstrap'),
+  import('./payments.module.js'),
+]);
 
 await runService({ name: 'payments', module: PaymentsModule, consumers: consumersOf('payments') });

@@ -1,6 +1,14 @@
-import 'reflect-metadata';
-import { consumersOf } from '#contracts';
-import { runService } from '#bootstrap';
-import { ShipmentsModule } from './shipments.module.js';
+import { startTracing } from '#telemetry';
+
+// Tracing patches http, express and pg as they load, so it starts before the
+// app is imported; everything else comes in through dynamic imports below.
+await startTracing({ serviceName: 'shipments' });
+
+await import('reflect-metadata');
+const [{ consumersOf }, { runService }, { ShipmentsModule }] = await Promise.all([
+  import('#contracts'),
+  import('#bootstrap'),
+  import('./shipments.module.js'),
+]);
 
 await runService({ name: 'shipments', module: ShipmentsModule, consumers: consumersOf('shipments') });

@@ -1,9 +1,11 @@
 import { Logger, type INestApplication, type Type } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import type { ConsumerDefinition, ServiceName } from '#contracts';
 import type { CommonEnv } from '#config';
 import { JetStreamServer } from '#jetstream';
+import { stopTracing } from '#telemetry';
 
 export interface RunServiceOptions {
   name: ServiceName;
@@ -20,7 +22,9 @@ export interface RunServiceOptions {
  */
 export async function runService(options: RunServiceOptions): Promise<INestApplication> {
   const logger = new Logger(options.name);
-  const app = await NestFactory.create(options.module, { bufferLogs: false });
+  // Start-up lines wait for the pino logger (ServiceCoreModule) instead of going out in Nest's format.
+  const app = await NestFactory.create(options.module, { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   const config = app.get<ConfigService<CommonEnv, true>>(ConfigService);
   const server = new JetStreamServer({
     name: options.name,
@@ -41,6 +45,8 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
       logger.log(`${signal}: draining consumers`);
       await consumers.close();
       await app.close();
+      // Last: the spans of the shutdown itself are exported too.
+      await stopTracing();
       logger.log('stopped');
     })();
     return stopping;

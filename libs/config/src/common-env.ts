@@ -7,6 +7,8 @@ const bool = z
 /** Variables every service reads. Each service extends this with its own. */
 export const commonEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Lowest level logged; debug adds one line per message received and per successful request. */
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** HTTP port for the API (orders-api) or for health endpoints (workers). */
   PORT: z.coerce.number().int().min(0).max(65535),
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
@@ -23,6 +25,14 @@ export const commonEnvSchema = z.object({
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
   /** Relay on/off, so a deployment can run relays as separate replicas. */
   OUTBOX_RELAY_ENABLED: bool.default(true),
+  /**
+   * Readiness fails while more outbox rows than this wait to be published: a
+   * replica whose relay cannot keep up (or cannot reach NATS) stops taking
+   * new orders until it has caught up.
+   */
+  OUTBOX_BACKLOG_READY_MAX: z.coerce.number().int().positive().default(10_000),
+  /** Interval of the one-line METRICS summary in the log; 0 turns it off. */
+  METRICS_LOG_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
   /**
    * TEST-ONLY fault injection for the chaos tests (test/chaos); never set it in
    * a deployment. The probability, per relay batch, that the process kills

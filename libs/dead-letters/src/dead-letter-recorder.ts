@@ -3,6 +3,8 @@ import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStr
 import { v7 as uuidv7 } from 'uuid';
 import { deadLetterMsgId, deadLetterSubject } from '#contracts';
 import type { PrismaService } from '#database';
+import { deadLettersRecorded } from '#metrics';
+import { logEvent, MessagingAttributes, traceLinked } from '#telemetry';
 import type { ConsumerAdvisory } from './advisory.js';
 import { deadLetterCopyHeaders, draftDeadLetter, type DeadLetterDraft, type OriginalMessage } from './dead-letter-draft.js';
 import { bodyBytes } from './message-body.js';
@@ -37,6 +39,14 @@ export class DeadLetterRecorder {
   async record(advisory: ConsumerAdvisory): Promise<RecordOutcome> {
     if (await this.isRecorded(advisory)) return 'already-recorded';
     const draft = draftDeadLetter(advisory, await this.readOriginal(advisory));
+    // A span of its own, linked to the trace of the message given up on
+    // (its stored traceparent): the dead letter happens long after that trace.
+    return traceLinked(`${draft.originalSubject ?? draft.sourceStream} dead-letter`, draft.headers, deadLetterAttributes(draft), () =>
+      this.store(draft),
+    );
+  }
+
+  private async store(draft: DeadLetterDraft): Promise<RecordOutcome> {
     const copy = await this.publishCopy(draft);
     const { count } = await this.prisma.deadLetterEvent.createMany({
       data: [
@@ -62,7 +72,20 @@ export class DeadLetterRecorder {
       skipDuplicates: true, // INSERT ... ON CONFLICT DO NOTHING
     });
     if (count === 0) return 'already-recorded';
-    this.logger.warn(
+    deadLettersRecorded.inc({ consumer: draft.consumer, reason: draft.reason });
+    logEvent(
+      this.logger,
+      'DLQ_EVENT',
+      {
+        consumer: draft.consumer,
+        sourceStream: draft.sourceStream,
+        streamSeq: draft.streamSeq,
+        subject: draft.originalSubject,
+        reason: draft.reason,
+        deliveries: draft.deliveries,
+        eventId: draft.eventId,
+        eventType: draft.eventType,
+      },
       `dead letter: ${draft.consumer} gave up on ${draft.sourceStream} #${draft.streamSeq} ` +
         `(${draft.originalSubject ?? 'subject unknown'}), ${draft.reason}: ${draft.detail}`,
     );
@@ -104,3 +127,16 @@ export class DeadLetterRecorder {
   }
 }
 
+
+function deadLetterAttributes(draft: DeadLetterDraft) {
+  return {
+    [MessagingAttributes.SYSTEM]: 'nats',
+    [MessagingAttributes.DESTINATION_NAME]: deadLetterSubject(draft.sourceStream, draft.consumer),
+    [MessagingAttributes.CONSUMER_GROUP]: draft.consumer,
+    [MessagingAttributes.STREAM]: draft.sourceStream,
+    [MessagingAttributes.STREAM_SEQUENCE]: draft.streamSeq,
+    [MessagingAttributes.DELIVERY_COUNT]: draft.deliveries,
+    'deadletter.reason': draft.reason,
+    ...(draft.eventId && { [MessagingAttributes.MESSAGE_ID]: draft.eventId }),
+  };
+}

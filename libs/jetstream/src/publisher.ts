@@ -1,6 +1,7 @@
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { Headers } from '#contracts';
+import { tracePublish } from '#telemetry';
 import { JetStreamDefaults } from './constants.js';
 import { Semaphore } from './semaphore.js';
 
@@ -10,6 +11,8 @@ export interface OutgoingMessage {
   msgId: string;
   data: Uint8Array;
   headers?: Record<string, string>;
+  /** The order the message is about: tagged on the publish span (`order.id`). */
+  orderId?: string;
 }
 
 export type PublishResult =
@@ -31,13 +34,15 @@ export class JetStreamPublisher {
     this.inFlight = new Semaphore(maxInFlight);
   }
 
-  /** Publishes one message; rejects when the server did not confirm it. */
+  /**
+   * Publishes one message; rejects when the server did not confirm it. Traced
+   * as a PRODUCER span continuing the trace in the message's headers.
+   */
   async publish(message: OutgoingMessage): Promise<PublishResult> {
     const ack: PubAck = await this.inFlight.run(() =>
-      this.js.publish(message.subject, message.data, {
-        msgID: message.msgId,
-        headers: toNatsHeaders(message.headers),
-      }),
+      tracePublish(message, (headers) =>
+        this.js.publish(message.subject, message.data, { msgID: message.msgId, headers: toNatsHeaders(headers) }),
+      ),
     );
     return { msgId: message.msgId, status: ack.duplicate ? 'duplicate' : 'stored', seq: ack.seq };
   }

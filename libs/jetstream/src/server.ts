@@ -4,6 +4,8 @@ import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '
 import type { NatsConnection } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
 import { orderingKeyOf, type ConsumerDefinition, type EventEnvelope } from '#contracts';
+import { countDelivery, timeHandler } from '#metrics';
+import { ConsumerSpans, logEvent } from '#telemetry';
 import { decodeEnvelope } from './codec.js';
 import { connectToNats, type NatsConnectionOptions } from './connection.js';
 import { JetStreamDefaults, type ConsumerSettings } from './constants.js';
@@ -42,6 +44,8 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
   private readonly running = new Set<Promise<void>>();
   private closing = false;
   private readonly inOrder = new KeyedQueue();
+  /** One per consumer, built once: span names and fixed attributes are not rebuilt per message. */
+  private readonly spans = new Map<string, ConsumerSpans>();
 
   constructor(private readonly options: JetStreamServerOptions) {
     super();
@@ -61,6 +65,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
           .get(consumer.stream, consumer.durable)
           .then((c) => c.consume({ max_messages: this.settings.pullBatch }));
         this.subscriptions.push(messages);
+        this.spans.set(consumer.durable, new ConsumerSpans(consumer));
         void this.consumeLoop(consumer, messages);
       }
       this._status$.next('connected');
@@ -114,11 +119,29 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       return;
     }
     // One order's events wait for each other; other orders' events go ahead.
-    await this.inOrder.run(orderingKeyOf(envelope), () => this.handle(consumer, message, envelope));
+    const key = orderingKeyOf(envelope);
+    await this.inOrder.run(key, () =>
+      timeHandler(consumer.durable, message.subject, () => this.handle(consumer, message, envelope, key)),
+    );
   }
 
-  private async handle(consumer: ConsumerDefinition, message: JsMsg, envelope: EventEnvelope): Promise<void> {
+  /**
+   * One delivery, in a CONSUMER span that continues the producer's trace (each
+   * redelivery is a span of its own; a failed one is marked ERROR).
+   */
+  private handle(consumer: ConsumerDefinition, message: JsMsg, envelope: EventEnvelope, orderId: string): Promise<void> {
+    const attributes = { messageId: envelope.id, orderId, conversationId: envelope.correlationId };
+    return this.spans.get(consumer.durable)!.run(message, attributes, (fail) => this.deliver(consumer, message, envelope, fail));
+  }
+
+  private async deliver(
+    consumer: ConsumerDefinition,
+    message: JsMsg,
+    envelope: EventEnvelope,
+    fail: (error: unknown) => void,
+  ): Promise<void> {
     try {
+      logEvent(this.logger, 'EVENT_RECEIVED', eventFields(consumer, message, envelope), `${consumer.durable}: ${message.subject} #${message.seq}`);
       const handler = this.getHandlerByPattern(message.subject);
       if (!handler) throw new InvalidMessageError(`no handler for ${message.subject}`);
       const limits = { maxDeliver: this.settings.maxDeliver, ackWaitMs: this.settings.ackWaitMs };
@@ -128,7 +151,9 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       });
       // If this ack is lost the message comes back, and the inbox skips it.
       await message.ackAck();
+      countDelivery(consumer.durable, message.subject, 'acked');
     } catch (error) {
+      fail(error);
       this.settle(consumer, message, error);
     }
   }
@@ -136,17 +161,29 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
   private settle(consumer: ConsumerDefinition, message: JsMsg, error: unknown): void {
     const attempt = message.info.deliveryCount;
     const reason = error instanceof Error ? error.message : String(error);
+    const max = this.settings.maxDeliver;
+    const fields = { ...eventFields(consumer, message), attempt, max, error: reason };
     if (isPermanentFailure(error)) {
-      this.logger.warn(`${consumer.durable}: terminating ${message.subject} #${message.seq}: ${reason}`);
+      logEvent(this.logger, 'PROCESSING_ERROR', { ...fields, terminated: true }, `${consumer.durable}: terminating ${message.subject} #${message.seq}: ${reason}`);
       // No reason string: NATS 2.9 ignores a term() with one and redelivers.
       message.term();
+      countDelivery(consumer.durable, message.subject, 'terminated');
       return;
     }
     const delay = retryDelayMs(attempt, this.options.retry?.baseDelayMs, this.options.retry?.maxDelayMs);
-    this.logger.warn(
-      `${consumer.durable}: ${message.subject} #${message.seq} failed on attempt ${attempt}/${this.settings.maxDeliver}, retry in ${delay} ms: ${reason}`,
-    );
+    if (attempt >= max) {
+      // The server gives up on it now (and the dead-letter office records it); the nak only hands it back early.
+      logEvent(this.logger, 'PROCESSING_ERROR', { ...fields, terminated: false }, `${consumer.durable}: ${message.subject} #${message.seq} failed on its last attempt ${attempt}/${max}: ${reason}`);
+    } else {
+      logEvent(
+        this.logger,
+        'RETRY_SCHEDULED',
+        { ...fields, delayMs: delay },
+        `${consumer.durable}: ${message.subject} #${message.seq} failed on attempt ${attempt}/${max}, retry in ${delay} ms: ${reason}`,
+      );
+    }
     message.nak(delay);
+    countDelivery(consumer.durable, message.subject, attempt >= max ? 'terminated' : 'retried');
   }
 
   private assertEveryConsumedSubjectHasHandlers(): void {
@@ -168,4 +205,15 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       }
     })();
   }
+}
+
+/** The fields every operator event about a delivery carries (the envelope only once it decoded). */
+function eventFields(consumer: ConsumerDefinition, message: JsMsg, envelope?: EventEnvelope) {
+  return {
+    consumer: consumer.durable,
+    subject: message.subject,
+    streamSeq: message.seq,
+    delivery: message.info.deliveryCount,
+    ...(envelope && { eventId: envelope.id, eventType: envelope.type, aggregateId: envelope.aggregateId, correlationId: envelope.correlationId }),
+  };
 }

@@ -1,5 +1,8 @@
+import { Logger } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
 import { withVersionRetry } from '#database';
+import { duplicatesSkipped } from '#metrics';
+import { logEvent } from '#telemetry';
 import { Inbox } from './inbox.js';
 import type { ServiceSchema } from './service-schema.js';
 import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
@@ -13,6 +16,7 @@ export type ApplyOutcome = 'applied' | 'duplicate';
  */
 export class IdempotentConsumer {
   private readonly inbox: Inbox;
+  private readonly logger = new Logger('Inbox');
 
   constructor(
     private readonly db: TransactionalSqlClient,
@@ -21,12 +25,12 @@ export class IdempotentConsumer {
     this.inbox = new Inbox(schema);
   }
 
-  apply<Tx extends SqlClient>(
+  async apply<Tx extends SqlClient>(
     consumer: string,
     event: EventEnvelope,
     effect: (tx: Tx) => Promise<void>,
   ): Promise<ApplyOutcome> {
-    return withVersionRetry(() =>
+    const outcome = await withVersionRetry(() =>
       this.db.$transaction(async (tx) => {
         const first = await this.inbox.recordFirstDelivery(tx, consumer, event);
         if (!first) return 'duplicate' as const;
@@ -34,5 +38,16 @@ export class IdempotentConsumer {
         return 'applied' as const;
       }),
     );
+    if (outcome === 'duplicate') {
+      // Counted after the commit: a rolled-back attempt has skipped nothing.
+      duplicatesSkipped.inc({ consumer, subject: event.type });
+      logEvent(
+        this.logger,
+        'DUPLICATE_EVENT',
+        { consumer, eventId: event.id, eventType: event.type, aggregateId: event.aggregateId },
+        `${consumer}: ${event.type} ${event.id} already applied, skipped`,
+      );
+    }
+    return outcome;
   }
 }

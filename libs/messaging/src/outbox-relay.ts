@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
-import { Headers } from '#contracts';
+import { Headers, orderingKeyOf, type EventEnvelope } from '#contracts';
 import { JetStreamPublisher, type OutgoingMessage } from '#jetstream';
+import { isTracingEnabled, untraced } from '#telemetry';
 import { outboxChannel, outboxTable, type ServiceSchema } from './service-schema.js';
 import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 
@@ -23,7 +24,7 @@ export interface OutboxRelayOptions {
 interface OutboxRow {
   id: string;
   subject: string;
-  envelope: unknown;
+  envelope: EventEnvelope;
   headers: Record<string, string>;
 }
 
@@ -105,7 +106,8 @@ export class OutboxRelay {
         await this.ensureListening();
         // Rows committed before this pass starts are in it; only later NOTIFYs count.
         this.notified = false;
-        const delivered = await this.publishBatch();
+        // Each publish is traced, as part of the trace that wrote its row; the polling itself is not.
+        const delivered = await untraced(() => this.publishBatch());
         // A full batch suggests more are waiting: go again without sleeping.
         if (delivered >= this.options.batchSize) continue;
       } catch (error) {
@@ -188,6 +190,9 @@ function toMessage(row: OutboxRow): OutgoingMessage {
     subject: row.subject,
     msgId: row.id,
     data: encoder.encode(JSON.stringify(row.envelope)),
+    // The stored headers carry the trace context of the request or handler that wrote the row.
     headers: { ...row.headers, [Headers.MSG_ID]: row.id },
+    // Only a span needs it (`order.id`, for finding an order's trace).
+    orderId: isTracingEnabled() ? orderingKeyOf(row.envelope) : undefined,
   };
 }

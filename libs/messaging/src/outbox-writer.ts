@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { EventDefinition, EventEnvelope, PayloadOf } from '#contracts';
+import { activeTraceHeaders } from '#telemetry';
 import type { EventCause } from './event-cause.js';
 import { outboxChannel, outboxTable, type ServiceSchema } from './service-schema.js';
 import type { SqlClient } from './sql-client.js';
@@ -38,9 +39,12 @@ export class OutboxWriter {
   async add(tx: SqlClient, events: readonly NewEvent[]): Promise<EventEnvelope[]> {
     if (events.length === 0) return [];
     const envelopes = events.map(toEnvelope);
+    // The caller's trace context (request or message handler), so the relay's
+    // publish continues this trace even though it happens later, elsewhere.
+    const headers = JSON.stringify(activeTraceHeaders());
     const values: unknown[] = [];
     const rows = envelopes.map((envelope) => {
-      values.push(envelope.id, envelope.type, envelope.aggregateId, JSON.stringify(envelope), '{}');
+      values.push(envelope.id, envelope.type, envelope.aggregateId, JSON.stringify(envelope), headers);
       const n = values.length;
       return `($${n - 4}::uuid, $${n - 3}, $${n - 3}, $${n - 2}::uuid, $${n - 1}::jsonb, $${n}::jsonb)`;
     });

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OrderStateChanged, OrderCancelled } from '#contracts';
 import { assertOneRowUpdated, type TransactionClient } from '#database';
 import { OutboxWriter, newEvent, type EventCause, type NewEvent } from '#messaging';
+import { logEvent } from '#telemetry';
 import { decideTransition, type OrderTrigger, type TransitionDecision } from './domain/order-state-machine.js';
 
 export class OrderNotFoundError extends Error {
@@ -64,7 +65,7 @@ export class OrderTransitionsService {
       events.push(newEvent(OrderCancelled, order.id, { orderId: order.id, reason: reason ?? 'cancelled' }, request.cause));
     }
     await this.outbox.add(tx, events);
-    this.logger.log(`STATE_CHANGE order=${order.id} ${decision.from} -> ${decision.to} v${version}`);
+    logEvent(this.logger, 'STATE_CHANGE', { orderId: order.id, from: decision.from, to: decision.to, version }, `order ${order.id} ${decision.from} -> ${decision.to} v${version}`);
     return decision;
   }
 }

@@ -12,6 +12,8 @@ import {
 import { PaymentStatus, PrismaService, assertOneRowUpdated, type Payment, type TransactionClient } from '#database';
 import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
+import { paymentsSettled } from '#metrics';
+import { logEvent } from '#telemetry';
 import { PaymentFaults } from '../faults/payment-faults.js';
 import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../gateway/mock-payment-gateway.js';
 import { RefundPaymentService } from '../refund-payment/refund-payment.service.js';
@@ -67,8 +69,8 @@ export class ChargeOrderService {
     const outcome = await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
       result ? this.settle(tx, payment.id, result, event) : Promise.resolve(),
     );
-    if (outcome === 'duplicate') this.logger.log(`DUPLICATE_EVENT ${event.type} ${event.id}`);
-    else if (result) this.logger.log(`PAYMENT_RESULT order=${payment.orderId} ${result.outcome}`);
+    if (outcome === 'applied' && result) logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: result.outcome, amountCents: payment.amountCents }, `order ${payment.orderId}: ${result.outcome}`);
+    if (outcome === 'applied' && result) paymentsSettled.inc({ outcome: result.outcome === 'captured' ? 'succeeded' : 'failed' });
     await this.refunds.refundIfCancelled(payment.id, delivery, causedBy(event));
     return outcome;
   }
@@ -94,7 +96,8 @@ export class ChargeOrderService {
         await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
           this.settle(tx, payment.id, { outcome: 'failed', reason: `gateway_unavailable: ${error.message}` }, event),
         );
-        this.logger.warn(`PAYMENT_RESULT order=${payment.orderId} failed after ${delivery.deliveryCount} attempts`);
+        logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: 'failed', amountCents: payment.amountCents }, `order ${payment.orderId}: failed after ${delivery.deliveryCount} attempts`);
+        paymentsSettled.inc({ outcome: 'failed' });
       }
       throw error;
     }

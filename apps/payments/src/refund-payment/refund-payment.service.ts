@@ -11,6 +11,7 @@ import {
 } from '#database';
 import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome, type EventCause } from '#messaging';
+import { logEvent } from '#telemetry';
 import { MockPaymentGateway, type RefundResult } from '../gateway/mock-payment-gateway.js';
 
 type ShipmentCancelledEvent = EnvelopeOf<typeof ShipmentCancelled>;
@@ -53,11 +54,9 @@ export class RefundPaymentService {
   async onShipmentCancelled(event: ShipmentCancelledEvent, delivery: RefundDelivery): Promise<ApplyOutcome> {
     const payment = await withVersionRetry(() => this.prisma.$transaction((tx) => this.recordCancellation(tx, event)));
     const refund = payment.status === PaymentStatus.SUCCEEDED ? await this.callGateway(payment, delivery) : undefined;
-    const outcome = await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
+    return this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
       refund ? this.markRefunded(tx, payment.id, refund, causedBy(event)) : Promise.resolve(),
     );
-    if (outcome === 'duplicate') this.logger.log(`DUPLICATE_EVENT ${event.type} ${event.id}`);
-    return outcome;
   }
 
   /**
@@ -103,7 +102,7 @@ export class RefundPaymentService {
         causedBy(cause),
       ),
     ]);
-    this.logger.log(`PAYMENT_VOIDED order=${payment.orderId} (${payment.status})`);
+    logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: 'voided', paymentStatus: payment.status }, `order ${payment.orderId}: voided (${payment.status})`);
   }
 
   private callGateway(payment: Payment, delivery: RefundDelivery): Promise<RefundResult> {
@@ -140,6 +139,6 @@ export class RefundPaymentService {
         cause,
       ),
     ]);
-    this.logger.log(`PAYMENT_REFUNDED order=${current.orderId} ${refund.reference}`);
+    logEvent(this.logger, 'PAYMENT_RESULT', { orderId: current.orderId, outcome: 'refunded', amountCents: current.amountCents }, `order ${current.orderId}: refunded ${refund.reference}`);
   }
 }

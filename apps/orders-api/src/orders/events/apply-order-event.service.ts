@@ -47,7 +47,6 @@ export class ApplyOrderEventService {
         this.logger.warn(`TRANSITION_REJECTED order=${orderId} event=${event.id}: ${decision.reason}`);
       }
     });
-    if (outcome === 'duplicate') this.logger.log(`DUPLICATE_EVENT ${event.type} ${event.id} (${consumer})`);
     return outcome;
   }
 

@@ -1,0 +1,34 @@
+import { outboxTable, type ServiceSchema } from './service-schema.js';
+import type { SqlClient } from './sql-client.js';
+
+export interface OutboxBacklogMeasure {
+  /** Rows committed and not yet published. */
+  unpublished: number;
+  /** Seconds since the oldest of them was committed; 0 when there is none. */
+  oldestAgeSeconds: number;
+}
+
+/**
+ * How far the relay is behind: the unpublished rows of one service's outbox
+ * and the age of the oldest. One query on the (published_at, id) index,
+ * which only reaches the unpublished rows.
+ */
+export class OutboxBacklog {
+  private readonly table: string;
+
+  constructor(
+    private readonly db: SqlClient,
+    readonly schema: ServiceSchema,
+  ) {
+    this.table = outboxTable(schema);
+  }
+
+  async measure(): Promise<OutboxBacklogMeasure> {
+    const [row] = await this.db.$queryRawUnsafe<Array<{ unpublished: number; oldest_age_seconds: number }>>(
+      `SELECT count(*)::int AS unpublished,
+              coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest_age_seconds
+       FROM ${this.table} WHERE published_at IS NULL`,
+    );
+    return { unpublished: row.unpublished, oldestAgeSeconds: Math.max(0, row.oldest_age_seconds) };
+  }
+}

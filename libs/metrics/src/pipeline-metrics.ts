@@ -1,0 +1,71 @@
+import { Counter, Histogram } from 'prom-client';
+
+/**
+ * The pipeline's counters, one instance per process on prom-client's default
+ * registry (what GET /metrics serves). The libraries that do the work count
+ * here directly: the transport, the inbox, the dead-letter recorder and the
+ * payments service each add one line where the thing happens.
+ */
+
+/**
+ * Outcome of one delivery: acked; retried (handed back, it will come again);
+ * terminated (it will not: invalid, a permanent failure, or its last delivery failed).
+ */
+export type DeliveryOutcome = 'acked' | 'retried' | 'terminated';
+
+export const eventsProcessed = new Counter({
+  name: 'pipeline_events_processed_total',
+  help: 'Deliveries settled by a consumer, by outcome (acked, retried, terminated)',
+  labelNames: ['consumer', 'subject', 'outcome'] as const,
+});
+
+export const duplicatesSkipped = new Counter({
+  name: 'pipeline_duplicates_skipped_total',
+  help: 'Redelivered events the inbox recognised and skipped (the effect was not applied again)',
+  labelNames: ['consumer', 'subject'] as const,
+});
+
+export const retriesScheduled = new Counter({
+  name: 'pipeline_retries_scheduled_total',
+  help: 'Failed deliveries handed back to the server for a delayed redelivery',
+  labelNames: ['consumer', 'subject'] as const,
+});
+
+export const deadLettersRecorded = new Counter({
+  name: 'pipeline_dead_letters_recorded_total',
+  help: 'Messages a consumer gave up on, recorded by the dead-letter office, by reason',
+  labelNames: ['consumer', 'reason'] as const,
+});
+
+export const paymentsSettled = new Counter({
+  name: 'payments_settled_total',
+  help: 'Payments settled by the payments service: succeeded (captured) or failed (declined or gateway gave out)',
+  labelNames: ['outcome'] as const,
+});
+
+/**
+ * Handler time per delivery, decode to settle. Buckets from 5 ms (an inbox
+ * hit) to 30 s (the ack-wait lease), with the gateway's 50 ms to 2 s in between.
+ */
+export const handlerDuration = new Histogram({
+  name: 'pipeline_handler_duration_seconds',
+  help: 'Time a consumer spent handling one delivery, until it was settled',
+  labelNames: ['consumer', 'subject'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+});
+
+/** Counts one settled delivery; a retried one is also a scheduled retry. */
+export function countDelivery(consumer: string, subject: string, outcome: DeliveryOutcome): void {
+  eventsProcessed.inc({ consumer, subject, outcome });
+  if (outcome === 'retried') retriesScheduled.inc({ consumer, subject });
+}
+
+/** Runs one delivery's handling and records how long it took, also when it throws. */
+export async function timeHandler<T>(consumer: string, subject: string, work: () => Promise<T>): Promise<T> {
+  const stop = handlerDuration.startTimer({ consumer, subject });
+  try {
+    return await work();
+  } finally {
+    stop();
+  }
+}
