@@ -3,13 +3,13 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { v7 as uuidv7 } from 'uuid';
 import { Consumers, ShipmentCancelled, consumersOf, type EnvelopeOf } from '#contracts';
 import { JetStreamPublisher, JetStreamServer, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import type { MockPaymentGateway as Gateway } from '../../apps/payments/src/gateway/mock-payment-gateway.js';
 import type { RefundPaymentService } from '../../apps/payments/src/refund-payment/refund-payment.service.js';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
+import { envelopeFor } from './support/envelope.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
 
 /** The gateway's simulated round trip: long enough that a cancellation lands while a charge is in flight. */
@@ -17,17 +17,7 @@ const GATEWAY_LATENCY_MS = 1_500;
 
 /** A shipments.cancelled envelope, as shipments' outbox would write it. */
 function shipmentCancelledEvent(orderId: string): EnvelopeOf<typeof ShipmentCancelled> {
-  const id = uuidv7();
-  return {
-    id,
-    type: ShipmentCancelled.type,
-    schemaVersion: ShipmentCancelled.schemaVersion,
-    occurredAt: new Date().toISOString(),
-    aggregateId: orderId,
-    correlationId: id,
-    causationId: id,
-    payload: { orderId, shipmentId: null },
-  };
+  return envelopeFor(ShipmentCancelled, { orderId, shipmentId: null });
 }
 
 /**

@@ -4,26 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { v7 as uuidv7 } from 'uuid';
-import { OrderCancelled, PaymentSucceeded, consumersOf, type EventDefinition } from '#contracts';
+import { OrderCancelled, PaymentSucceeded, consumersOf, type EventEnvelope } from '#contracts';
 import { JetStreamPublisher, JetStreamServer, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
+import { envelopeFor } from './support/envelope.js';
 import { eventually } from './support/events.js';
-
-/** An envelope of `definition` about one order, as the owning service's outbox would write it. */
-function envelope<P extends { orderId: string }>(definition: EventDefinition, payload: P) {
-  const id = uuidv7();
-  return {
-    id,
-    type: definition.type,
-    schemaVersion: definition.schemaVersion,
-    occurredAt: new Date().toISOString(),
-    aggregateId: payload.orderId,
-    correlationId: id,
-    causationId: id,
-    payload,
-  };
-}
 
 /**
  * Shipments decides whether a cancelled order's parcel can still be stopped
@@ -59,7 +45,7 @@ describe('shipments on a cancellation (real NATS and PostgreSQL)', () => {
     await Promise.all([nats?.stop(), db?.stop()]);
   });
 
-  const publish = (event: ReturnType<typeof envelope>) =>
+  const publish = (event: EventEnvelope) =>
     publisher.publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
   const shipmentOf = (orderId: string) => db.prisma.shipment.findUnique({ where: { orderId } });
   const handled = (eventId: string) => async () => (await db.prisma.shipmentsInboxEvent.count({ where: { eventId } })) > 0;
@@ -71,8 +57,8 @@ describe('shipments on a cancellation (real NATS and PostgreSQL)', () => {
     return rows.map((row) => row.type);
   }
   const paid = (orderId: string) =>
-    envelope(PaymentSucceeded, { orderId, paymentId: uuidv7(), amountCents: 1000, gatewayReference: 'ch_test' });
-  const cancelled = (orderId: string) => envelope(OrderCancelled, { orderId, reason: 'changed my mind' });
+    envelopeFor(PaymentSucceeded, { orderId, paymentId: uuidv7(), amountCents: 1000, gatewayReference: 'ch_test' });
+  const cancelled = (orderId: string) => envelopeFor(OrderCancelled, { orderId, reason: 'changed my mind' });
 
   it('refuses a cancellation once the parcel was dispatched: nothing emitted, the shipment stays DISPATCHED', async () => {
     const orderId = uuidv7();
