@@ -8,7 +8,7 @@ import { DatabaseModule } from '#database';
 import { JetStreamModule } from '#jetstream';
 import { MessagingModule, type ServiceSchema } from '#messaging';
 import { MetricsModule } from '#metrics';
-import { pinoParams } from '#telemetry';
+import { pinoParams, setOperatorEventLevel } from '#telemetry';
 import { AdvisoryCapture } from './advisory-capture.js';
 import { HealthModule } from './health.module.js';
 import { SERVICE_CONSUMERS, SERVICE_SCHEMA, ServiceProbes } from './service-probes.js';
@@ -35,6 +35,7 @@ export interface ServiceCoreOptions<S extends z.ZodType<CommonEnv>> {
 export class ServiceCoreModule {
   static forRoot<S extends z.ZodType<CommonEnv>>(options: ServiceCoreOptions<S>): DynamicModule {
     const env = parseEnv(options.env, process.env);
+    setOperatorEventLevel(env.LOG_LEVEL);
     return {
       module: ServiceCoreModule,
       imports: [

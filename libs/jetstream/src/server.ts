@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
 import { orderingKeyOf, type ConsumerDefinition, type EventEnvelope } from '#contracts';
 import { countDelivery, timeHandler } from '#metrics';
-import { ConsumerSpans, logEvent } from '#telemetry';
+import { ConsumerSpans, isLogged, logEvent } from '#telemetry';
 import { decodeEnvelope } from './codec.js';
 import { connectToNats, type NatsConnectionOptions } from './connection.js';
 import { JetStreamDefaults, type ConsumerSettings } from './constants.js';
@@ -141,7 +141,9 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     fail: (error: unknown) => void,
   ): Promise<void> {
     try {
-      logEvent(this.logger, 'EVENT_RECEIVED', eventFields(consumer, message, envelope), `${consumer.durable}: ${message.subject} #${message.seq}`);
+      if (isLogged('EVENT_RECEIVED')) {
+        logEvent(this.logger, 'EVENT_RECEIVED', eventFields(consumer, message, envelope), `${consumer.durable}: ${message.subject} #${message.seq}`);
+      }
       const handler = this.getHandlerByPattern(message.subject);
       if (!handler) throw new InvalidMessageError(`no handler for ${message.subject}`);
       const limits = { maxDeliver: this.settings.maxDeliver, ackWaitMs: this.settings.ackWaitMs };

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import type { LogLevel } from './log-options.js';
 
 /**
  * The log lines an operator searches for, by their `event` field. Names are
@@ -33,6 +34,34 @@ const LEVEL: Record<OperatorEventName, 'debug' | 'log' | 'warn' | 'error'> = {
   RETRY_SCHEDULED: 'warn',
   DLQ_EVENT: 'error',
 };
+
+/** pino's level numbers, to compare an event's level with the logger's. */
+const SEVERITY: Record<LogLevel | (typeof LEVEL)[OperatorEventName], number> = {
+  trace: 10,
+  debug: 20,
+  log: 30,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Infinity,
+};
+
+let threshold = SEVERITY.info;
+
+/** Tells isLogged() the service's LOG_LEVEL (ServiceCoreModule does, at start). */
+export function setOperatorEventLevel(level: LogLevel): void {
+  threshold = SEVERITY[level];
+}
+
+/**
+ * Whether the event would be written at the configured level. For events on
+ * the hot path (EVENT_RECEIVED, once per message): check first, so that at
+ * the default level their fields are not even built.
+ */
+export function isLogged(event: OperatorEventName): boolean {
+  return SEVERITY[LEVEL[event]] >= threshold;
+}
 
 /**
  * Writes one operator event through a Nest logger: with nestjs-pino the
