@@ -10,8 +10,13 @@ import { startNatsServer, type NatsServer } from '#local-infra';
 import { eventually, orderCreatedEvent } from './support/events.js';
 
 /** What the test handler saw, and which orders it should fail on first. */
-const seen: Array<{ orderId: string; attempt: number }> = [];
+const seen: Array<{ orderId: string; attempt: number; at: number }> = [];
 const failFirstDeliveryOf = new Set<string>();
+/** Orders whose first delivery fails as if the database were down. */
+const outageOnFirstDeliveryOf = new Set<string>();
+const OUTAGE_BASE_DELAY_MS = 2_000;
+
+class DatabaseDownError extends Error {}
 const attempts = new Map<string, number>();
 
 @MessageController()
@@ -20,8 +25,9 @@ class RecordingHandler {
   async handle(@Payload() event: EnvelopeOf<typeof OrderCreated>): Promise<void> {
     const attempt = (attempts.get(event.id) ?? 0) + 1;
     attempts.set(event.id, attempt);
-    seen.push({ orderId: event.payload.orderId, attempt });
+    seen.push({ orderId: event.payload.orderId, attempt, at: Date.now() });
     if (failFirstDeliveryOf.has(event.payload.orderId) && attempt === 1) throw new Error('transient failure');
+    if (outageOnFirstDeliveryOf.has(event.payload.orderId) && attempt === 1) throw new DatabaseDownError('database down');
   }
 }
 
@@ -53,7 +59,11 @@ describe('JetStream transport', () => {
           servers: server.url,
           consumers: [consumer],
           consumerSettings: { ackWaitMs: 5_000, maxDeliver: 3 },
-          retry: { baseDelayMs: 100, maxDelayMs: 200 },
+          retry: {
+            baseDelayMs: 100,
+            maxDelayMs: 10_000,
+            outage: { isOutage: (error) => error instanceof DatabaseDownError, baseDelayMs: OUTAGE_BASE_DELAY_MS },
+          },
         }),
       },
     );
@@ -79,9 +89,7 @@ describe('JetStream transport', () => {
     await publisher.publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
     await eventually(() => seen.some((s) => s.orderId === event.payload.orderId), 10_000, 'delivery');
     await eventually(async () => (await pending()).ackPending === 0, 10_000, 'ack');
-    expect(seen.filter((s) => s.orderId === event.payload.orderId)).toEqual([
-      { orderId: event.payload.orderId, attempt: 1 },
-    ]);
+    expect(seen.filter((s) => s.orderId === event.payload.orderId).map((s) => s.attempt)).toEqual([1]);
   });
 
   it('redelivers after a handler error, then acks', async () => {
@@ -91,6 +99,17 @@ describe('JetStream transport', () => {
     await eventually(() => seen.filter((s) => s.orderId === event.payload.orderId).length === 2, 10_000, 'retry');
     await eventually(async () => (await pending()).ackPending === 0, 10_000, 'ack after retry');
     expect(seen.filter((s) => s.orderId === event.payload.orderId).map((s) => s.attempt)).toEqual([1, 2]);
+  });
+
+  it('waits longer before retrying a failure that means a dependency is down', async () => {
+    const event = orderCreatedEvent();
+    outageOnFirstDeliveryOf.add(event.payload.orderId);
+    await publisher.publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
+    const deliveries = () => seen.filter((s) => s.orderId === event.payload.orderId);
+    await eventually(() => deliveries().length === 2, 15_000, 'retry after the outage delay');
+    const [first, second] = deliveries();
+    // Full jitter over [base/2, base]: the server cannot redeliver before the nak delay.
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(OUTAGE_BASE_DELAY_MS / 2);
   });
 
   it('terminates invalid messages without calling a handler, and keeps consuming', async () => {

@@ -68,6 +68,7 @@ describe('order stats (orders-api, real PostgreSQL)', () => {
       { state: 'PAID', orders: 4 },
       { state: 'SHIPMENT_PREPARED', orders: 1 },
       { state: 'SHIPPED', orders: 3 },
+      { state: 'CANCELLING', orders: 0 },
       { state: 'FAILED', orders: 1 },
       { state: 'CANCELLED', orders: 1 },
     ]);

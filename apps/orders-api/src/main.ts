@@ -5,11 +5,19 @@ import { startTracing } from '#telemetry';
 await startTracing({ serviceName: 'orders-api' });
 
 await import('reflect-metadata');
-const [{ consumersOf }, { runService }, { AppModule }, { DomainErrorsFilter }, { createValidationPipe }, { setUpOpenApi }] =
-  await Promise.all([
+const [
+  { consumersOf },
+  { runService },
+  { AppModule },
+  { DatabaseUnavailableFilter },
+  { DomainErrorsFilter },
+  { createValidationPipe },
+  { setUpOpenApi },
+] = await Promise.all([
     import('#contracts'),
     import('#bootstrap'),
     import('./app.module.js'),
+    import('./common/database-unavailable.filter.js'),
     import('./common/domain-errors.filter.js'),
     import('./common/validation.js'),
     import('./openapi.js'),
@@ -22,7 +30,8 @@ await runService({
   configureHttp: (app) => {
     app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
     app.useGlobalPipes(createValidationPipe());
-    app.useGlobalFilters(new DomainErrorsFilter(app.getHttpAdapter()));
+    // Nest tries the last registered filter first: domain errors, then the database check.
+    app.useGlobalFilters(new DatabaseUnavailableFilter(app.getHttpAdapter()), new DomainErrorsFilter(app.getHttpAdapter()));
     setUpOpenApi(app);
   },
 });

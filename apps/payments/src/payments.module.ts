@@ -3,15 +3,18 @@ import { ConfigService } from '@nestjs/config';
 import { ServiceCoreModule } from '#bootstrap';
 import { ChargeOrderService } from './charge-order/charge-order.service.js';
 import { OrderCreatedHandler } from './charge-order/order-created.handler.js';
+import { RefundPaymentService } from './refund-payment/refund-payment.service.js';
+import { ShipmentCancelledHandler } from './refund-payment/shipment-cancelled.handler.js';
 import { PaymentFaults } from './faults/payment-faults.js';
 import { MockPaymentGateway } from './gateway/mock-payment-gateway.js';
 import { paymentsEnvSchema, type PaymentsEnv } from './payments-env.js';
 
 @Module({
   imports: [ServiceCoreModule.forRoot({ service: 'payments', schema: 'payments', env: paymentsEnvSchema })],
-  controllers: [OrderCreatedHandler],
+  controllers: [OrderCreatedHandler, ShipmentCancelledHandler],
   providers: [
     ChargeOrderService,
+    RefundPaymentService,
     {
       provide: MockPaymentGateway,
       inject: [ConfigService],

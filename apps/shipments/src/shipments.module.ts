@@ -1,18 +1,26 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ServiceCoreModule } from '#bootstrap';
+import { CancelShipmentService } from './cancel-shipment/cancel-shipment.service.js';
+import { OrderCancelledHandler } from './cancel-shipment/order-cancelled.handler.js';
 import { DispatchShipmentService } from './dispatch-shipment/dispatch-shipment.service.js';
 import { ShipmentPreparedHandler } from './dispatch-shipment/shipment-prepared.handler.js';
 import { PaymentSucceededHandler } from './prepare-shipment/payment-succeeded.handler.js';
-import { PrepareShipmentService, WAREHOUSES } from './prepare-shipment/prepare-shipment.service.js';
+import { PACKING_DELAY_MS, PrepareShipmentService, WAREHOUSES } from './prepare-shipment/prepare-shipment.service.js';
 import { shipmentsEnvSchema, type ShipmentsEnv } from './shipments-env.js';
 
 @Module({
   imports: [ServiceCoreModule.forRoot({ service: 'shipments', schema: 'shipments', env: shipmentsEnvSchema })],
-  controllers: [PaymentSucceededHandler, ShipmentPreparedHandler],
+  controllers: [PaymentSucceededHandler, ShipmentPreparedHandler, OrderCancelledHandler],
   providers: [
     PrepareShipmentService,
     DispatchShipmentService,
+    CancelShipmentService,
+    {
+      provide: PACKING_DELAY_MS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<ShipmentsEnv, true>) => config.get('SHIPMENT_PACKING_DELAY_MS', { infer: true }),
+    },
     {
       provide: WAREHOUSES,
       inject: [ConfigService],

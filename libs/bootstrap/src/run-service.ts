@@ -4,8 +4,16 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { ConsumerDefinition, ServiceName } from '#contracts';
 import type { CommonEnv } from '#config';
+import { isDatabaseUnavailable } from '#database';
 import { JetStreamServer } from '#jetstream';
 import { stopTracing } from '#telemetry';
+
+/**
+ * First retry delay (then doubling, with jitter) for a handler that failed
+ * because PostgreSQL could not be reached: 1.5 to 3 s, then 3 to 6 s, so the
+ * default three deliveries outlast a restart of several seconds.
+ */
+const DATABASE_OUTAGE_RETRY_BASE_MS = 3_000;
 
 export interface RunServiceOptions {
   name: ServiceName;
@@ -35,6 +43,7 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
       maxDeliver: config.get('CONSUMER_MAX_DELIVER', { infer: true }),
       ackWaitMs: config.get('CONSUMER_ACK_WAIT_MS', { infer: true }),
     }),
+    retry: { outage: { isOutage: isDatabaseUnavailable, baseDelayMs: DATABASE_OUTAGE_RETRY_BASE_MS } },
   });
   const consumers = app.connectMicroservice({ strategy: server });
   await options.configureHttp?.(app);

@@ -23,6 +23,20 @@ export const Consumers = {
     service: 'payments',
     description: 'Charges each new order.',
   },
+  shipmentsOnOrderCancelled: {
+    durable: 'shipments--orders-cancelled',
+    stream: 'ORDERS',
+    filterSubject: 'orders.cancelled',
+    service: 'shipments',
+    description: 'Stops the shipment of a cancelled order unless the carrier already has it.',
+  },
+  paymentsOnShipmentCancelled: {
+    durable: 'payments--shipments-cancelled',
+    stream: 'SHIPMENTS',
+    filterSubject: 'shipments.cancelled',
+    service: 'payments',
+    description: 'Refunds (or voids) the payment of a cancelled order once its shipment is stopped.',
+  },
   shipmentsOnPaymentSucceeded: {
     durable: 'shipments--payments-succeeded',
     stream: 'PAYMENTS',

@@ -7,6 +7,13 @@ export const OrderState = {
   PAID: 'PAID',
   SHIPMENT_PREPARED: 'SHIPMENT_PREPARED',
   SHIPPED: 'SHIPPED',
+  /**
+   * The customer asked to cancel; the order waits for the other services to
+   * settle it: CANCELLED once the money is refunded or was never taken
+   * (payments.refunded / payments.voided), SHIPPED if the carrier already had
+   * the parcel (shipments refuses the cancellation, nothing is refunded).
+   */
+  CANCELLING: 'CANCELLING',
   FAILED: 'FAILED',
   CANCELLED: 'CANCELLED',
 } as const;

@@ -1,7 +1,7 @@
 import type { EventDefinition } from './define-event.js';
 import { OrderCancelled, OrderCreated, OrderStateChanged } from './events/orders.js';
-import { PaymentFailed, PaymentInitiated, PaymentSucceeded } from './events/payments.js';
-import { ShipmentDispatched, ShipmentPrepared } from './events/shipments.js';
+import { PaymentFailed, PaymentInitiated, PaymentRefunded, PaymentSucceeded, PaymentVoided } from './events/payments.js';
+import { ShipmentCancelled, ShipmentDispatched, ShipmentPrepared } from './events/shipments.js';
 
 /** Every event the pipeline knows, at every supported schema version. */
 export const ALL_EVENTS: readonly EventDefinition[] = [
@@ -11,8 +11,11 @@ export const ALL_EVENTS: readonly EventDefinition[] = [
   PaymentInitiated,
   PaymentSucceeded,
   PaymentFailed,
+  PaymentRefunded,
+  PaymentVoided,
   ShipmentPrepared,
   ShipmentDispatched,
+  ShipmentCancelled,
 ];
 
 const byTypeAndVersion = new Map(ALL_EVENTS.map((e) => [registryKey(e.type, e.schemaVersion), e]));

@@ -20,7 +20,19 @@ export interface JetStreamServerOptions extends NatsConnectionOptions {
   /** The durable consumers this service reads; each gets its own consume loop. */
   consumers: readonly ConsumerDefinition[];
   consumerSettings?: Partial<ConsumerSettings>;
-  retry?: { baseDelayMs?: number; maxDelayMs?: number };
+  retry?: RetryOptions;
+}
+
+export interface RetryOptions {
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /**
+   * Errors that mean a dependency is down (e.g. the database restarting)
+   * rather than that this message failed. They back off from a longer base,
+   * so a short outage does not spend every delivery within a second and
+   * dead-letter messages that would have succeeded a few seconds later.
+   */
+  outage?: { isOutage: (error: unknown) => boolean; baseDelayMs: number };
 }
 
 type Status = 'connected' | 'disconnected' | 'draining' | 'closed';
@@ -186,7 +198,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       countDelivery(consumer.durable, message.subject, 'terminated');
       return;
     }
-    const delay = retryDelayMs(attempt, this.options.retry?.baseDelayMs, this.options.retry?.maxDelayMs);
+    const delay = this.retryDelayFor(error, attempt);
     if (attempt >= max) {
       // The server gives up on it now (and the dead-letter office records it); the nak only hands it back early.
       logEvent(this.logger, 'PROCESSING_ERROR', { ...fields, terminated: false }, `${consumer.durable}: ${message.subject} #${message.seq} failed on its last attempt ${attempt}/${max}: ${reason}`);
@@ -200,6 +212,12 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     }
     message.nak(delay);
     countDelivery(consumer.durable, message.subject, attempt >= max ? 'terminated' : 'retried');
+  }
+
+  private retryDelayFor(error: unknown, attempt: number): number {
+    const { baseDelayMs, maxDelayMs, outage } = this.options.retry ?? {};
+    const base = outage?.isOutage(error) ? outage.baseDelayMs : baseDelayMs;
+    return retryDelayMs(attempt, base, maxDelayMs);
   }
 
   private assertEveryConsumedSubjectHasHandlers(): void {

@@ -15,7 +15,7 @@ export function itKeepsTheInvariants(scenario: ChaosScenario): void {
     expect(scenario.result.doubleApplied).toEqual([]);
   });
 
-  it('ends every order consistently: SHIPPED with a captured payment, FAILED with the matching payment and reason', () => {
+  it('ends every order consistently: SHIPPED with a captured payment, FAILED with the matching payment and reason, CANCELLED refunded or never charged', () => {
     expect(scenario.result.inconsistent).toEqual([]);
   });
 

@@ -1,6 +1,14 @@
 import { OrderState } from '#contracts';
 import { expectChargeGivenUp, expectPoisonTerminated } from '../../../tools/demo/src/dead-letters.js';
-import { GATEWAY_UNAVAILABLE, expectedPaymentStatus, failedByGateway, historyProblems, isTerminal } from '../../../tools/demo/src/verification.js';
+import {
+  GATEWAY_UNAVAILABLE,
+  failedByGateway,
+  historyProblems,
+  expectedShipmentCount,
+  expectedShipmentStatus,
+  isTerminal,
+  paymentProblem,
+} from '../../../tools/demo/src/verification.js';
 import { compareDeadLetters, type DeadLetterSummary, type DeadLetterVerdict, type ExpectedDeadLetter } from './dead-letters.js';
 import type { OrderFact, PipelineFacts } from './facts.js';
 import type { AcceptedOrder } from './load.js';
@@ -23,7 +31,7 @@ export interface Verdict {
   lost: string[];
   /** An effect that happened twice: a second payment or shipment, a transition recorded twice, an order created twice. */
   doubleApplied: string[];
-  /** An end that does not match its facts (SHIPPED without a captured payment, FAILED without a reason...). */
+  /** An end that does not match its facts (SHIPPED without a captured payment, CANCELLED still charged, FAILED without a reason...). */
   inconsistent: string[];
   deadLetters: DeadLetterVerdict;
 }
@@ -82,7 +90,9 @@ export function evaluate(input: VerdictInput): Verdict {
     const paid = payment.status === 'SUCCEEDED';
     if (paid) succeeded += 1;
     if (order.state === OrderState.SHIPPED) shipped += 1;
-    if (shipments.length !== (paid ? 1 : 0)) doubleApplied.push(`order ${orderId} has ${shipments.length} shipments for a${paid ? ' paid' : 'n unpaid'} order`);
+    if (shipments.length !== expectedShipmentCount(order, paid)) {
+      doubleApplied.push(`order ${orderId} has ${shipments.length} shipments for a${paid ? ' paid' : 'n unpaid'} ${order.state} order`);
+    }
     const problem = outcomeProblem(order, payment.status, shipments);
     if (problem) inconsistent.push(`order ${orderId}: ${problem}`);
   }
@@ -104,9 +114,11 @@ function outcomeProblem(order: OrderFact, paymentStatus: string, shipments: read
   if (order.state === OrderState.FAILED && !failedByGateway(order) && !order.failureReason?.includes(DECLINED)) {
     return `FAILED for an unexpected reason: ${order.failureReason ?? 'none'}`;
   }
-  const expected = order.state === OrderState.PAYMENT_PENDING ? 'PENDING' : expectedPaymentStatus(order);
-  if (expected && paymentStatus !== expected) return `${order.state} (${order.failureReason ?? 'no reason'}) but its payment is ${paymentStatus}`;
-  if (order.state === OrderState.SHIPPED && shipments[0] !== 'DISPATCHED') return `SHIPPED but its shipment is ${shipments[0] ?? 'missing'}`;
+  if (order.state === OrderState.PAYMENT_PENDING && paymentStatus !== 'PENDING') return `PAYMENT_PENDING but its payment is ${paymentStatus}`;
+  const problem = paymentProblem(order, paymentStatus);
+  if (problem) return problem;
+  const shipment = expectedShipmentStatus(order);
+  if (shipment && shipments[0] !== shipment) return `${order.state} but its shipment is ${shipments[0] ?? 'missing'}`;
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import { OrderState } from '#contracts';
 import type { OrderView } from './orders-client.js';
 import type { DatabaseFacts } from './database-facts.js';
-import { checkPaidOrders, checkPayments, countProcessed, expectedPaymentStatus, historyProblems } from './verification.js';
+import { checkPaidOrders, checkPayments, checkShipments, countProcessed, expectedPaymentStatus, historyProblems } from './verification.js';
 import { shortFailureReason } from './table.js';
 
 const S = OrderState;
@@ -52,6 +52,57 @@ describe('historyProblems', () => {
     const problems = historyProblems(order(S.FAILED, [[null, S.CREATED, 1], [S.CREATED, S.FAILED, 2]])).join('\n');
     expect(problems).toMatch(/not a legal way to FAILED/);
     expect(problems).toMatch(/without a failureReason/);
+  });
+});
+
+describe('cancelled orders', () => {
+  const cancelledAfterPayment = {
+    ...order(S.CANCELLED, [
+      [null, S.CREATED, 1],
+      [S.CREATED, S.PAYMENT_PENDING, 2],
+      [S.PAYMENT_PENDING, S.PAID, 3],
+      [S.PAID, S.CANCELLING, 4],
+      [S.CANCELLING, S.CANCELLED, 5],
+    ]),
+    id: 'refunded',
+  };
+  const shippedAnyway = {
+    ...order(S.SHIPPED, [
+      [null, S.CREATED, 1],
+      [S.CREATED, S.PAYMENT_PENDING, 2],
+      [S.PAYMENT_PENDING, S.PAID, 3],
+      [S.PAID, S.SHIPMENT_PREPARED, 4],
+      [S.SHIPMENT_PREPARED, S.CANCELLING, 5],
+      [S.CANCELLING, S.SHIPPED, 6],
+    ]),
+    id: 'too-late',
+  };
+  const facts = (payments: Record<string, string[]>, shipments: Record<string, string[]>): DatabaseFacts => ({
+    paymentsByOrder: new Map(Object.entries(payments)),
+    shipmentsByOrder: new Map(Object.entries(shipments)),
+    totalPayments: Object.values(payments).flat().length,
+    totalShipments: Object.values(shipments).flat().length,
+    paymentsInboxDuplicates: 0,
+    allInboxDuplicates: 0,
+  });
+
+  it('accepts a cancellation from any state before SHIPPED, and one refused because the parcel had left', () => {
+    expect(historyProblems(cancelledAfterPayment)).toEqual([]);
+    expect(historyProblems(shippedAnyway)).toEqual([]);
+    expect(historyProblems(order(S.CANCELLED, [[null, S.CREATED, 1], [S.CREATED, S.CANCELLED, 2]])).join()).toMatch(/not a legal way/);
+  });
+
+  it('wants a cancelled order refunded or never charged, with a CANCELLED shipment', () => {
+    const good = facts({ refunded: ['REFUNDED'], 'too-late': ['SUCCEEDED'] }, { refunded: ['CANCELLED'], 'too-late': ['DISPATCHED'] });
+    const orders = [cancelledAfterPayment, shippedAnyway];
+    expect(checkPayments(orders, good).problems).toEqual([]);
+    expect(checkShipments(orders, good).problems).toEqual([]);
+    expect(checkPaidOrders(orders, good).passed).toBe(true);
+
+    const stillCharged = facts({ refunded: ['SUCCEEDED'], 'too-late': ['SUCCEEDED'] }, { refunded: ['DISPATCHED'], 'too-late': ['DISPATCHED'] });
+    expect(checkPayments(orders, stillCharged).problems).toEqual([expect.stringMatching(/CANCELLED but its payment is SUCCEEDED/)]);
+    expect(checkShipments(orders, stillCharged).problems).toEqual([expect.stringMatching(/CANCELLED but its shipment is DISPATCHED/)]);
+    expect(checkPaidOrders(orders, stillCharged).passed).toBe(false);
   });
 });
 

@@ -11,14 +11,20 @@ export interface Check {
   problems: string[];
 }
 
+const HAPPY_PATH = [OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.PAID, OrderState.SHIPMENT_PREPARED, OrderState.SHIPPED] as const;
+
+/** Every way into CANCELLING: from any state before SHIPPED. */
+const CANCEL_REQUESTED = [1, 2, 3, 4].map((n) => [...HAPPY_PATH.slice(0, n), OrderState.CANCELLING]);
+
 /** The only ways an order may have travelled to each end state. */
 const EXPECTED_PATHS: Readonly<Record<string, readonly (readonly OrderState[])[]>> = {
-  [OrderState.SHIPPED]: [[OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.PAID, OrderState.SHIPMENT_PREPARED, OrderState.SHIPPED]],
-  [OrderState.FAILED]: [[OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.FAILED]],
-  [OrderState.CANCELLED]: [
-    [OrderState.CREATED, OrderState.CANCELLED],
-    [OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.CANCELLED],
+  [OrderState.SHIPPED]: [
+    HAPPY_PATH,
+    // Cancelled too late: the carrier had the parcel, shipments refused, nothing was refunded.
+    ...CANCEL_REQUESTED.slice(2).map((path) => [...path, OrderState.SHIPPED]),
   ],
+  [OrderState.FAILED]: [[OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.FAILED]],
+  [OrderState.CANCELLED]: CANCEL_REQUESTED.map((path) => [...path, OrderState.CANCELLED]),
 };
 
 export function isTerminal(order: Pick<OrderView, 'state'>): boolean {
@@ -91,10 +97,40 @@ export function failedByGateway(order: Pick<OrderView, 'state' | 'failureReason'
   return order.state === OrderState.FAILED && (order.failureReason ?? '').includes(GATEWAY_UNAVAILABLE);
 }
 
-/** The status an order's payment must have, given how the order ended. */
+/** The status an order's payment must have, given how the order ended (CANCELLED: see CANCELLED_PAYMENT_STATUSES). */
 export function expectedPaymentStatus(order: Pick<OrderView, 'state' | 'failureReason'>): string | undefined {
   if (order.state === OrderState.SHIPPED) return 'SUCCEEDED';
   if (order.state === OrderState.FAILED) return failedByGateway(order) ? 'FAILED' : 'DECLINED';
+  return undefined;
+}
+
+/**
+ * A cancelled order's payment: refunded, or never charged (voided before the
+ * charge, declined, given up). Never SUCCEEDED: nobody stays charged for it.
+ */
+export const CANCELLED_PAYMENT_STATUSES: readonly string[] = ['REFUNDED', 'CANCELLED', 'DECLINED', 'FAILED'];
+
+/** What is wrong with an order's payment status, given how the order ended, if anything. */
+export function paymentProblem(order: Pick<OrderView, 'state' | 'failureReason'>, status: string): string | undefined {
+  const expected = expectedPaymentStatus(order);
+  if (expected && status !== expected) return `${order.state} (${order.failureReason ?? 'no reason'}) but its payment is ${status}`;
+  if (order.state === OrderState.CANCELLED && !CANCELLED_PAYMENT_STATUSES.includes(status)) return `CANCELLED but its payment is ${status}`;
+  return undefined;
+}
+
+/**
+ * How many shipment rows an order must have: one when it was paid (shipped or
+ * on its way) or CANCELLED (shipments records every cancellation it accepts,
+ * whether or not a parcel was prepared), none otherwise.
+ */
+export function expectedShipmentCount(order: Pick<OrderView, 'state'>, paid: boolean): number {
+  return paid || order.state === OrderState.CANCELLED ? 1 : 0;
+}
+
+/** The status of an ended order's one shipment: DISPATCHED when SHIPPED, CANCELLED when CANCELLED. */
+export function expectedShipmentStatus(order: Pick<OrderView, 'state'>): string | undefined {
+  if (order.state === OrderState.SHIPPED) return 'DISPATCHED';
+  if (order.state === OrderState.CANCELLED) return 'CANCELLED';
   return undefined;
 }
 
@@ -107,14 +143,17 @@ export function checkPayments(orders: readonly OrderView[], facts: DatabaseFacts
       problems.push(`${order.id}: ${statuses.length} payments`);
       continue;
     }
-    const expected = expectedPaymentStatus(order);
-    if (expected && statuses[0] !== expected) problems.push(`${order.id} is ${order.state} (${order.failureReason ?? 'no reason'}) but its payment is ${statuses[0]}`);
+    const problem = paymentProblem(order, statuses[0]!);
+    if (problem) problems.push(`${order.id} is ${problem}`);
   }
   if (facts.totalPayments !== orders.length) problems.push(`${facts.totalPayments} payment rows for ${orders.length} orders`);
   return check('exactly one payment per order', problems);
 }
 
-/** Money was taken exactly for the orders that shipped: as many SUCCEEDED payments as SHIPPED orders. */
+/**
+ * Money was kept exactly for the orders that shipped: as many SUCCEEDED
+ * payments as SHIPPED orders (a refunded payment is REFUNDED, not SUCCEEDED).
+ */
 export function checkPaidOrders(orders: readonly OrderView[], facts: DatabaseFacts): Check {
   const succeeded = [...facts.paymentsByOrder.values()].flat().filter((status) => status === 'SUCCEEDED').length;
   const shipped = orders.filter((order) => order.state === OrderState.SHIPPED).length;
@@ -129,22 +168,24 @@ export function checkDeadLetters(verdict: DeadLetterVerdict, expectedWhat: strin
   return check(`dead letters: exactly ${expectedWhat} (${verdict.actual} listed, ${verdict.expected} expected)`, verdict.problems);
 }
 
-/** Exactly one shipment per paid order, none for the others. */
+/** Exactly one shipment per paid or cancelled order, none for the others, each in the status its order's end requires. */
 export function checkShipments(orders: readonly OrderView[], facts: DatabaseFacts): Check {
   const problems: string[] = [];
-  let paid = 0;
+  let expectedRows = 0;
   for (const order of orders) {
     const wasPaid = (facts.paymentsByOrder.get(order.id) ?? []).includes('SUCCEEDED');
     const statuses = facts.shipmentsByOrder.get(order.id) ?? [];
-    if (wasPaid) paid++;
-    if (statuses.length !== (wasPaid ? 1 : 0)) {
-      problems.push(`${order.id}: ${statuses.length} shipments for a${wasPaid ? ' paid' : 'n unpaid'} order`);
-    } else if (order.state === OrderState.SHIPPED && statuses[0] !== 'DISPATCHED') {
-      problems.push(`${order.id} is SHIPPED but its shipment is ${statuses[0]}`);
+    const expected = expectedShipmentCount(order, wasPaid);
+    const status = expectedShipmentStatus(order);
+    expectedRows += expected;
+    if (statuses.length !== expected) {
+      problems.push(`${order.id}: ${statuses.length} shipments for a${wasPaid ? ' paid' : 'n unpaid'} ${order.state} order`);
+    } else if (status && statuses[0] !== status) {
+      problems.push(`${order.id} is ${order.state} but its shipment is ${statuses[0]}`);
     }
   }
-  if (facts.totalShipments !== paid) problems.push(`${facts.totalShipments} shipment rows for ${paid} paid orders`);
-  return check('exactly one shipment per paid order', problems);
+  if (facts.totalShipments !== expectedRows) problems.push(`${facts.totalShipments} shipment rows for ${expectedRows} paid or cancelled orders`);
+  return check('exactly one shipment per paid or cancelled order', problems);
 }
 
 /** Each injected duplicate was recognised at the level it was injected at. */

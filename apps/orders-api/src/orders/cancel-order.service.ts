@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { OrderState } from '#contracts';
 import { PrismaService, withVersionRetry } from '#database';
 import { causedByRequest } from '#messaging';
+import { ApplyOrderEventService } from './events/apply-order-event.service.js';
+import { ParkedOrderEvents } from './events/parked-order-events.js';
 import type { OrderViewDto } from './http/order-view.dto.js';
 import { OrderTransitionsService } from './order-transitions.service.js';
 import { OrderViews } from './order-views.js';
@@ -9,29 +12,51 @@ export class IllegalTransitionError extends Error {
   override readonly name = 'IllegalTransitionError';
 }
 
-/** The customer cancels an order that has not been paid yet. */
+export interface CancelResult {
+  order: OrderViewDto;
+  /** False when the order was already cancelling or cancelled: a retried request changes nothing. */
+  accepted: boolean;
+}
+
+/** States in which a cancel request has already been made; asking again is answered, not refused. */
+const ALREADY_CANCELLED: readonly OrderState[] = [OrderState.CANCELLING, OrderState.CANCELLED];
+
+/**
+ * The customer asks to cancel an order that has not shipped. The order
+ * becomes CANCELLING and orders.cancelled goes out; shipments and payments
+ * settle it (see the state machine) and it ends CANCELLED, or SHIPPED when the
+ * carrier already had it.
+ */
 @Injectable()
 export class CancelOrderService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly transitions: OrderTransitionsService,
+    private readonly events: ApplyOrderEventService,
+    private readonly parked: ParkedOrderEvents,
     private readonly views: OrderViews,
   ) {}
 
-  cancel(orderId: string, reason: string | undefined, correlationId?: string): Promise<OrderViewDto> {
+  cancel(orderId: string, reason: string | undefined, correlationId?: string): Promise<CancelResult> {
     // A payment event may update the order at the same moment: re-read and decide again.
     return withVersionRetry(() =>
       this.prisma.$transaction(async (tx) => {
+        await this.parked.lockOrder(tx, orderId);
         const decision = await this.transitions.transition(tx, {
           orderId,
           trigger: 'CANCEL',
           cause: causedByRequest(correlationId),
           reason: reason ?? 'cancelled by customer',
         });
-        if (decision.kind !== 'apply') {
+        if (decision.kind === 'apply') {
+          // A parked shipments.dispatched (it overtook shipments.prepared) is
+          // now legal and ends the cancellation as SHIPPED; parked happy-path
+          // events are dropped as overtaken.
+          await this.events.applyParked(tx, orderId);
+        } else if (!ALREADY_CANCELLED.includes(decision.from)) {
           throw new IllegalTransitionError(`order ${orderId} cannot be cancelled in state ${decision.from}`);
         }
-        return (await this.views.find(orderId, tx))!;
+        return { order: (await this.views.find(orderId, tx))!, accepted: decision.kind === 'apply' };
       }),
     );
   }

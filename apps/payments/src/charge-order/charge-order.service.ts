@@ -6,6 +6,7 @@ import {
   PaymentFailed,
   PaymentInitiated,
   PaymentSucceeded,
+  PaymentVoided,
   type EnvelopeOf,
 } from '#contracts';
 import { PaymentStatus, PrismaService, assertOneRowUpdated, type Payment, type TransactionClient } from '#database';
@@ -15,6 +16,7 @@ import { paymentsSettled } from '#metrics';
 import { logEvent } from '#telemetry';
 import { PaymentFaults } from '../faults/payment-faults.js';
 import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../gateway/mock-payment-gateway.js';
+import { RefundPaymentService } from '../refund-payment/refund-payment.service.js';
 
 type OrderCreatedEvent = EnvelopeOf<typeof OrderCreated>;
 
@@ -39,6 +41,12 @@ const SETTLED_STATUS = {
  *     recording the event in the inbox in the same transaction.
  * A crash anywhere re-runs the steps on redelivery: step 1 finds the open
  * payment, step 2 gets the gateway's first answer again, step 3 settles once.
+ *
+ * An order cancelled meanwhile (payments heard shipments.cancelled while the
+ * payment was PENDING) is settled all the same, then a capture is refunded at
+ * once and anything else is confirmed as voided: the customer never stays
+ * charged for a cancelled order. An order cancelled before step 1 has a
+ * CANCELLED payment already, and nothing is charged.
  */
 @Injectable()
 export class ChargeOrderService {
@@ -51,6 +59,7 @@ export class ChargeOrderService {
     private readonly idempotent: IdempotentConsumer,
     private readonly gateway: MockPaymentGateway,
     private readonly faults: PaymentFaults,
+    private readonly refunds: RefundPaymentService,
   ) {}
 
   async charge(event: OrderCreatedEvent, delivery: DeliveryAttempt): Promise<ApplyOutcome> {
@@ -62,6 +71,7 @@ export class ChargeOrderService {
     );
     if (outcome === 'applied' && result) logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: result.outcome, amountCents: payment.amountCents }, `order ${payment.orderId}: ${result.outcome}`);
     if (outcome === 'applied' && result) paymentsSettled.inc({ outcome: result.outcome === 'captured' ? 'succeeded' : 'failed' });
+    await this.refunds.refundIfCancelled(payment.id, delivery, causedBy(event));
     return outcome;
   }
 
@@ -128,6 +138,17 @@ export class ChargeOrderService {
       captured
         ? newEvent(PaymentSucceeded, current.id, { ...base, gatewayReference: result.reference }, causedBy(cause))
         : newEvent(PaymentFailed, current.id, { ...base, reason: result.reason }, causedBy(cause)),
+      // Cancelled while being charged, and nothing was taken: that closes the cancellation.
+      ...(current.cancelRequestedAt && !captured
+        ? [
+            newEvent(
+              PaymentVoided,
+              current.id,
+              { paymentId: current.id, orderId: current.orderId, paymentStatus: SETTLED_STATUS[result.outcome] },
+              causedBy(cause),
+            ),
+          ]
+        : []),
     ]);
   }
 }

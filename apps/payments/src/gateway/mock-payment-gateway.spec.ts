@@ -63,4 +63,33 @@ describe('MockPaymentGateway', () => {
     const gateway = new MockPaymentGateway({ successRate: 1, errorRate: 0, timeoutMs: 5, latencyMs: 50, seed: 'slow' });
     await expect(gateway.charge(charge('k'))).rejects.toBeInstanceOf(GatewayUnavailableError);
   });
+
+  describe('refunds', () => {
+    const refund = (key: string, attempt = 1) => ({ idempotencyKey: key, captureReference: `ch_${key}`, amountCents: 100, attempt });
+
+    it('refunds a payment once: the same key returns the first refund again', async () => {
+      const gateway = new MockPaymentGateway({ successRate: 1, errorRate: 0, timeoutMs: 1_000, latencyMs: 0, seed: 'refund' });
+      const first = await gateway.refund(refund('k'));
+      expect(first.reference).toMatch(/^re_/);
+      expect(await gateway.refund(refund('k', 2))).toEqual(first);
+      expect(gateway.refundedCount).toBe(1);
+    });
+
+    it('fails refund attempts with transient errors like charges, drawn per attempt', async () => {
+      const gateway = new MockPaymentGateway({ successRate: 1, errorRate: 0.3, timeoutMs: 1_000, latencyMs: 0, seed: 'refund-errors' });
+      const outcome = (key: string, attempt: number) => gateway.refund(refund(key, attempt)).then(() => 'ok', (error: unknown) => {
+        expect(error).toBeInstanceOf(GatewayUnavailableError);
+        return 'error';
+      });
+      const results = await Promise.all(keys.map((key) => outcome(key, 1)));
+      const errors = results.filter((r) => r === 'error').length;
+      expect(errors / keys.length).toBeGreaterThan(0.25);
+      expect(errors / keys.length).toBeLessThan(0.35);
+    });
+
+    it('times out a slow refund as a transient error', async () => {
+      const gateway = new MockPaymentGateway({ successRate: 1, errorRate: 0, timeoutMs: 5, latencyMs: 50, seed: 'slow' });
+      await expect(gateway.refund(refund('k'))).rejects.toBeInstanceOf(GatewayUnavailableError);
+    });
+  });
 });

@@ -11,6 +11,20 @@ export interface ChargeRequest {
   attempt: number;
 }
 
+export interface RefundRequest {
+  /** The payment id: one refund per payment; a repeated key returns the first refund again. */
+  idempotencyKey: string;
+  /** The capture being refunded. */
+  captureReference: string;
+  amountCents: number;
+  /** 1 for the first try; gateway errors are drawn per attempt, as for charges. */
+  attempt: number;
+}
+
+export interface RefundResult {
+  reference: string;
+}
+
 /** The gateway did not answer (timeout, 5xx): nothing was charged, try again later. */
 export class GatewayUnavailableError extends Error {
   override readonly name = 'GatewayUnavailableError';
@@ -40,18 +54,13 @@ export interface MockGatewaySettings {
 export class MockPaymentGateway {
   /** Keys charged by this process, to show that a key is never captured twice. */
   private readonly captures = new Map<string, ChargeResult>();
+  /** Keys refunded by this process, to show that a payment is never refunded twice. */
+  private readonly refunds = new Map<string, RefundResult>();
 
   constructor(private readonly settings: MockGatewaySettings) {}
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
-    if (this.settings.latencyMs >= this.settings.timeoutMs) {
-      await sleep(this.settings.timeoutMs);
-      throw new GatewayUnavailableError(`gateway timed out after ${this.settings.timeoutMs} ms`);
-    }
-    if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
-    if (this.draw(`${this.settings.seed}:error:${request.idempotencyKey}:${request.attempt}`) < this.settings.errorRate) {
-      throw new GatewayUnavailableError(`gateway unavailable (attempt ${request.attempt})`);
-    }
+    await this.roundTrip(`error:${request.idempotencyKey}:${request.attempt}`, request.attempt);
     const known = this.captures.get(request.idempotencyKey);
     if (known) return known;
     const result = this.decide(request);
@@ -59,8 +68,38 @@ export class MockPaymentGateway {
     return result;
   }
 
+  /**
+   * Gives a capture back in full. Transient errors and timeouts are drawn as
+   * for charges (and retried the same way); a refund itself never fails.
+   */
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    await this.roundTrip(`refund-error:${request.idempotencyKey}:${request.attempt}`, request.attempt);
+    const known = this.refunds.get(request.idempotencyKey);
+    if (known) return known;
+    const reference = createHash('sha256').update(`refund:${request.idempotencyKey}`).digest('hex').slice(0, 24);
+    const result = { reference: `re_${reference}` };
+    this.refunds.set(request.idempotencyKey, result);
+    return result;
+  }
+
+  get refundedCount(): number {
+    return this.refunds.size;
+  }
+
   get capturedCount(): number {
     return [...this.captures.values()].filter((r) => r.outcome === 'captured').length;
+  }
+
+  /** Latency, timeout and transient errors: what every call to the gateway may meet. */
+  private async roundTrip(errorDraw: string, attempt: number): Promise<void> {
+    if (this.settings.latencyMs >= this.settings.timeoutMs) {
+      await sleep(this.settings.timeoutMs);
+      throw new GatewayUnavailableError(`gateway timed out after ${this.settings.timeoutMs} ms`);
+    }
+    if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
+    if (this.draw(`${this.settings.seed}:${errorDraw}`) < this.settings.errorRate) {
+      throw new GatewayUnavailableError(`gateway unavailable (attempt ${attempt})`);
+    }
   }
 
   private decide(request: ChargeRequest): ChargeResult {

@@ -6,6 +6,7 @@ import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome
 /**
  * Hands a prepared shipment to the carrier. A separate step (and consumer)
  * from preparing, as a real carrier hand-off is: it moves the order to SHIPPED.
+ * A shipment cancelled meanwhile (see CancelShipmentService) is not dispatched.
  */
 @Injectable()
 export class DispatchShipmentService {

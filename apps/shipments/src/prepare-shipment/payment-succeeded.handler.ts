@@ -1,6 +1,6 @@
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { PaymentSucceeded, type EnvelopeOf } from '#contracts';
-import { MessageController } from '#jetstream';
+import { JetStreamContext, MessageController } from '#jetstream';
 import { PrepareShipmentService } from './prepare-shipment.service.js';
 
 /** The message adapter of the prepare-shipment use case. */
@@ -8,8 +8,12 @@ import { PrepareShipmentService } from './prepare-shipment.service.js';
 export class PaymentSucceededHandler {
   constructor(private readonly prepareShipment: PrepareShipmentService) {}
 
-  @EventPattern(PaymentSucceeded.subject)
-  async onPaymentSucceeded(@Payload() event: EnvelopeOf<typeof PaymentSucceeded>): Promise<void> {
-    await this.prepareShipment.prepare(event);
+  // `<string>`: Nest's typed overload would type the context argument as unknown.
+  @EventPattern<string>(PaymentSucceeded.subject)
+  async onPaymentSucceeded(
+    @Payload() event: EnvelopeOf<typeof PaymentSucceeded>,
+    @Ctx() context: JetStreamContext,
+  ): Promise<void> {
+    await this.prepareShipment.prepare(event, context);
   }
 }

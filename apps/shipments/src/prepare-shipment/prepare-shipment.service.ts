@@ -1,22 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { Consumers, PaymentSucceeded, ShipmentPrepared, type EnvelopeOf } from '#contracts';
 import { ShipmentStatus, type TransactionClient } from '#database';
+import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
 
 export const WAREHOUSES = Symbol('WAREHOUSES');
+export const PACKING_DELAY_MS = Symbol('PACKING_DELAY_MS');
 
-/** Opens one shipment per paid order and announces it as prepared. */
+/**
+ * Opens one shipment per paid order and announces it as prepared. An order
+ * cancelled first has a CANCELLED row already (CancelShipmentService), and
+ * nothing is prepared for it.
+ */
 @Injectable()
 export class PrepareShipmentService {
   constructor(
     private readonly idempotent: IdempotentConsumer,
     private readonly outbox: OutboxWriter,
     @Inject(WAREHOUSES) private readonly warehouses: readonly string[],
+    @Inject(PACKING_DELAY_MS) private readonly packingDelayMs: number,
   ) {}
 
-  prepare(event: EnvelopeOf<typeof PaymentSucceeded>): Promise<ApplyOutcome> {
+  async prepare(event: EnvelopeOf<typeof PaymentSucceeded>, delivery: Pick<JetStreamContext, 'keepAlive'>): Promise<ApplyOutcome> {
+    // Packing. The transport runs one order's events one after another, so an
+    // orders.cancelled arriving now waits, then finds the PREPARED shipment and
+    // stops it before shipments.prepared (published at commit) reaches dispatch.
+    if (this.packingDelayMs > 0) await delivery.keepAlive(sleep(this.packingDelayMs));
     const { orderId, paymentId } = event.payload;
     return this.idempotent.apply<TransactionClient>(Consumers.shipmentsOnPaymentSucceeded.durable, event, async (tx) => {
       // The unique order id makes this the only shipment, whatever else was redelivered.

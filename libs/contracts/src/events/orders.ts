@@ -29,7 +29,8 @@ export const OrderCancelled = defineEvent({
   type: 'orders.cancelled',
   schemaVersion: 1,
   stream: 'ORDERS',
-  description: 'The customer cancelled the order before it was paid.',
+  description:
+    'The customer asked to cancel the order (it is CANCELLING); shipments stops the parcel, then payments refunds or voids.',
   orderingKey: byOrder,
   payload: z.object({
     orderId: z.uuid(),

@@ -43,3 +43,34 @@ export const PaymentFailed = defineEvent({
     reason: z.string().min(1),
   }),
 });
+
+export const PaymentRefunded = defineEvent({
+  type: 'payments.refunded',
+  schemaVersion: 1,
+  stream: 'PAYMENTS',
+  description: 'A captured payment of a cancelled order was refunded in full; the order is CANCELLED.',
+  orderingKey: byOrder,
+  payload: z.object({
+    paymentId: z.uuid(),
+    orderId: z.uuid(),
+    amountCents: cents,
+    /** The capture that was refunded. */
+    gatewayReference: z.string().min(1),
+    refundReference: z.string().min(1),
+  }),
+});
+
+export const PaymentVoided = defineEvent({
+  type: 'payments.voided',
+  schemaVersion: 1,
+  stream: 'PAYMENTS',
+  description:
+    'A cancelled order was never charged (cancelled before the charge, or the charge was declined or failed): nothing to refund; the order is CANCELLED.',
+  orderingKey: byOrder,
+  payload: z.object({
+    paymentId: z.uuid(),
+    orderId: z.uuid(),
+    /** What the payment was when the cancellation reached payments: CANCELLED (never charged), DECLINED or FAILED. */
+    paymentStatus: z.string().min(1),
+  }),
+});

@@ -28,3 +28,18 @@ export const ShipmentDispatched = defineEvent({
     trackingNumber: z.string().min(1),
   }),
 });
+
+export const ShipmentCancelled = defineEvent({
+  type: 'shipments.cancelled',
+  schemaVersion: 1,
+  stream: 'SHIPMENTS',
+  description:
+    'A cancelled order will not ship (its shipment was not dispatched yet, or there was none); payments refunds or voids it. ' +
+    'Not emitted when the carrier already had the parcel: the order then ends SHIPPED.',
+  orderingKey: byOrder,
+  payload: z.object({
+    orderId: z.uuid(),
+    /** Null when the order had no shipment yet: the cancellation stops one from being prepared. */
+    shipmentId: z.uuid().nullable(),
+  }),
+});

@@ -11,8 +11,13 @@ describe('order state machine', () => {
     [OrderState.PAYMENT_PENDING, 'PAYMENT_FAILED', OrderState.FAILED],
     [OrderState.PAID, 'SHIPMENT_PREPARED', OrderState.SHIPMENT_PREPARED],
     [OrderState.SHIPMENT_PREPARED, 'SHIPMENT_DISPATCHED', OrderState.SHIPPED],
-    [OrderState.CREATED, 'CANCEL', OrderState.CANCELLED],
-    [OrderState.PAYMENT_PENDING, 'CANCEL', OrderState.CANCELLED],
+    [OrderState.CREATED, 'CANCEL', OrderState.CANCELLING],
+    [OrderState.PAYMENT_PENDING, 'CANCEL', OrderState.CANCELLING],
+    [OrderState.PAID, 'CANCEL', OrderState.CANCELLING],
+    [OrderState.SHIPMENT_PREPARED, 'CANCEL', OrderState.CANCELLING],
+    [OrderState.CANCELLING, 'PAYMENT_REFUNDED', OrderState.CANCELLED],
+    [OrderState.CANCELLING, 'PAYMENT_VOIDED', OrderState.CANCELLED],
+    [OrderState.CANCELLING, 'SHIPMENT_DISPATCHED', OrderState.SHIPPED],
   ] as const)('%s --%s--> %s', (from, trigger, to) => {
     expect(decideTransition(from, trigger)).toEqual({ kind: 'apply', from, to });
   });
@@ -21,6 +26,7 @@ describe('order state machine', () => {
     expect(decideTransition(OrderState.CREATED, 'PAYMENT_SUCCEEDED').kind).toBe('early');
     expect(decideTransition(OrderState.PAYMENT_PENDING, 'SHIPMENT_PREPARED').kind).toBe('early');
     expect(decideTransition(OrderState.PAID, 'SHIPMENT_DISPATCHED').kind).toBe('early');
+    expect(decideTransition(OrderState.CREATED, 'SHIPMENT_DISPATCHED').kind).toBe('early');
   });
 
   it('rejects every transition out of a terminal state', () => {
@@ -36,9 +42,21 @@ describe('order state machine', () => {
     expect(decideTransition(OrderState.SHIPPED, 'PAYMENT_SUCCEEDED').kind).toBe('illegal');
   });
 
-  it('does not let the customer cancel once money has moved', () => {
-    for (const state of [OrderState.PAID, OrderState.SHIPMENT_PREPARED]) {
-      expect(decideTransition(state, 'CANCEL')).toMatchObject({ kind: 'illegal', from: state });
+  it('never lets a shipped order be cancelled, nor a cancelling one twice', () => {
+    expect(decideTransition(OrderState.SHIPPED, 'CANCEL')).toMatchObject({ kind: 'illegal', from: OrderState.SHIPPED });
+    expect(decideTransition(OrderState.CANCELLING, 'CANCEL')).toMatchObject({ kind: 'illegal' });
+  });
+
+  it('ignores, never parks, happy-path news that a cancellation overtook', () => {
+    for (const trigger of ['PAYMENT_INITIATED', 'PAYMENT_SUCCEEDED', 'PAYMENT_FAILED', 'SHIPMENT_PREPARED'] as const) {
+      expect(decideTransition(OrderState.CANCELLING, trigger).kind).toBe('illegal');
+    }
+  });
+
+  it('never parks a refund or void: outside CANCELLING it is illegal, not early', () => {
+    for (const state of [OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.PAID, OrderState.SHIPMENT_PREPARED]) {
+      expect(decideTransition(state, 'PAYMENT_REFUNDED').kind).toBe('illegal');
+      expect(decideTransition(state, 'PAYMENT_VOIDED').kind).toBe('illegal');
     }
   });
 

@@ -5,6 +5,8 @@ export type OrderTrigger =
   | 'PAYMENT_INITIATED'
   | 'PAYMENT_SUCCEEDED'
   | 'PAYMENT_FAILED'
+  | 'PAYMENT_REFUNDED'
+  | 'PAYMENT_VOIDED'
   | 'SHIPMENT_PREPARED'
   | 'SHIPMENT_DISPATCHED'
   | 'CANCEL';
@@ -14,14 +16,31 @@ interface Transition {
   to: OrderState;
 }
 
-/** The whole machine. Anything not listed here is illegal. */
+/**
+ * The whole machine. Anything not listed here is illegal.
+ *
+ * A cancellation is a request until the services that may have acted on the
+ * order settle it: the order waits in CANCELLING, whatever state it was
+ * cancelled from, because orders-api's view may lag behind theirs (a charge
+ * can be captured, a parcel handed to the carrier, before orders-api hears of
+ * it). shipments decides first (it stops the parcel, or refuses because the
+ * carrier has it: then shipments.dispatched makes the order SHIPPED and
+ * nothing is refunded); payments then refunds a capture (payments.refunded) or
+ * confirms that nothing was taken (payments.voided), and the order is
+ * CANCELLED. Once SHIPPED, an order cannot be cancelled.
+ */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderTrigger, Transition>> = {
   PAYMENT_INITIATED: { from: [OrderState.CREATED], to: OrderState.PAYMENT_PENDING },
   PAYMENT_SUCCEEDED: { from: [OrderState.PAYMENT_PENDING], to: OrderState.PAID },
   PAYMENT_FAILED: { from: [OrderState.PAYMENT_PENDING], to: OrderState.FAILED },
   SHIPMENT_PREPARED: { from: [OrderState.PAID], to: OrderState.SHIPMENT_PREPARED },
-  SHIPMENT_DISPATCHED: { from: [OrderState.SHIPMENT_PREPARED], to: OrderState.SHIPPED },
-  CANCEL: { from: [OrderState.CREATED, OrderState.PAYMENT_PENDING], to: OrderState.CANCELLED },
+  SHIPMENT_DISPATCHED: { from: [OrderState.SHIPMENT_PREPARED, OrderState.CANCELLING], to: OrderState.SHIPPED },
+  CANCEL: {
+    from: [OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.PAID, OrderState.SHIPMENT_PREPARED],
+    to: OrderState.CANCELLING,
+  },
+  PAYMENT_REFUNDED: { from: [OrderState.CANCELLING], to: OrderState.CANCELLED },
+  PAYMENT_VOIDED: { from: [OrderState.CANCELLING], to: OrderState.CANCELLED },
 };
 
 /** Position on the happy path; used to tell an early event from an illegal one. */
@@ -55,6 +74,12 @@ export function decideTransition(current: OrderState, trigger: OrderTrigger): Tr
 
 function isBehind(current: OrderState, expected: readonly OrderState[]): boolean {
   if (TERMINAL_ORDER_STATES.includes(current)) return false;
+  // While CANCELLING, the happy path's events (initiated, paid, prepared) are
+  // news the cancellation has overtaken: ignored, never parked.
+  if (current === OrderState.CANCELLING) return false;
+  // Refunded and voided follow only a cancellation, which orders-api itself
+  // records first: they are never early, so never parked for good.
+  const onPath = expected.filter((state) => HAPPY_PATH.includes(state));
   const position = HAPPY_PATH.indexOf(current);
-  return expected.every((state) => HAPPY_PATH.indexOf(state) > position);
+  return onPath.length > 0 && onPath.every((state) => HAPPY_PATH.indexOf(state) > position);
 }

@@ -50,8 +50,11 @@ export class ApplyOrderEventService {
     return outcome;
   }
 
-  /** Applies parked events that the order's new state allows, until none does. */
-  private async applyParked(tx: TransactionClient, orderId: string): Promise<void> {
+  /**
+   * Applies parked events that the order's new state allows, until none does.
+   * The caller holds the order's row lock (ParkedOrderEvents.lockOrder).
+   */
+  async applyParked(tx: TransactionClient, orderId: string): Promise<void> {
     for (let progressed = true; progressed; ) {
       progressed = false;
       for (const parked of await this.parked.forOrder(tx, orderId)) {

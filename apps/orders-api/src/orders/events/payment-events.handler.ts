@@ -1,11 +1,19 @@
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { Consumers, PaymentFailed, PaymentInitiated, PaymentSucceeded, type EnvelopeOf } from '#contracts';
+import {
+  Consumers,
+  PaymentFailed,
+  PaymentInitiated,
+  PaymentRefunded,
+  PaymentSucceeded,
+  PaymentVoided,
+  type EnvelopeOf,
+} from '#contracts';
 import { MessageController } from '#jetstream';
 import { ApplyOrderEventService } from './apply-order-event.service.js';
 
 const consumer = Consumers.ordersOnPayments.durable;
 
-/** Payment outcomes move the order: pending, then paid or failed. */
+/** Payment outcomes move the order: pending, then paid or failed; refunded or voided close a cancellation. */
 @MessageController()
 export class PaymentEventsHandler {
   constructor(private readonly orders: ApplyOrderEventService) {}
@@ -23,5 +31,15 @@ export class PaymentEventsHandler {
   @EventPattern(PaymentFailed.subject)
   async onFailed(@Payload() event: EnvelopeOf<typeof PaymentFailed>): Promise<void> {
     await this.orders.apply(consumer, event, 'PAYMENT_FAILED', `payment failed: ${event.payload.reason}`);
+  }
+
+  @EventPattern(PaymentRefunded.subject)
+  async onRefunded(@Payload() event: EnvelopeOf<typeof PaymentRefunded>): Promise<void> {
+    await this.orders.apply(consumer, event, 'PAYMENT_REFUNDED', `refunded: ${event.payload.refundReference}`);
+  }
+
+  @EventPattern(PaymentVoided.subject)
+  async onVoided(@Payload() event: EnvelopeOf<typeof PaymentVoided>): Promise<void> {
+    await this.orders.apply(consumer, event, 'PAYMENT_VOIDED', `nothing to refund: payment ${event.payload.paymentStatus}`);
   }
 }

@@ -1,5 +1,5 @@
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { Consumers, ShipmentDispatched, ShipmentPrepared, type EnvelopeOf } from '#contracts';
+import { Consumers, ShipmentCancelled, ShipmentDispatched, ShipmentPrepared, type EnvelopeOf } from '#contracts';
 import { MessageController } from '#jetstream';
 import { ApplyOrderEventService } from './apply-order-event.service.js';
 
@@ -19,4 +19,12 @@ export class ShipmentEventsHandler {
   async onDispatched(@Payload() event: EnvelopeOf<typeof ShipmentDispatched>): Promise<void> {
     await this.orders.apply(consumer, event, 'SHIPMENT_DISPATCHED');
   }
+
+  /**
+   * Moves nothing: the cancellation closes on payments.refunded or
+   * payments.voided, which payments emits after this. Handled (and so
+   * acknowledged) only because this consumer reads all of shipments.>.
+   */
+  @EventPattern(ShipmentCancelled.subject)
+  onCancelled(@Payload() _event: EnvelopeOf<typeof ShipmentCancelled>): void {}
 }

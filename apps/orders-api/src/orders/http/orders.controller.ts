@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -7,6 +8,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -30,6 +32,11 @@ const correlationHeader = {
 
 /** The HTTP adapter of the order use cases. */
 @ApiTags('orders')
+@ApiServiceUnavailableResponse({
+  type: ErrorResponseDto,
+  description: 'PostgreSQL cannot be reached (down or restarting): nothing was changed; retry after the Retry-After seconds',
+  headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 5 } } },
+})
 @Controller('orders')
 export class OrdersController {
   constructor(
@@ -99,19 +106,29 @@ export class OrdersController {
   }
 
   @Post(':id/cancel')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel an order that has not been paid yet' })
+  @ApiOperation({
+    summary: 'Cancel an order that has not shipped',
+    description:
+      'The order becomes CANCELLING at once. Shipments stops the parcel, payments refunds a captured payment ' +
+      '(payments.refunded) or confirms nothing was charged (payments.voided), and the order ends CANCELLED. ' +
+      'If the carrier already had the parcel, the cancellation is refused downstream: the order ends SHIPPED and ' +
+      'nothing is refunded. Follow it with GET /api/v1/orders/{id}.',
+  })
   @ApiHeader(correlationHeader)
-  @ApiOkResponse({ type: OrderViewDto, description: 'The order, now CANCELLED' })
+  @ApiAcceptedResponse({ type: OrderViewDto, description: 'Cancellation accepted: the order, now CANCELLING' })
+  @ApiOkResponse({ type: OrderViewDto, description: 'Already cancelling or cancelled (a retried request): the order as it is' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The order is past the point where it can be cancelled' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The order has shipped or failed and cannot be cancelled' })
   @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
-  cancel(
+  async cancel(
     @Param('id', uuidParam('id')) id: string,
     @Body() body: CancelOrderDto,
     @Headers('x-correlation-id') correlationId: string | undefined,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<OrderViewDto> {
-    return this.cancelOrder.cancel(id, body?.reason, validUuid(correlationId));
+    const result = await this.cancelOrder.cancel(id, body?.reason, validUuid(correlationId));
+    response.status(result.accepted ? HttpStatus.ACCEPTED : HttpStatus.OK);
+    return result.order;
   }
 }
 

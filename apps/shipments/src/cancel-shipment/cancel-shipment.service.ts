@@ -1,0 +1,56 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { Consumers, OrderCancelled, ShipmentCancelled, type EnvelopeOf } from '#contracts';
+import { ShipmentStatus, assertOneRowUpdated, type TransactionClient } from '#database';
+import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
+
+/**
+ * Stops the shipment of a cancelled order, or refuses because the carrier
+ * already has it. shipments decides first because only it knows whether the
+ * parcel left: payments refunds only after shipments.cancelled, so an order is
+ * never both shipped and refunded.
+ *
+ * - no shipment yet: a CANCELLED row is written, so that a payments.succeeded
+ *   arriving later prepares nothing (one row per order);
+ * - PREPARED: it becomes CANCELLED, and the dispatch step skips it;
+ * - DISPATCHED: too late; nothing is emitted, the order ends SHIPPED through
+ *   shipments.dispatched and no refund is issued.
+ * The dispatch step and this one update the same versioned row, so exactly
+ * one of them wins.
+ */
+@Injectable()
+export class CancelShipmentService {
+  private readonly logger = new Logger(CancelShipmentService.name);
+
+  constructor(
+    private readonly idempotent: IdempotentConsumer,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  cancel(event: EnvelopeOf<typeof OrderCancelled>): Promise<ApplyOutcome> {
+    const { orderId } = event.payload;
+    return this.idempotent.apply<TransactionClient>(Consumers.shipmentsOnOrderCancelled.durable, event, async (tx) => {
+      const shipment = await tx.shipment.findUnique({ where: { orderId } });
+      if (shipment?.status === ShipmentStatus.DISPATCHED) {
+        this.logger.warn(`CANCEL_REFUSED order=${orderId}: shipment ${shipment.id} already dispatched`);
+        return;
+      }
+      if (shipment?.status === ShipmentStatus.CANCELLED) return;
+      if (shipment) {
+        const { count } = await tx.shipment.updateMany({
+          where: { id: shipment.id, version: shipment.version },
+          data: { status: ShipmentStatus.CANCELLED, version: { increment: 1 } },
+        });
+        assertOneRowUpdated(count, `shipment ${shipment.id}`);
+      } else {
+        await tx.shipment.create({
+          data: { id: uuidv7(), orderId, paymentId: null, status: ShipmentStatus.CANCELLED, warehouse: '-' },
+        });
+      }
+      await this.outbox.add(tx, [
+        newEvent(ShipmentCancelled, orderId, { orderId, shipmentId: shipment?.id ?? null }, causedBy(event)),
+      ]);
+      this.logger.log(`SHIPMENT_CANCELLED order=${orderId} ${shipment ? `shipment ${shipment.id}` : 'before preparation'}`);
+    });
+  }
+}

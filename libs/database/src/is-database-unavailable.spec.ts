@@ -1,0 +1,60 @@
+import { Prisma } from './generated/prisma/client.js';
+import { isDatabaseUnavailable } from './is-database-unavailable.js';
+
+const known = (code: string, meta?: Record<string, unknown>) =>
+  new Prisma.PrismaClientKnownRequestError('failed', { code, clientVersion: '6.19.3', meta });
+const socketError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code, syscall: 'connect', errno: -111 });
+const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'FATAL' });
+
+describe('isDatabaseUnavailable', () => {
+  it.each(['P1001', 'P1002', 'P1008', 'P1017'])('is true for Prisma connection error %s', (code) => {
+    expect(isDatabaseUnavailable(known(code))).toBe(true);
+  });
+
+  it('is true when the client could not initialise', () => {
+    expect(isDatabaseUnavailable(new Prisma.PrismaClientInitializationError("Can't reach database server", '6.19.3'))).toBe(true);
+  });
+
+  it.each(['57P01', '57P02', '57P03', '08006', '08001', '53300'])(
+    'is true for SQLSTATE %s, carried in the driver adapter error (P2010)',
+    (sqlstate) => {
+      const error = known('P2010', { driverAdapterError: { cause: { kind: 'postgres', originalCode: sqlstate } } });
+      expect(isDatabaseUnavailable(error)).toBe(true);
+      expect(isDatabaseUnavailable(pgError(sqlstate, 'terminating connection due to administrator command'))).toBe(true);
+    },
+  );
+
+  it.each(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout'])('is true for the adapter kind %s', (kind) => {
+    expect(isDatabaseUnavailable({ name: 'DriverAdapterError', cause: { kind } })).toBe(true);
+  });
+
+  it.each(['ECONNREFUSED', 'ECONNRESET'])('is true for the socket error %s, also wrapped', (code) => {
+    expect(isDatabaseUnavailable(socketError(code))).toBe(true);
+    const unknown = new Prisma.PrismaClientUnknownRequestError('query failed', { clientVersion: '6.19.3' });
+    expect(isDatabaseUnavailable(Object.assign(unknown, { cause: socketError(code) }))).toBe(true);
+    expect(isDatabaseUnavailable(new AggregateError([socketError(code), socketError(code)]))).toBe(true);
+  });
+
+  it('is true for pg\'s uncoded "Connection terminated" errors', () => {
+    expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isDatabaseUnavailable(new Prisma.PrismaClientUnknownRequestError('Connection terminated', { clientVersion: '6.19.3' }))).toBe(true);
+  });
+
+  it('is true when no pooled connection came free in time to start a transaction', () => {
+    const error = new Prisma.PrismaClientKnownRequestError('Transaction API error: Unable to start a transaction in the given time.', {
+      code: 'P2028',
+      clientVersion: '6.19.3',
+    });
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(known('P2028'), { message: 'Transaction already closed: timeout' }))).toBe(false);
+  });
+
+  it('is false for errors of the query itself and for anything else', () => {
+    expect(isDatabaseUnavailable(known('P2002'))).toBe(false);
+    expect(isDatabaseUnavailable(known('P2010', { driverAdapterError: { cause: { kind: 'postgres', originalCode: '23505' } } }))).toBe(false);
+    expect(isDatabaseUnavailable(pgError('42P01', 'relation "x" does not exist'))).toBe(false);
+    expect(isDatabaseUnavailable(new Error('order not found'))).toBe(false);
+    expect(isDatabaseUnavailable(undefined)).toBe(false);
+    expect(isDatabaseUnavailable('ECONNREFUSED')).toBe(false);
+  });
+});

@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { jetstream } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { v7 as uuidv7 } from 'uuid';
+import { OrderCancelled, PaymentSucceeded, consumersOf, type EventEnvelope } from '#contracts';
+import { JetStreamPublisher, JetStreamServer, encodeEnvelope } from '#jetstream';
+import { startNatsServer, type NatsServer } from '#local-infra';
+import { startTestDatabase, type TestDatabase } from './support/database.js';
+import { envelopeFor } from './support/envelope.js';
+import { eventually } from './support/events.js';
+
+/**
+ * Shipments decides whether a cancelled order's parcel can still be stopped
+ * (real NATS JetStream, real PostgreSQL): before the payment it leaves a
+ * CANCELLED row so nothing is prepared later; once dispatched it refuses and
+ * emits nothing, so payments refunds nothing and the order ends SHIPPED.
+ */
+describe('shipments on a cancellation (real NATS and PostgreSQL)', () => {
+  let nats: NatsServer;
+  let db: TestDatabase;
+  let app: INestApplication;
+  let nc: NatsConnection;
+  let publisher: JetStreamPublisher;
+
+  beforeAll(async () => {
+    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'shipment_cancel' })]);
+    Object.assign(process.env, { NATS_URL: nats.url, DATABASE_URL: db.url, PORT: '0', OUTBOX_POLL_INTERVAL_MS: '100' });
+    // Imported after the environment is set: the module validates it on load.
+    const { ShipmentsModule } = await import('../../apps/shipments/src/shipments.module.js');
+    app = await NestFactory.create(ShipmentsModule, { logger: ['error'] });
+    app.connectMicroservice({
+      strategy: new JetStreamServer({ name: 'shipments', servers: nats.url, consumers: consumersOf('shipments') }),
+    });
+    await app.startAllMicroservices();
+    await app.init();
+    nc = await connect({ servers: nats.url });
+    publisher = new JetStreamPublisher(jetstream(nc));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await nc?.close();
+    await Promise.all([nats?.stop(), db?.stop()]);
+  });
+
+  const publish = (event: EventEnvelope) =>
+    publisher.publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
+  const shipmentOf = (orderId: string) => db.prisma.shipment.findUnique({ where: { orderId } });
+  const handled = (eventId: string) => async () => (await db.prisma.shipmentsInboxEvent.count({ where: { eventId } })) > 0;
+  async function emittedFor(orderId: string): Promise<string[]> {
+    const rows = await db.prisma.shipmentsOutboxEvent.findMany({
+      where: { envelope: { path: ['payload', 'orderId'], equals: orderId } },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map((row) => row.type);
+  }
+  const paid = (orderId: string) =>
+    envelopeFor(PaymentSucceeded, { orderId, paymentId: uuidv7(), amountCents: 1000, gatewayReference: 'ch_test' });
+  const cancelled = (orderId: string) => envelopeFor(OrderCancelled, { orderId, reason: 'changed my mind' });
+
+  it('refuses a cancellation once the parcel was dispatched: nothing emitted, the shipment stays DISPATCHED', async () => {
+    const orderId = uuidv7();
+    await publish(paid(orderId));
+    await eventually(async () => (await shipmentOf(orderId))?.status === 'DISPATCHED', 15_000, 'the dispatch');
+
+    const cancel = cancelled(orderId);
+    await publish(cancel);
+    await eventually(handled(cancel.id), 15_000, 'the cancellation handled');
+    expect((await shipmentOf(orderId))?.status).toBe('DISPATCHED');
+    expect(await emittedFor(orderId)).toEqual(['shipments.prepared', 'shipments.dispatched']);
+  });
+
+  it('stops an order cancelled before it was paid: a CANCELLED row, and a later payment prepares nothing', async () => {
+    const orderId = uuidv7();
+    const cancel = cancelled(orderId);
+    await publish(cancel);
+    await eventually(async () => (await shipmentOf(orderId))?.status === 'CANCELLED', 15_000, 'the cancellation');
+
+    const payment = paid(orderId);
+    await publish(payment);
+    await eventually(handled(payment.id), 15_000, 'payments.succeeded handled');
+    expect(await db.prisma.shipment.count({ where: { orderId } })).toBe(1);
+    expect((await shipmentOf(orderId))?.status).toBe('CANCELLED');
+    expect(await emittedFor(orderId)).toEqual(['shipments.cancelled']);
+  });
+});
