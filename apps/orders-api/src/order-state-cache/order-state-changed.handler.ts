@@ -6,9 +6,10 @@ import { OrderStateCache } from './order-state-cache.js';
 
 /**
  * Refreshes the KV mirror when an order changes. It stores the order as it is
- * now (read from PostgreSQL), and the cache only moves versions forward, so
- * this handler is idempotent without an inbox: its effect is not in the
- * database, and a repeat can only write the same or an older version.
+ * now (read from PostgreSQL, and only when the mirror does not already hold
+ * the event's version or a newer one), and the cache only moves versions
+ * forward, so this handler is idempotent without an inbox: its effect is not
+ * in the database, and a repeat can only write the same or an older version.
  */
 @MessageController()
 export class OrderStateChangedHandler {
@@ -19,7 +20,7 @@ export class OrderStateChangedHandler {
 
   @EventPattern(OrderStateChanged.subject)
   async onStateChanged(@Payload() event: EnvelopeOf<typeof OrderStateChanged>): Promise<void> {
-    const view = await this.views.find(event.payload.orderId);
-    if (view) await this.cache.put(view);
+    const { orderId, version } = event.payload;
+    await this.cache.refresh(orderId, version, () => this.views.find(orderId));
   }
 }
