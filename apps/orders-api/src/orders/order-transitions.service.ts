@@ -4,6 +4,7 @@ import { assertOneRowUpdated, type TransactionClient } from '#database';
 import { OutboxWriter, newEvent, type EventCause, type NewEvent } from '#messaging';
 import { logEvent } from '#telemetry';
 import { decideTransition, type OrderTrigger, type TransitionDecision } from './domain/order-state-machine.js';
+import { applyStateChange, findOrderState } from './order-rows.js';
 
 export class OrderNotFoundError extends Error {
   override readonly name = 'OrderNotFoundError';
@@ -31,28 +32,23 @@ export class OrderTransitionsService {
   constructor(private readonly outbox: OutboxWriter) {}
 
   async transition(tx: TransactionClient, request: TransitionRequest): Promise<TransitionDecision> {
-    const order = await tx.order.findUnique({ where: { id: request.orderId } });
+    const order = await findOrderState(tx, request.orderId);
     if (!order) throw new OrderNotFoundError(request.orderId);
     const decision = decideTransition(order.state, request.trigger);
     if (decision.kind !== 'apply') return decision;
 
     const version = order.version + 1;
     const reason = request.reason ?? null;
-    const { count } = await tx.order.updateMany({
-      where: { id: order.id, version: order.version },
-      data: { state: decision.to, version, failureReason: decision.to === 'FAILED' ? reason : order.failureReason },
+    const changed = await applyStateChange(tx, {
+      orderId: order.id,
+      expectedVersion: order.version,
+      from: decision.from,
+      to: decision.to,
+      failureReason: decision.to === 'FAILED' ? reason : order.failureReason,
+      reason,
+      causationId: request.cause.causationId,
     });
-    assertOneRowUpdated(count, `order ${order.id}`);
-    await tx.orderStateChange.create({
-      data: {
-        orderId: order.id,
-        fromState: decision.from,
-        toState: decision.to,
-        version,
-        reason,
-        causationId: request.cause.causationId,
-      },
-    });
+    assertOneRowUpdated(changed, `order ${order.id}`);
     const events: NewEvent[] = [
       newEvent(
         OrderStateChanged,

@@ -10,6 +10,13 @@ export interface ParkedEvent {
   reason: string | null;
 }
 
+interface ParkedEventRow {
+  consumer: string;
+  envelope: unknown;
+  trigger: string;
+  reason: string | null;
+}
+
 /** The orders.parked_events table: events waiting for their predecessor. */
 @Injectable()
 export class ParkedOrderEvents {
@@ -34,11 +41,18 @@ export class ParkedOrderEvents {
     });
   }
 
+  /**
+   * Oldest first. Plain SQL, like lockOrder: every applied event asks, and
+   * almost always finds none, so Prisma's per-query planning (see
+   * order-rows.ts) would be most of the cost of the answer.
+   */
   async forOrder(tx: TransactionClient, orderId: string): Promise<ParkedEvent[]> {
-    const rows = await tx.orderParkedEvent.findMany({ where: { orderId }, orderBy: { parkedAt: 'asc' } });
+    const rows = await tx.$queryRaw<ParkedEventRow[]>`
+      SELECT consumer, envelope, trigger, reason FROM "orders"."parked_events"
+       WHERE order_id = ${orderId}::uuid ORDER BY parked_at`;
     return rows.map((row) => ({
       consumer: row.consumer,
-      event: row.envelope as unknown as EventEnvelope<{ orderId: string }>,
+      event: row.envelope as EventEnvelope<{ orderId: string }>,
       trigger: row.trigger as OrderTrigger,
       reason: row.reason,
     }));

@@ -1,0 +1,130 @@
+import { Consumers, OrderState, PaymentFailed, PaymentInitiated, PaymentSucceeded, ShipmentPrepared } from '#contracts';
+import { IdempotentConsumer, OutboxWriter } from '#messaging';
+import { CreateOrderService } from '../../apps/orders-api/src/orders/create-order.service.js';
+import { ApplyOrderEventService } from '../../apps/orders-api/src/orders/events/apply-order-event.service.js';
+import { ParkedOrderEvents } from '../../apps/orders-api/src/orders/events/parked-order-events.js';
+import { OrderTransitionsService } from '../../apps/orders-api/src/orders/order-transitions.service.js';
+import { OrderViews } from '../../apps/orders-api/src/orders/order-views.js';
+import { applyStateChange } from '../../apps/orders-api/src/orders/order-rows.js';
+import { startTestDatabase, type TestDatabase } from './support/database.js';
+import { envelopeFor } from './support/envelope.js';
+
+/**
+ * orders-api's own writes against a real PostgreSQL: an order is created with
+ * its lines, first history entry and events; other services' events move it
+ * once each (inbox), version-checked, with a history row and an
+ * orders.state-changed event in the same transaction; an early event is
+ * parked and applied with its predecessor.
+ */
+describe('orders-api order writes', () => {
+  let db: TestDatabase;
+  let views: OrderViews;
+  let create: CreateOrderService;
+  let apply: ApplyOrderEventService;
+  const payments = Consumers.ordersOnPayments.durable;
+  const shipments = Consumers.ordersOnShipments.durable;
+
+  beforeAll(async () => {
+    db = await startTestDatabase({ label: 'order_writes' });
+    const outbox = new OutboxWriter('orders');
+    views = new OrderViews(db.prisma);
+    create = new CreateOrderService(db.prisma, outbox, views);
+    apply = new ApplyOrderEventService(
+      new IdempotentConsumer(db.prisma, 'orders'),
+      new OrderTransitionsService(outbox),
+      new ParkedOrderEvents(),
+    );
+  });
+
+  afterAll(async () => {
+    await db?.stop();
+  });
+
+  async function newOrder(idempotencyKey?: string) {
+    const request = { customerId: 'cust-1', lines: [{ sku: 'SKU-1', quantity: 2, unitPriceCents: 250 }, { sku: 'SKU-2', quantity: 1, unitPriceCents: 100 }] };
+    return (await create.create(request, idempotencyKey)).order;
+  }
+
+  async function stateChangedVersions(orderId: string): Promise<number[]> {
+    const rows = await db.prisma.$queryRawUnsafe<Array<{ version: number }>>(
+      `SELECT (envelope->'payload'->>'version')::int AS version FROM "orders"."outbox_events"
+        WHERE aggregate_id = $1::uuid AND type = 'orders.state-changed' ORDER BY version`,
+      orderId,
+    );
+    return rows.map((row) => row.version);
+  }
+
+  it('creates an order with its lines and first history entry, and answers as a later read does', async () => {
+    const order = await newOrder('key-create-1');
+
+    expect(order).toMatchObject({ state: OrderState.CREATED, version: 1, totalCents: 600, currency: 'EUR' });
+    expect(order.lines).toEqual([
+      { sku: 'SKU-1', quantity: 2, unitPriceCents: 250, lineTotalCents: 500 },
+      { sku: 'SKU-2', quantity: 1, unitPriceCents: 100, lineTotalCents: 100 },
+    ]);
+    expect(order.history).toMatchObject([{ from: null, to: OrderState.CREATED, version: 1, reason: null }]);
+    expect(await views.find(order.id)).toEqual(order);
+    expect(await stateChangedVersions(order.id)).toEqual([1]);
+    expect((await newOrder('key-create-1')).id).toBe(order.id);
+  });
+
+  it('applies an event once, with a history row and an orders.state-changed event', async () => {
+    const order = await newOrder();
+    const initiated = envelopeFor(PaymentInitiated, { orderId: order.id });
+
+    expect(await apply.apply(payments, initiated, 'PAYMENT_INITIATED')).toBe('applied');
+    expect(await apply.apply(payments, initiated, 'PAYMENT_INITIATED')).toBe('duplicate');
+
+    const view = await views.find(order.id);
+    expect(view).toMatchObject({ state: OrderState.PAYMENT_PENDING, version: 2, failureReason: null });
+    expect(view!.history.map((change) => [change.from, change.to, change.version])).toEqual([
+      [null, OrderState.CREATED, 1],
+      [OrderState.CREATED, OrderState.PAYMENT_PENDING, 2],
+    ]);
+    expect(await stateChangedVersions(order.id)).toEqual([1, 2]);
+  });
+
+  it('parks an early event and applies it with its predecessor', async () => {
+    const order = await newOrder();
+    await apply.apply(payments, envelopeFor(PaymentInitiated, { orderId: order.id }), 'PAYMENT_INITIATED');
+
+    await apply.apply(shipments, envelopeFor(ShipmentPrepared, { orderId: order.id }), 'SHIPMENT_PREPARED');
+    expect(await views.find(order.id)).toMatchObject({ state: OrderState.PAYMENT_PENDING, version: 2 });
+
+    await apply.apply(payments, envelopeFor(PaymentSucceeded, { orderId: order.id }), 'PAYMENT_SUCCEEDED');
+    const view = await views.find(order.id);
+    expect(view).toMatchObject({ state: OrderState.SHIPMENT_PREPARED, version: 4 });
+    expect(view!.history.map((change) => change.to)).toEqual([
+      OrderState.CREATED,
+      OrderState.PAYMENT_PENDING,
+      OrderState.PAID,
+      OrderState.SHIPMENT_PREPARED,
+    ]);
+    expect(await db.prisma.orderParkedEvent.count({ where: { orderId: order.id } })).toBe(0);
+    expect(await stateChangedVersions(order.id)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('records the reason of a failure on the order', async () => {
+    const order = await newOrder();
+    await apply.apply(payments, envelopeFor(PaymentInitiated, { orderId: order.id }), 'PAYMENT_INITIATED');
+    await apply.apply(payments, envelopeFor(PaymentFailed, { orderId: order.id }), 'PAYMENT_FAILED', 'payment failed: declined');
+
+    expect(await views.find(order.id)).toMatchObject({ state: OrderState.FAILED, version: 3, failureReason: 'payment failed: declined' });
+  });
+
+  it('changes nothing when the order is no longer at the version the change was decided on', async () => {
+    const order = await newOrder();
+    const stale = {
+      orderId: order.id,
+      expectedVersion: 0,
+      from: OrderState.CREATED,
+      to: OrderState.PAYMENT_PENDING,
+      failureReason: null,
+      reason: null,
+      causationId: order.id,
+    };
+
+    expect(await db.prisma.$transaction((tx) => applyStateChange(tx, stale))).toBe(0);
+    expect(await views.find(order.id)).toEqual(order);
+  });
+});
