@@ -54,6 +54,11 @@ describe('orders-api order writes', () => {
     return rows.map((row) => row.version);
   }
 
+  /** The order as the list endpoint reads it (Prisma), to compare with a single read (plain SQL). */
+  async function listed(orderId: string) {
+    return (await views.list({ customerId: 'cust-1', limit: 100 })).items.find((item) => item.id === orderId);
+  }
+
   it('creates an order with its lines and first history entry, and answers as a later read does', async () => {
     const order = await newOrder('key-create-1');
 
@@ -64,6 +69,7 @@ describe('orders-api order writes', () => {
     ]);
     expect(order.history).toMatchObject([{ from: null, to: OrderState.CREATED, version: 1, reason: null }]);
     expect(await views.find(order.id)).toEqual(order);
+    expect(await listed(order.id)).toEqual(order);
     expect(await stateChangedVersions(order.id)).toEqual([1]);
     expect((await newOrder('key-create-1')).id).toBe(order.id);
   });
@@ -100,6 +106,7 @@ describe('orders-api order writes', () => {
       OrderState.PAID,
       OrderState.SHIPMENT_PREPARED,
     ]);
+    expect(await listed(order.id)).toEqual(view);
     expect(await db.prisma.orderParkedEvent.count({ where: { orderId: order.id } })).toBe(0);
     expect(await stateChangedVersions(order.id)).toEqual([1, 2, 3, 4]);
   });
