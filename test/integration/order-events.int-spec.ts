@@ -74,6 +74,14 @@ describe('orders-api order writes', () => {
     expect((await newOrder('key-create-1')).id).toBe(order.id);
   });
 
+  it('answers two concurrent requests with one Idempotency-Key with one order', async () => {
+    const request = { customerId: 'cust-1', lines: [{ sku: 'SKU-1', quantity: 1, unitPriceCents: 100 }] };
+    const results = await Promise.all([create.create(request, 'key-race-1'), create.create(request, 'key-race-1')]);
+
+    expect(results[0].order).toEqual(results[1].order);
+    expect(results.filter((result) => !result.replayed)).toHaveLength(1);
+  });
+
   it('applies an event once, with a history row and an orders.state-changed event', async () => {
     const order = await newOrder();
     const initiated = envelopeFor(PaymentInitiated, { orderId: order.id });

@@ -7,6 +7,7 @@ import { OutboxWriter, causedByRequest, newEvent } from '#messaging';
 import { priceLines } from './domain/order-pricing.js';
 import type { CreateOrderDto } from './http/create-order.dto.js';
 import type { OrderViewDto } from './http/order-view.dto.js';
+import { findByIdempotencyKey, insertOrder } from './order-rows.js';
 import { OrderViews } from './order-views.js';
 
 export class IdempotencyKeyReusedError extends Error {
@@ -66,19 +67,16 @@ export class CreateOrderService {
     const cause = causedByRequest(correlationId);
     const currency = request.currency ?? DEFAULT_CURRENCY;
     const { lines, totalCents } = priceLines(request.lines);
-    await tx.order.create({
-      data: {
-        id,
-        customerId: request.customerId,
-        state: OrderState.CREATED,
-        currency,
-        totalCents,
-        idempotencyKey: idempotencyKey ?? null,
-        requestHash,
-        correlationId: cause.correlationId,
-        lines: { create: lines.map((line, position) => ({ position, ...line })) },
-        history: { create: { fromState: null, toState: OrderState.CREATED, version: 1, causationId: cause.causationId } },
-      },
+    await insertOrder(tx, {
+      id,
+      customerId: request.customerId,
+      currency,
+      totalCents,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash,
+      correlationId: cause.correlationId,
+      causationId: cause.causationId,
+      lines,
     });
     await this.outbox.add(tx, [
       newEvent(OrderCreated, id, { orderId: id, customerId: request.customerId, currency, lines: request.lines.map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, unitPriceCents })), totalCents }, cause),
@@ -94,7 +92,7 @@ export class CreateOrderService {
   }
 
   private async findByIdempotencyKey(key: string, requestHash: string): Promise<OrderViewDto | null> {
-    const earlier = await this.prisma.order.findUnique({ where: { idempotencyKey: key }, select: { id: true, requestHash: true } });
+    const earlier = await findByIdempotencyKey(this.prisma, key);
     if (!earlier) return null;
     if (earlier.requestHash !== requestHash) {
       throw new IdempotencyKeyReusedError(`Idempotency-Key ${key} was already used with a different request body`);
@@ -113,6 +111,14 @@ function hashRequest(request: CreateOrderDto): string {
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
+/**
+ * P2002 from Prisma's query API. A raw statement (insertOrder) fails with
+ * P2010 "raw query failed" instead, the driver adapter's classification of
+ * PostgreSQL's error in its meta.
+ */
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === 'P2002') return true;
+  const adapterError = error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined;
+  return error.code === 'P2010' && adapterError?.cause?.kind === 'UniqueConstraintViolation';
 }

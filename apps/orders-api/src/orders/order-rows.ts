@@ -2,12 +2,13 @@ import type { OrderState } from '#contracts';
 import type { SqlClient } from '#messaging';
 
 /*
- * The statements of orders-api's per-event path on orders.orders and
- * orders.order_state_changes, in plain SQL. Why not Prisma's query API:
- * Prisma 6.19's client engine plans every query anew in WebAssembly (it has
- * no plan cache) and maps every result, which the bench measured at about
- * half of orders-api's CPU per order; a raw statement skips both. Each
- * function runs one statement inside the caller's transaction.
+ * The statements orders-api runs for every order and every event it applies
+ * (orders.orders, order_lines, order_state_changes), in plain SQL. Why not
+ * Prisma's query API: Prisma 6.19's client engine plans every query anew in
+ * WebAssembly (it has no plan cache) and maps every result, which the bench
+ * measured at about half of orders-api's CPU per order; a raw statement
+ * skips both. Each function runs one statement, in the caller's transaction
+ * when given one.
  */
 
 /** What a state transition needs to know about the order. */
@@ -62,4 +63,67 @@ export async function applyStateChange(tx: SqlClient, change: StateChange): Prom
     change.reason,
     change.causationId,
   );
+}
+
+/** A new order as create-order.service.ts priced it, with its first history entry's cause. */
+export interface NewOrderRow {
+  id: string;
+  customerId: string;
+  currency: string;
+  totalCents: number;
+  idempotencyKey: string | null;
+  requestHash: string;
+  correlationId: string;
+  causationId: string;
+  lines: ReadonlyArray<{ sku: string; quantity: number; unitPriceCents: number; lineTotalCents: number }>;
+}
+
+/**
+ * Inserts the order in state CREATED at version 1, its lines in order, and
+ * its first history entry, in one statement. A taken Idempotency-Key fails it
+ * with a unique violation (see isUniqueViolation in create-order.service.ts).
+ */
+export async function insertOrder(tx: SqlClient, order: NewOrderRow): Promise<void> {
+  const values: unknown[] = [
+    order.id,
+    order.customerId,
+    order.currency,
+    order.totalCents,
+    order.idempotencyKey,
+    order.requestHash,
+    order.correlationId,
+    order.causationId,
+  ];
+  const lines = order.lines.map((line, position) => {
+    values.push(position, line.sku, line.quantity, line.unitPriceCents, line.lineTotalCents);
+    const n = values.length;
+    return `($1::uuid, $${n - 4}::int, $${n - 3}, $${n - 2}::int, $${n - 1}::int, $${n}::int)`;
+  });
+  // The foreign keys of lines and history are checked at the end of the
+  // statement, when the order row is there.
+  await tx.$executeRawUnsafe(
+    `WITH new_order AS (
+       INSERT INTO "orders"."orders"
+              (id, customer_id, state, currency, total_cents, idempotency_key, request_hash, correlation_id, updated_at)
+       VALUES ($1::uuid, $2, 'CREATED', $3, $4::int, $5, $6, $7::uuid, now())
+     ), new_lines AS (
+       INSERT INTO "orders"."order_lines" (order_id, position, sku, quantity, unit_price_cents, line_total_cents)
+       VALUES ${lines.join(', ')}
+     )
+     INSERT INTO "orders"."order_state_changes" (order_id, from_state, to_state, version, causation_id)
+     VALUES ($1::uuid, NULL, 'CREATED', 1, $8::uuid)`,
+    ...values,
+  );
+}
+
+/** The order an Idempotency-Key was first used for, with the hash of that request. */
+export async function findByIdempotencyKey(
+  db: SqlClient,
+  key: string,
+): Promise<{ id: string; requestHash: string | null } | null> {
+  const [row] = await db.$queryRawUnsafe<Array<{ id: string; requestHash: string | null }>>(
+    `SELECT id, request_hash AS "requestHash" FROM "orders"."orders" WHERE idempotency_key = $1`,
+    key,
+  );
+  return row ?? null;
 }
