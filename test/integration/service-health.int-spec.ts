@@ -63,7 +63,7 @@ describe('service health (payments, real NATS and PostgreSQL)', () => {
     const { status, body } = await get('/health');
     expect(status).toBe(200);
     expect(Object.keys(body.info)).toEqual(['database', 'nats', 'consumers', 'outbox']);
-    expect(body.info.consumers.durables).toEqual([Consumers.paymentsOnOrderCreated.durable]);
+    expect(body.info.consumers.durables).toEqual(consumersOf('payments').map((c) => c.durable));
     expect(body.info.outbox).toMatchObject({ unpublished: 0, max: BACKLOG_READY_MAX });
     expect((await get('/health/ready')).status).toBe(200);
     expect((await get('/health/live')).status).toBe(200);
