@@ -63,9 +63,12 @@ export class ChargeOrderService {
   ) {}
 
   async charge(event: OrderCreatedEvent, delivery: DeliveryAttempt): Promise<ApplyOutcome> {
-    await this.faults.beforeCharge(event.payload.orderId, delivery); // test-only; a no-op unless a FAULT_* is set
     const payment = await this.openPayment(event);
-    const result = payment.status === PaymentStatus.PENDING ? await this.callGateway(payment, event, delivery) : undefined;
+    const needsCharge = payment.status === PaymentStatus.PENDING;
+    // Test-only, a no-op unless a FAULT_* is set. Only where a charge is still
+    // due: a late redelivery of a settled order is skipped, never hung.
+    if (needsCharge) await this.faults.beforeCharge(event.payload.orderId, delivery);
+    const result = needsCharge ? await this.callGateway(payment, event, delivery) : undefined;
     const outcome = await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
       result ? this.settle(tx, payment.id, result, event) : Promise.resolve(),
     );

@@ -41,7 +41,7 @@ export class PaymentFaults {
     if (settings.hangOnLastAttempt) this.logger.warn(`${HANG_MARKER} is on: test-only fault injection`);
   }
 
-  /** Called first thing in a charge; returns at once unless a fault applies. */
+  /** Called before the gateway is charged; returns at once unless a fault applies. */
   async beforeCharge(orderId: string, delivery: Delivery): Promise<void> {
     if (!this.settings.hangOnLastAttempt || !delivery.isLastAttempt) return;
     this.logger.warn(`${HANG_MARKER} order=${orderId} delivery=${delivery.deliveryCount}: hanging`);
