@@ -3,7 +3,7 @@ export { DATABASE_OPTIONS, DEFAULT_POOL_SIZE, type DatabaseOptions } from './dat
 export { PrismaService } from './prisma.service.js';
 export { VersionConflictError } from './version-conflict.error.js';
 export { assertOneRowUpdated } from './assert-one-row-updated.js';
-export { isDatabaseUnavailable } from './is-database-unavailable.js';
+export { isDatabaseUnavailable, isUniqueViolation } from './is-database-unavailable.js';
 export {
   DEFAULT_VERSION_RETRY_ATTEMPTS,
   DEFAULT_VERSION_RETRY_BASE_DELAY_MS,

@@ -1,5 +1,5 @@
 import { Prisma } from './generated/prisma/client.js';
-import { isDatabaseUnavailable } from './is-database-unavailable.js';
+import { isDatabaseUnavailable, isUniqueViolation } from './is-database-unavailable.js';
 
 const known = (code: string, meta?: Record<string, unknown>) =>
   new Prisma.PrismaClientKnownRequestError('failed', { code, clientVersion: '6.19.3', meta });
@@ -56,5 +56,18 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(new Error('order not found'))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
     expect(isDatabaseUnavailable('ECONNREFUSED')).toBe(false);
+  });
+});
+
+describe('isUniqueViolation', () => {
+  it("is true for Prisma's P2002 and for a raw statement's P2010 classified as a unique violation", () => {
+    expect(isUniqueViolation(known('P2002'))).toBe(true);
+    expect(isUniqueViolation(known('P2010', { driverAdapterError: { cause: { kind: 'UniqueConstraintViolation' } } }))).toBe(true);
+  });
+
+  it('is false for other errors, raw or not', () => {
+    expect(isUniqueViolation(known('P2010', { driverAdapterError: { cause: { kind: 'postgres', originalCode: '42P01' } } }))).toBe(false);
+    expect(isUniqueViolation(known('P2025'))).toBe(false);
+    expect(isUniqueViolation(new Error('duplicate'))).toBe(false);
   });
 });

@@ -10,6 +10,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
+ * Whether an error is a unique-constraint violation: P2002 from Prisma's
+ * query API, or a raw statement's P2010 whose driver adapter error says so
+ * (the adapter's classification of PostgreSQL's SQLSTATE 23505).
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  return causes(error).some((cause) => cause.code === 'P2002' || cause.kind === 'UniqueConstraintViolation');
+}
+
+/**
  * Prisma's connection errors: P1001 can't reach the server, P1002 reached but
  * timed out, P1008 operation timed out, P1017 server closed the connection.
  */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { OrderCreated, OrderState, OrderStateChanged } from '#contracts';
-import { Prisma, PrismaService, type TransactionClient } from '#database';
+import { PrismaService, isUniqueViolation, type TransactionClient } from '#database';
 import { OutboxWriter, causedByRequest, newEvent } from '#messaging';
 import { priceLines } from './domain/order-pricing.js';
 import type { CreateOrderDto } from './http/create-order.dto.js';
@@ -109,16 +109,4 @@ function hashRequest(request: CreateOrderDto): string {
     lines: request.lines.map(({ sku, quantity, unitPriceCents }) => [sku, quantity, unitPriceCents]),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
-}
-
-/**
- * P2002 from Prisma's query API. A raw statement (insertOrder) fails with
- * P2010 "raw query failed" instead, the driver adapter's classification of
- * PostgreSQL's error in its meta.
- */
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  if (error.code === 'P2002') return true;
-  const adapterError = error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined;
-  return error.code === 'P2010' && adapterError?.cause?.kind === 'UniqueConstraintViolation';
 }

@@ -81,7 +81,7 @@ export interface NewOrderRow {
 /**
  * Inserts the order in state CREATED at version 1, its lines in order, and
  * its first history entry, in one statement. A taken Idempotency-Key fails it
- * with a unique violation (see isUniqueViolation in create-order.service.ts).
+ * with a unique violation (isUniqueViolation in #database knows both forms).
  */
 export async function insertOrder(tx: SqlClient, order: NewOrderRow): Promise<void> {
   const values: unknown[] = [
