@@ -69,13 +69,20 @@ export class ChargeOrderService {
     // due: a late redelivery of a settled order is skipped, never hung.
     if (needsCharge) await this.faults.beforeCharge(event.payload.orderId, delivery);
     const result = needsCharge ? await this.callGateway(payment, event, delivery) : undefined;
-    const outcome = await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
-      result ? this.settle(tx, payment.id, result, event) : Promise.resolve(),
-    );
-    if (outcome === 'applied' && result) logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: result.outcome, amountCents: payment.amountCents }, `order ${payment.orderId}: ${result.outcome}`);
-    if (outcome === 'applied' && result) paymentsSettled.inc({ outcome: result.outcome === 'captured' ? 'succeeded' : 'failed' });
-    await this.refunds.refundIfCancelled(payment.id, delivery, causedBy(event));
+    // A redelivery after a crash between capture and refund finds the refund still due.
+    let refundDue = payment.status === PaymentStatus.SUCCEEDED && payment.cancelRequestedAt !== null;
+    const outcome = await this.idempotent.apply<TransactionClient>(this.consumer, event, async (tx) => {
+      if (result) refundDue = await this.settle(tx, payment.id, result, event);
+    });
+    if (outcome === 'applied' && result) this.recordResult(payment, result.outcome, result.outcome);
+    // Only then: a cancellation committed after the settlement sees the capture and refunds it itself.
+    if (refundDue) await this.refunds.refundIfCancelled(payment.id, delivery, causedBy(event));
     return outcome;
+  }
+
+  private recordResult(payment: Payment, outcome: Settlement['outcome'], note: string): void {
+    logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome, amountCents: payment.amountCents }, `order ${payment.orderId}: ${note}`);
+    paymentsSettled.inc({ outcome: outcome === 'captured' ? 'succeeded' : 'failed' });
   }
 
   /**
@@ -96,11 +103,10 @@ export class ChargeOrderService {
       );
     } catch (error) {
       if (error instanceof GatewayUnavailableError && delivery.isLastAttempt) {
-        await this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
-          this.settle(tx, payment.id, { outcome: 'failed', reason: `gateway_unavailable: ${error.message}` }, event),
-        );
-        logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: 'failed', amountCents: payment.amountCents }, `order ${payment.orderId}: failed after ${delivery.deliveryCount} attempts`);
-        paymentsSettled.inc({ outcome: 'failed' });
+        await this.idempotent.apply<TransactionClient>(this.consumer, event, async (tx) => {
+          await this.settle(tx, payment.id, { outcome: 'failed', reason: `gateway_unavailable: ${error.message}` }, event);
+        });
+        this.recordResult(payment, 'failed', `failed after ${delivery.deliveryCount} attempts`);
       }
       throw error;
     }
@@ -121,10 +127,11 @@ export class ChargeOrderService {
     });
   }
 
-  private async settle(tx: TransactionClient, paymentId: string, result: Settlement, cause: OrderCreatedEvent) {
+  /** Settles a PENDING payment; true when it was captured for an order cancelled meanwhile (a refund is due). */
+  private async settle(tx: TransactionClient, paymentId: string, result: Settlement, cause: OrderCreatedEvent): Promise<boolean> {
     const current = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
     // A concurrent delivery settled it first; its inbox row makes ours a duplicate anyway.
-    if (current.status !== PaymentStatus.PENDING) return;
+    if (current.status !== PaymentStatus.PENDING) return false;
     const captured = result.outcome === 'captured';
     const { count } = await tx.payment.updateMany({
       where: { id: current.id, version: current.version },
@@ -153,5 +160,6 @@ export class ChargeOrderService {
           ]
         : []),
     ]);
+    return captured && current.cancelRequestedAt !== null;
   }
 }

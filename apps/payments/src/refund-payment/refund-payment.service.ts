@@ -61,9 +61,10 @@ export class RefundPaymentService {
 
   /**
    * For the charge step: a payment whose order was cancelled while it was
-   * being charged is refunded as soon as it is captured. Runs after every
-   * delivery of the charge (also a duplicate one), so a crash between capture
-   * and refund is repaired by the redelivery.
+   * being charged is refunded as soon as it is captured. The charge calls it
+   * when its settlement found the cancellation, or when a redelivery finds
+   * the payment captured and cancelled (a crash between capture and refund);
+   * it reads the payment again, so a refund already made is not repeated.
    */
   async refundIfCancelled(paymentId: string, delivery: RefundDelivery, cause: EventCause): Promise<void> {
     const payment = await this.prisma.payment.findUniqueOrThrow({ where: { id: paymentId } });
