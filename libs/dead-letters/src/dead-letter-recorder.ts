@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { deadLetterMsgId, deadLetterSubject } from '#contracts';
 import type { PrismaService } from '#database';
 import { deadLettersRecorded } from '#metrics';
-import { logEvent, MessagingAttributes, traceLinked } from '#telemetry';
+import { logEvent, MESSAGING_SYSTEM, MessagingAttributes, traceLinked } from '#telemetry';
 import type { ConsumerAdvisory } from './advisory.js';
 import { deadLetterCopyHeaders, draftDeadLetter, type DeadLetterDraft, type OriginalMessage } from './dead-letter-draft.js';
 import { bodyBytes } from './message-body.js';
@@ -130,7 +130,7 @@ export class DeadLetterRecorder {
 
 function deadLetterAttributes(draft: DeadLetterDraft) {
   return {
-    [MessagingAttributes.SYSTEM]: 'nats',
+    [MessagingAttributes.SYSTEM]: MESSAGING_SYSTEM,
     [MessagingAttributes.DESTINATION_NAME]: deadLetterSubject(draft.sourceStream, draft.consumer),
     [MessagingAttributes.CONSUMER_GROUP]: draft.consumer,
     [MessagingAttributes.STREAM]: draft.sourceStream,

@@ -143,8 +143,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
    * redelivery is a span of its own; a failed one is marked ERROR).
    */
   private handle(consumer: ConsumerDefinition, message: JsMsg, envelope: EventEnvelope, orderId: string): Promise<void> {
-    const attributes = { messageId: envelope.id, orderId, conversationId: envelope.correlationId };
-    return this.spans.get(consumer.durable)!.run(message, attributes, (fail) => this.deliver(consumer, message, envelope, fail));
+    return this.spans.get(consumer.durable)!.run(message, envelope, orderId, (fail) => this.deliver(consumer, message, envelope, fail));
   }
 
   private async deliver(

@@ -13,4 +13,4 @@ export { ConsumerSpans, tracePublish, traceLinked, recordFailure, type ConsumedM
 export { ORDER_ID_ATTRIBUTE, MessagingAttributes, MESSAGING_SYSTEM } from './span-attributes.js';
 export { traceLogFields } from './trace-log-fields.js';
 export { pinoParams, type LogOptions, type LogLevel } from './log-options.js';
-export { OperatorEvent, logEvent, isLogged, setOperatorEventLevel, type OperatorEventName } from './operator-events.js';
+export { logEvent, isLogged, setOperatorEventLevel, type OperatorEventName } from './operator-events.js';

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { traceLogFields } from './trace-log-fields.js';
+import { PROBE_PATHS } from './span-attributes.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
@@ -11,8 +12,6 @@ export interface LogOptions {
   pretty?: boolean;
 }
 
-/** Probes and scrapes come every few seconds and say nothing about orders. */
-const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
 /**
  * The service's logger (nestjs-pino): one JSON line per entry with `service`,
@@ -29,7 +28,7 @@ export function pinoParams(options: LogOptions): Params {
       base: { service: options.service },
       mixin: traceLogFields,
       transport: pretty ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } : undefined,
-      autoLogging: { ignore: (request: IncomingMessage) => QUIET_PATHS.test(request.url ?? '') },
+      autoLogging: { ignore: (request: IncomingMessage) => PROBE_PATHS.test(request.url ?? '') },
       customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
         error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'debug',
       // Request details once, on the access line; other lines carry only the request id.

@@ -86,7 +86,7 @@ describe('messaging spans', () => {
     const { headers } = storedHeaders();
     const spans = new ConsumerSpans(consumer);
     for (const deliveryCount of [1, 2]) {
-      await spans.run(message(headers, deliveryCount), { messageId: 'm-1', orderId: 'o-1' }, async (fail) => {
+      await spans.run(message(headers, deliveryCount), { id: 'm-1' }, 'o-1', async (fail) => {
         if (deliveryCount === 1) fail(new Error('gateway down'));
       });
     }
@@ -111,7 +111,7 @@ describe('messaging spans', () => {
   it('makes the handler’s outbox writes carry the consumer span’s context', async () => {
     const { headers } = storedHeaders();
     let written: Readonly<Record<string, string>> = {};
-    await new ConsumerSpans(consumer).run(message(headers), { messageId: 'm-1' }, async () => {
+    await new ConsumerSpans(consumer).run(message(headers), { id: 'm-1' }, undefined, async () => {
       written = activeTraceHeaders();
     });
     const consumerSpan = ended.find((s) => s.kind === SpanKind.CONSUMER)!;
@@ -134,7 +134,7 @@ describe('messaging spans', () => {
     const nestLike = { debug: (o: object) => logger.debug(o), log: (o: object) => logger.info(o), warn: (o: object) => logger.warn(o), error: (o: object) => logger.error(o) };
     const { headers } = storedHeaders();
 
-    await new ConsumerSpans(consumer).run(message(headers), { messageId: 'm-1' }, async () => {
+    await new ConsumerSpans(consumer).run(message(headers), { id: 'm-1' }, undefined, async () => {
       logEvent(nestLike, 'PAYMENT_RESULT', { orderId: 'o-1', outcome: 'captured', amountCents: 1250 }, 'order o-1: captured');
     });
     logEvent(nestLike, 'RETRY_SCHEDULED', { attempt: 1, max: 3, delayMs: 250 }, 'outside any span');

@@ -63,7 +63,8 @@ export class ConsumerSpans {
    */
   run<T>(
     message: ConsumedMessage,
-    attributes: { messageId: string; orderId?: string; conversationId?: string },
+    event: { id: string; correlationId?: string },
+    orderId: string | undefined,
     work: (fail: (error: unknown) => void) => Promise<T>,
   ): Promise<T> {
     if (!isTracingEnabled()) return work(noFailure);
@@ -75,11 +76,11 @@ export class ConsumerSpans {
         attributes: {
           ...this.base,
           [A.DESTINATION_NAME]: message.subject,
-          [A.MESSAGE_ID]: attributes.messageId,
+          [A.MESSAGE_ID]: event.id,
           [A.STREAM_SEQUENCE]: message.seq,
           [A.DELIVERY_COUNT]: message.info.deliveryCount,
-          ...(attributes.conversationId && { [A.CONVERSATION_ID]: attributes.conversationId }),
-          ...(attributes.orderId && { [ORDER_ID_ATTRIBUTE]: attributes.orderId }),
+          ...(event.correlationId && { [A.CONVERSATION_ID]: event.correlationId }),
+          ...(orderId && { [ORDER_ID_ATTRIBUTE]: orderId }),
         },
       },
       parent,

@@ -20,3 +20,6 @@ export const MessagingAttributes = {
 } as const;
 
 export const MESSAGING_SYSTEM = 'nats';
+
+/** Requests nobody wants a trace or an access log of: probes and scrapes arrive every few seconds. */
+export const PROBE_PATHS = /^\/(health|metrics)(\/|\?|$)/;

@@ -3,7 +3,7 @@ import { register } from 'node:module';
 import path from 'node:path';
 import { tracingSettingsFromEnv } from './tracing-settings.js';
 import { markTracingEnabled } from './tracing-switch.js';
-import { ORDER_ID_ATTRIBUTE } from './span-attributes.js';
+import { ORDER_ID_ATTRIBUTE, PROBE_PATHS } from './span-attributes.js';
 
 export interface TracingIdentity {
   /** `service.name` of every span this process exports. */
@@ -12,8 +12,6 @@ export interface TracingIdentity {
   serviceVersion?: string;
 }
 
-/** Requests nobody wants a trace of: probes and scrapes arrive every few seconds. */
-const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 /** `/api/v1/orders/<uuid>...`: the order a request is about, for Jaeger's tag search. */
 const ORDER_PATH = /\/orders\/([0-9a-f-]{36})(?:\/|\?|$)/i;
 
@@ -64,7 +62,7 @@ export async function startTracing(identity: TracingIdentity, env: NodeJS.Proces
     logRecordProcessors: [],
     instrumentations: [
       new http.HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
+        ignoreIncomingRequestHook: (request) => PROBE_PATHS.test(request.url ?? ''),
         requestHook: (span, request) => {
           const orderId = 'url' in request ? ORDER_PATH.exec(request.url ?? '')?.[1] : undefined;
           if (orderId) span.setAttribute(ORDER_ID_ATTRIBUTE, orderId);
