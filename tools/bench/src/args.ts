@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { UsageError, integer } from '../../cli/src/command-line.js';
 
 export type BenchMode = 'pipeline' | 'transport';
 
@@ -78,9 +79,7 @@ Options:
   -h, --help           show this help
 `;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
   let values;
@@ -147,11 +146,6 @@ function keyValue(raw: string): [string, string] {
   return [match[1]!, match[2]!];
 }
 
-function integer(name: string, raw: string, min: number): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new UsageError(`${name} must be an integer of at least ${min}, got "${raw}"`);
-  return value;
-}
 
 function positive(name: string, raw: string): number {
   const value = Number(raw);

@@ -1,5 +1,6 @@
 import { startNatsServer } from '#local-infra';
-import { USAGE, UsageError, parseBenchArgs, type BenchArgs } from './args.js';
+import { elapsedPrefix, parseOrExit } from '../../cli/src/command-line.js';
+import { USAGE, parseBenchArgs, type BenchArgs } from './args.js';
 import { runPipelineBench } from './pipeline-bench.js';
 import { ProcessSampler, canSampleProcesses } from './process-sampler.js';
 import { REPORT_FORMAT_VERSION, describeMachine, markdownTable, writeReport, type BenchReport } from './report.js';
@@ -14,28 +15,12 @@ import { runTransportBench } from './transport-bench.js';
  */
 
 const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
 const EXIT_INTERRUPTED = 130;
 
 const startedAt = Date.now();
 const log = (line: string): void => {
-  process.stdout.write(`[${`${((Date.now() - startedAt) / 1_000).toFixed(1)}s`.padStart(6)}] ${line}\n`);
+  process.stdout.write(`${elapsedPrefix(startedAt)} ${line}\n`);
 };
-
-function parseOrExit(): BenchArgs {
-  try {
-    const parsed = parseBenchArgs(process.argv.slice(2));
-    if (parsed === 'help') {
-      process.stdout.write(USAGE);
-      process.exit(0);
-    }
-    return parsed;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n\n${USAGE}`);
-    process.exit(EXIT_USAGE);
-  }
-}
 
 async function run(args: BenchArgs): Promise<BenchReport> {
   const common = {
@@ -86,7 +71,7 @@ async function run(args: BenchArgs): Promise<BenchReport> {
 }
 
 async function main(): Promise<number> {
-  const args = parseOrExit();
+  const args = parseOrExit(parseBenchArgs, USAGE);
   process.once('SIGINT', () => process.exit(EXIT_INTERRUPTED));
   try {
     const report = await run(args);

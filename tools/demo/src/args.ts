@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { UsageError, integer } from '../../cli/src/command-line.js';
 
 /** Services --kill-worker may kill (tools/local-infra's PIPELINE_SERVICES, spelled here to keep args.ts free of imports). */
 export const KILLABLE_SERVICES = ['payments', 'shipments', 'orders-api'] as const;
@@ -57,11 +58,9 @@ Failure injection (off by default):
                          (default 0: none)
 `;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 /** The demo's options, validated; throws UsageError with what is wrong. */
+export { UsageError };
+
 export function parseDemoArgs(argv: readonly string[]): DemoArgs | 'help' {
   let values;
   try {
@@ -107,11 +106,6 @@ function killable(name: string, raw: string | undefined): KillableService | unde
   return raw as KillableService;
 }
 
-function integer(name: string, raw: string, min: number): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new UsageError(`${name} must be an integer of at least ${min}, got "${raw}"`);
-  return value;
-}
 
 function fraction(name: string, raw: string): number {
   const value = Number(raw);

@@ -1,4 +1,5 @@
-import { USAGE, UsageError, parseDemoArgs, type DemoArgs } from './args.js';
+import { elapsedPrefix, parseOrExit } from '../../cli/src/command-line.js';
+import { USAGE, parseDemoArgs } from './args.js';
 import { runDemo, type DemoRun } from './run-demo.js';
 
 /**
@@ -8,33 +9,16 @@ import { runDemo, type DemoRun } from './run-demo.js';
  */
 
 const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
 const EXIT_INTERRUPTED = 130;
 
 const startedAt = Date.now();
 /** Every line carries the seconds since start, so slow steps are plain to see. */
 const log = (line: string): void => {
-  const elapsed = `${((Date.now() - startedAt) / 1_000).toFixed(1)}s`.padStart(6);
-  process.stdout.write(line === '' ? '\n' : line.includes('\n') ? `${line}\n` : `[${elapsed}] ${line}\n`);
+  process.stdout.write(line === '' ? '\n' : line.includes('\n') ? `${line}\n` : `${elapsedPrefix(startedAt)} ${line}\n`);
 };
 
-function parseOrExit(): DemoArgs {
-  try {
-    const parsed = parseDemoArgs(process.argv.slice(2));
-    if (parsed === 'help') {
-      process.stdout.write(USAGE);
-      process.exit(0);
-    }
-    return parsed;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n\n${USAGE}`);
-    process.exit(EXIT_USAGE);
-  }
-}
-
 async function main(): Promise<number> {
-  const args = parseOrExit();
+  const args = parseOrExit(parseDemoArgs, USAGE);
   log(
     `Order pipeline demo: ${args.orders} orders, ` +
       `${args.duplicateEvery ? `duplicates for 1 in every ${args.duplicateEvery} orders` : 'no duplicates'}, ` +
