@@ -13,6 +13,7 @@ import { summaryLine } from '#metrics';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
 import { metricValue, scrapeMetrics } from './support/metrics.js';
+import { envelopeFor } from './support/envelope.js';
 
 /** Fails the first delivery of every event, so each one is retried exactly once; fails every delivery of `alwaysFail`. */
 const attempts = new Map<string, number>();
@@ -191,16 +192,5 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
 });
 
 function shipmentPreparedEvent(): EnvelopeOf<typeof ShipmentPrepared> {
-  const id = uuidv7();
-  const orderId = uuidv7();
-  return {
-    id,
-    type: ShipmentPrepared.type,
-    schemaVersion: ShipmentPrepared.schemaVersion,
-    occurredAt: new Date().toISOString(),
-    aggregateId: orderId,
-    correlationId: id,
-    causationId: id,
-    payload: { shipmentId: uuidv7(), orderId, paymentId: uuidv7(), warehouse: 'test-warehouse' },
-  };
+  return envelopeFor(ShipmentPrepared, { shipmentId: uuidv7(), orderId: uuidv7(), paymentId: uuidv7(), warehouse: 'test-warehouse' });
 }

@@ -8,7 +8,7 @@ import type { OrderViewDto } from '../orders/http/order-view.dto.js';
 /** CAS retries before giving up on one write (another writer kept winning). */
 const MAX_CAS_ATTEMPTS = 5;
 
-export type RefreshOutcome = 'stored' | 'stale' | 'missing';
+type RefreshOutcome = 'stored' | 'stale' | 'missing';
 
 /**
  * The last-known view of each order, mirrored into the `order_state` KV

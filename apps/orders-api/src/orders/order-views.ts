@@ -73,7 +73,7 @@ export class OrderViews {
   }
 }
 
-export function toView(order: OrderWithDetails): OrderViewDto {
+function toView(order: OrderWithDetails): OrderViewDto {
   return {
     id: order.id,
     customerId: order.customerId,

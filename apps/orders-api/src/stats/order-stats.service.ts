@@ -8,7 +8,7 @@ import type { OrderStatsDto, ThroughputDto, TopProductDto } from './http/order-s
  * An order's current state decides, so a later refund or cancellation takes
  * it out again.
  */
-export const REVENUE_STATES: readonly OrderState[] = [OrderState.PAID, OrderState.SHIPMENT_PREPARED, OrderState.SHIPPED];
+const REVENUE_STATES: readonly OrderState[] = [OrderState.PAID, OrderState.SHIPMENT_PREPARED, OrderState.SHIPPED];
 const TOP = 5;
 const THROUGHPUT_WINDOW_SECONDS = 60;
 
