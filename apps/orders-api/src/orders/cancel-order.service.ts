@@ -3,9 +3,7 @@ import { OrderState } from '#contracts';
 import { PrismaService, withVersionRetry } from '#database';
 import { causedByRequest } from '#messaging';
 import { ApplyOrderEventService } from './events/apply-order-event.service.js';
-import { ParkedOrderEvents } from './events/parked-order-events.js';
 import type { OrderViewDto } from './http/order-view.dto.js';
-import { OrderTransitionsService } from './order-transitions.service.js';
 import { OrderViews } from './order-views.js';
 
 export class IllegalTransitionError extends Error {
@@ -31,9 +29,7 @@ const ALREADY_CANCELLED: readonly OrderState[] = [OrderState.CANCELLING, OrderSt
 export class CancelOrderService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly transitions: OrderTransitionsService,
     private readonly events: ApplyOrderEventService,
-    private readonly parked: ParkedOrderEvents,
     private readonly views: OrderViews,
   ) {}
 
@@ -41,19 +37,16 @@ export class CancelOrderService {
     // A payment event may update the order at the same moment: re-read and decide again.
     return withVersionRetry(() =>
       this.prisma.$transaction(async (tx) => {
-        await this.parked.lockOrder(tx, orderId);
-        const decision = await this.transitions.transition(tx, {
+        // Once CANCELLING, a parked shipments.dispatched (it overtook
+        // shipments.prepared) is legal and ends the cancellation as SHIPPED;
+        // parked happy-path events are dropped as overtaken.
+        const decision = await this.events.transitionLocked(tx, {
           orderId,
           trigger: 'CANCEL',
           cause: causedByRequest(correlationId),
           reason: reason ?? 'cancelled by customer',
         });
-        if (decision.kind === 'apply') {
-          // A parked shipments.dispatched (it overtook shipments.prepared) is
-          // now legal and ends the cancellation as SHIPPED; parked happy-path
-          // events are dropped as overtaken.
-          await this.events.applyParked(tx, orderId);
-        } else if (!ALREADY_CANCELLED.includes(decision.from)) {
+        if (decision.kind !== 'apply' && !ALREADY_CANCELLED.includes(decision.from)) {
           throw new IllegalTransitionError(`order ${orderId} cannot be cancelled in state ${decision.from}`);
         }
         return { order: (await this.views.find(orderId, tx))!, accepted: decision.kind === 'apply' };

@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
 import type { TransactionClient } from '#database';
 import { IdempotentConsumer, causedBy, type ApplyOutcome } from '#messaging';
-import type { OrderTrigger } from '../domain/order-state-machine.js';
-import { OrderTransitionsService } from '../order-transitions.service.js';
+import type { OrderTrigger, TransitionDecision } from '../domain/order-state-machine.js';
+import { OrderTransitionsService, type TransitionRequest } from '../order-transitions.service.js';
 import { ParkedOrderEvents } from './parked-order-events.js';
 
 /**
@@ -35,15 +35,11 @@ export class ApplyOrderEventService {
   ): Promise<ApplyOutcome> {
     const { orderId } = event.payload;
     const outcome = await this.idempotent.apply<TransactionClient>(consumer, event, async (tx) => {
-      // Parking decides on the order's current state, so whoever applies the
-      // predecessor must see the parked row: take turns on the order.
-      await this.parked.lockOrder(tx, orderId);
-      const decision = await this.transitions.transition(tx, { orderId, trigger, cause: causedBy(event), reason });
-      if (decision.kind === 'apply') await this.applyParked(tx, orderId);
-      else if (decision.kind === 'early') {
+      const decision = await this.transitionLocked(tx, { orderId, trigger, cause: causedBy(event), reason });
+      if (decision.kind === 'early') {
         await this.parked.park(tx, { consumer, event, trigger, reason });
         this.logger.log(`EVENT_PARKED order=${orderId} ${event.type} in ${decision.from}, waiting for ${decision.expected.join('/')}`);
-      } else {
+      } else if (decision.kind === 'illegal') {
         this.logger.warn(`TRANSITION_REJECTED order=${orderId} event=${event.id}: ${decision.reason}`);
       }
     });
@@ -51,10 +47,24 @@ export class ApplyOrderEventService {
   }
 
   /**
+   * Moves the order under its row lock and, when it moved, applies the
+   * parked events its new state allows. Parking decides on the order's
+   * current state, so whoever applies a predecessor must see the parked row:
+   * every transition takes turns on the order. For events and for the
+   * customer's cancel alike.
+   */
+  async transitionLocked(tx: TransactionClient, request: TransitionRequest): Promise<TransitionDecision> {
+    await this.parked.lockOrder(tx, request.orderId);
+    const decision = await this.transitions.transition(tx, request);
+    if (decision.kind === 'apply') await this.applyParked(tx, request.orderId);
+    return decision;
+  }
+
+  /**
    * Applies parked events that the order's new state allows, until none does.
    * The caller holds the order's row lock (ParkedOrderEvents.lockOrder).
    */
-  async applyParked(tx: TransactionClient, orderId: string): Promise<void> {
+  private async applyParked(tx: TransactionClient, orderId: string): Promise<void> {
     for (let progressed = true; progressed; ) {
       progressed = false;
       for (const parked of await this.parked.forOrder(tx, orderId)) {
