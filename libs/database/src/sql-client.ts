@@ -11,9 +11,14 @@ export interface SqlClient {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
 }
 
-export interface TransactionalSqlClient extends SqlClient {
+/**
+ * A client that runs a callback in a transaction. `Tx` is what the callback
+ * gets: SqlClient from SqlDatabase, Prisma's TransactionClient (its typed
+ * models too) from PrismaService.
+ */
+export interface TransactionalSqlClient<Tx extends SqlClient = SqlClient> extends SqlClient {
   $transaction<R>(
-    fn: (tx: SqlClient) => Promise<R>,
+    fn: (tx: Tx) => Promise<R>,
     options?: { timeout?: number; maxWait?: number },
   ): Promise<R>;
 }

@@ -18,13 +18,16 @@ const UNBATCHED: TransactionBatcherOptions = { maxUnits: 1, maxTransactions: 1 }
  * whole unit (re-reading the aggregate) instead of overwriting. Under load,
  * the units of events handled at the same moment share a transaction (see
  * TransactionBatcher); each still commits before `apply` resolves.
+ *
+ * MessagingModule provides one on SqlDatabase (plain SQL, the services' hot
+ * paths); one built on PrismaService hands the effect Prisma's typed client.
  */
-export class IdempotentConsumer {
+export class IdempotentConsumer<Tx extends SqlClient = SqlClient> {
   private readonly inbox: Inbox;
-  private readonly transactions: TransactionBatcher;
+  private readonly transactions: TransactionBatcher<Tx>;
   private readonly logger = new Logger('Inbox');
 
-  constructor(db: TransactionalSqlClient, schema: ServiceSchema, batching: TransactionBatcherOptions = UNBATCHED) {
+  constructor(db: TransactionalSqlClient<Tx>, schema: ServiceSchema, batching: TransactionBatcherOptions = UNBATCHED) {
     this.inbox = new Inbox(schema);
     this.transactions = new TransactionBatcher(db, batching);
   }
@@ -32,7 +35,7 @@ export class IdempotentConsumer {
   async apply(
     consumer: string,
     event: EventEnvelope,
-    effect: (tx: SqlClient) => Promise<void>,
+    effect: (tx: Tx) => Promise<void>,
   ): Promise<ApplyOutcome> {
     const outcome = await withVersionRetry(() =>
       this.transactions.run(async (tx) => {

@@ -1,7 +1,7 @@
 import type { SqlClient, TransactionalSqlClient } from '#database';
 
 /** A unit of work that must commit or roll back as a whole. */
-export type UnitOfWork<R> = (tx: SqlClient) => Promise<R>;
+export type UnitOfWork<R, Tx extends SqlClient = SqlClient> = (tx: Tx) => Promise<R>;
 
 export interface TransactionBatcherOptions {
   /** Units in one shared transaction at most; 1 gives each unit its own. */
@@ -10,8 +10,8 @@ export interface TransactionBatcherOptions {
   maxTransactions: number;
 }
 
-interface Waiting {
-  unit: UnitOfWork<unknown>;
+interface Waiting<Tx extends SqlClient> {
+  unit: UnitOfWork<unknown, Tx>;
   resolve: (result: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -32,16 +32,16 @@ interface Waiting {
  * transaction rolls back and every unit of it runs again in a transaction of
  * its own, so only the failing one is rejected.
  */
-export class TransactionBatcher {
-  private readonly waiting: Waiting[] = [];
+export class TransactionBatcher<Tx extends SqlClient = SqlClient> {
+  private readonly waiting: Waiting<Tx>[] = [];
   private inFlight = 0;
 
   constructor(
-    private readonly db: TransactionalSqlClient,
+    private readonly db: TransactionalSqlClient<Tx>,
     private readonly options: TransactionBatcherOptions,
   ) {}
 
-  run<R>(unit: UnitOfWork<R>): Promise<R> {
+  run<R>(unit: UnitOfWork<R, Tx>): Promise<R> {
     if (this.options.maxUnits <= 1) return this.db.$transaction(unit);
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ unit, resolve: resolve as (result: unknown) => void, reject });
@@ -60,7 +60,7 @@ export class TransactionBatcher {
     }
   }
 
-  private async runBatch(batch: Waiting[]): Promise<void> {
+  private async runBatch(batch: Waiting<Tx>[]): Promise<void> {
     if (batch.length === 1) return this.runAlone(batch[0]);
     let results: unknown[];
     try {
@@ -77,7 +77,7 @@ export class TransactionBatcher {
     batch.forEach((waiting, index) => waiting.resolve(results[index]));
   }
 
-  private async runAlone({ unit, resolve, reject }: Waiting): Promise<void> {
+  private async runAlone({ unit, resolve, reject }: Waiting<Tx>): Promise<void> {
     try {
       resolve(await this.db.$transaction(unit));
     } catch (error) {
