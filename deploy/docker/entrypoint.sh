@@ -20,6 +20,11 @@ case "$1" in
   orders-api | payments | shipments)
     service="$1"
     shift
+    # V8 heap limits: why, and what they save, in tools/local-infra/src/
+    # service-heap-flags.ts (the same flags the bench measures; test/deploy
+    # keeps the two equal). Put first in NODE_OPTIONS, so that a deployment's
+    # own NODE_OPTIONS (e.g. a larger --max-old-space-size) overrides them.
+    export NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=256${NODE_OPTIONS:+ $NODE_OPTIONS}"
     exec node "dist/apps/$service/src/main.js" "$@"
     ;;
   migrate)
