@@ -5,7 +5,7 @@ import { findFreePorts } from './free-port.js';
 import { startNatsServer, type NatsServer } from './nats-server.js';
 import { createDatabase, dropDatabase, migrateDatabase, repoRoot, startPostgres, type PostgresServer } from './postgres.js';
 import { spawnService, type ServiceHandle } from './process-group.js';
-import { SERVICE_HEAP_FLAGS } from './service-heap-flags.js';
+import { SERVICE_HEAP_FLAGS, SERVICE_MEMORY_ENV } from './service-memory.js';
 
 /**
  * The whole order pipeline on this machine: a NATS JetStream server, a
@@ -228,6 +228,7 @@ function serviceEnv(
         }
       : {};
   return {
+    ...SERVICE_MEMORY_ENV,
     PORT: String(port),
     HOST,
     NATS_URL: settings.natsUrl,
