@@ -14,7 +14,9 @@
  * - glibc's malloc gives each thread that allocates (V8's GC and compiler
  *   workers, libuv's pool) an arena of its own, up to 8 per core, and each
  *   keeps what was freed in it: about 20 MB per service here.
- * Measured back to back (`npm run bench`, 2 cores; README, Performance).
+ * Measured back to back (`npm run bench`, 1,000 orders, 2 cores; README,
+ * Performance): peak RSS of orders-api, payments, shipments 335/200/239 MB
+ * without these settings, 180/156/158 MB with them.
  */
 
 /**
