@@ -20,6 +20,13 @@ case "$1" in
   orders-api | payments | shipments)
     service="$1"
     shift
+    # Memory settings: why, and what they save, in tools/local-infra/src/
+    # service-memory.ts (the same the bench measures; test/deploy keeps the
+    # two equal). The heap flags go first in NODE_OPTIONS, so that a
+    # deployment's own NODE_OPTIONS (e.g. a larger --max-old-space-size)
+    # overrides them; a MALLOC_ARENA_MAX it sets is kept.
+    export NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=256${NODE_OPTIONS:+ $NODE_OPTIONS}"
+    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
     exec node "dist/apps/$service/src/main.js" "$@"
     ;;
   migrate)

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_HEAP_FLAGS, SERVICE_MEMORY_ENV } from '../../tools/local-infra/src/service-memory.js';
 import { defaultPort, serviceNames } from './support/app-env.js';
 import { buildContext, copies, dockerfileInstructions, type Copy } from './support/build-context.js';
 import { repoPath, repoRoot } from './support/paths.js';
@@ -158,19 +159,44 @@ describe('the Dockerfile', () => {
 describe('the entry point (deploy/docker/entrypoint.sh)', () => {
   let fakeHome: string;
   beforeAll(() => {
-    // A stand-in `node` that prints its working directory and arguments.
+    // A stand-in `node` that prints its working directory and arguments, then its NODE_OPTIONS and MALLOC_ARENA_MAX.
     fakeHome = mkdtempSync(path.join(tmpdir(), 'entrypoint-'));
-    writeFileSync(path.join(fakeHome, 'node'), '#!/bin/sh\necho "$(pwd) node $*"\n');
+    writeFileSync(path.join(fakeHome, 'node'), '#!/bin/sh\necho "$(pwd) node $*"\necho "${NODE_OPTIONS:-}"\necho "${MALLOC_ARENA_MAX:-}"\n');
     chmodSync(path.join(fakeHome, 'node'), 0o755);
   });
   afterAll(() => rmSync(fakeHome, { recursive: true, force: true }));
 
-  async function entrypoint(...args: string[]): Promise<string> {
+  /** The command line the entry point ran, and the memory settings it ran it with. */
+  async function runEntrypoint(
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ command: string; nodeOptions: string; mallocArenaMax: string }> {
     const { stdout } = await run('sh', [path.join(repoRoot, 'deploy/docker/entrypoint.sh'), ...args], {
-      env: { PATH: `${fakeHome}:/usr/bin:/bin`, APP_HOME: fakeHome },
+      env: { PATH: `${fakeHome}:/usr/bin:/bin`, APP_HOME: fakeHome, ...env },
     });
-    return stdout.trim().replace(fakeHome, '<app>');
+    const [command = '', nodeOptions = '', mallocArenaMax = ''] = stdout.split('\n');
+    return { command: command.replace(fakeHome, '<app>'), nodeOptions, mallocArenaMax };
   }
+
+  async function entrypoint(...args: string[]): Promise<string> {
+    return (await runEntrypoint(args)).command;
+  }
+
+  it.each(serviceNames)('runs %s with the memory settings the bench measured (service-memory.ts)', async (service) => {
+    const { nodeOptions, mallocArenaMax } = await runEntrypoint([service]);
+    expect(nodeOptions).toBe(SERVICE_HEAP_FLAGS.join(' '));
+    expect({ MALLOC_ARENA_MAX: mallocArenaMax }).toEqual(SERVICE_MEMORY_ENV);
+  });
+
+  it("lets the deployment's own settings override them", async () => {
+    const { nodeOptions, mallocArenaMax } = await runEntrypoint(['payments'], { NODE_OPTIONS: '--max-old-space-size=1024', MALLOC_ARENA_MAX: '4' });
+    expect(nodeOptions).toBe(`${SERVICE_HEAP_FLAGS.join(' ')} --max-old-space-size=1024`);
+    expect(mallocArenaMax).toBe('4');
+  });
+
+  it('leaves the migration job at the defaults', async () => {
+    expect(await runEntrypoint(['migrate'])).toMatchObject({ nodeOptions: '', mallocArenaMax: '' });
+  });
 
   it.each(serviceNames)('starts %s from its compiled main', async (service) => {
     expect(await entrypoint(service)).toBe(`<app> node dist/apps/${service}/src/main.js`);

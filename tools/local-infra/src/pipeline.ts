@@ -5,6 +5,7 @@ import { findFreePorts } from './free-port.js';
 import { startNatsServer, type NatsServer } from './nats-server.js';
 import { createDatabase, dropDatabase, migrateDatabase, repoRoot, startPostgres, type PostgresServer } from './postgres.js';
 import { spawnService, type ServiceHandle } from './process-group.js';
+import { SERVICE_HEAP_FLAGS, SERVICE_MEMORY_ENV } from './service-memory.js';
 
 /**
  * The whole order pipeline on this machine: a NATS JetStream server, a
@@ -46,7 +47,10 @@ export interface PipelineOptions {
   autoRestart?: boolean | readonly PipelineServiceName[];
   /** Extra environment per service, applied last (a value of undefined removes a variable). */
   env?: Partial<Record<PipelineServiceName, Record<string, string | undefined>>>;
-  /** Extra Node.js flags per service, before the entry point (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  /**
+   * Extra Node.js flags per service, before the entry point (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+   * They come after SERVICE_HEAP_FLAGS, so a heap flag given here overrides the default.
+   */
   nodeArgs?: Partial<Record<PipelineServiceName, string[]>>;
   /** Also write each service's output (and the NATS server's, on stop) to files in this directory. */
   logDir?: string;
@@ -190,7 +194,7 @@ async function startService(
     const handle = spawnService({
       name,
       command: process.execPath,
-      args: [...(settings.nodeArgs?.[name] ?? []), path.join(root, serviceEntryPoint(name))],
+      args: [...SERVICE_HEAP_FLAGS, ...(settings.nodeArgs?.[name] ?? []), path.join(root, serviceEntryPoint(name))],
       cwd: root,
       env: serviceEnv(name, port!, settings),
       readyUrl: `http://${HOST}:${port}/health`,
@@ -224,6 +228,7 @@ function serviceEnv(
         }
       : {};
   return {
+    ...SERVICE_MEMORY_ENV,
     PORT: String(port),
     HOST,
     NATS_URL: settings.natsUrl,
