@@ -24,11 +24,19 @@ export class Semaphore {
     return this.size - this.available;
   }
 
+  /**
+   * Takes a slot if one is free, without waiting. A caller that usually finds
+   * a slot free (a consume loop) skips the promise and the microtask turns an
+   * `await acquire()` costs per message.
+   */
+  tryAcquire(): boolean {
+    if (this.available === 0) return false;
+    this.available -= 1;
+    return true;
+  }
+
   async acquire(): Promise<void> {
-    if (this.available > 0) {
-      this.available -= 1;
-      return;
-    }
+    if (this.tryAcquire()) return;
     await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
