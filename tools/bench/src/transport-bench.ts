@@ -9,7 +9,7 @@ import { OrderCreated, Streams, type ConsumerDefinition } from '#contracts';
 import { JetStreamDefaults, JetStreamPublisher, JetStreamServer, encodeEnvelope, provisionStreams, type OutgoingMessage } from '#jetstream';
 import { measureRawJetStream, type RawJetStreamRates } from './baselines.js';
 import { sampleOrderCreatedEnvelopes } from './sample-events.js';
-import { median, pairedRatio, ratePerSecond } from './stats.js';
+import { firstToLastRate, median, pairedRatio, ratePerSecond } from './stats.js';
 
 /**
  * The JetStream transport alone, against the raw client on the same server
@@ -43,8 +43,16 @@ const COUNTER = Symbol('COUNTER');
 /** How long the acks of a finished consume may take to reach the server before the round is called broken. */
 const ACK_SETTLE_TIMEOUT_MS = 30_000;
 
+/**
+ * Counts the messages the no-work handler saw, and when it saw the first and
+ * the last: the rate is taken between those two, as the raw client's is (see
+ * measureRawJetStream), so starting the service (connecting, provisioning)
+ * is not counted as consuming.
+ */
 class HandledCounter {
   count = 0;
+  firstAt = 0;
+  lastAt = 0;
   private target = Infinity;
   private reached?: () => void;
 
@@ -55,7 +63,12 @@ class HandledCounter {
   }
 
   tick(): void {
-    if (++this.count === this.target) this.reached?.();
+    this.count += 1;
+    if (this.count === 1) this.firstAt = performance.now();
+    if (this.count === this.target) {
+      this.lastAt = performance.now();
+      this.reached?.();
+    }
   }
 }
 
@@ -157,12 +170,10 @@ async function consumeThroughTransport(nc: NatsConnection, natsUrl: string, expe
   const jsm = await jetstreamManager(nc);
   try {
     const handled = counter.until(expected);
-    const start = performance.now();
     await app.listen();
     await handled;
-    const elapsed = performance.now() - start;
     await waitForAcks(jsm, consumer, expected);
-    return ratePerSecond(expected, elapsed);
+    return firstToLastRate(expected, counter.lastAt - counter.firstAt);
   } finally {
     await app.close();
     await jsm.consumers.delete(consumer.stream, consumer.durable).catch(() => undefined);
