@@ -27,10 +27,10 @@ describe('orders-api order writes', () => {
   beforeAll(async () => {
     db = await startTestDatabase({ label: 'order_writes' });
     const outbox = new OutboxWriter('orders');
-    views = new OrderViews(db.prisma);
-    create = new CreateOrderService(db.prisma, outbox, views);
+    views = new OrderViews(db.prisma, db.sql);
+    create = new CreateOrderService(db.sql, outbox, views);
     apply = new ApplyOrderEventService(
-      new IdempotentConsumer(db.prisma, 'orders'),
+      new IdempotentConsumer(db.sql, 'orders'),
       new OrderTransitionsService(outbox),
       new ParkedOrderEvents(),
     );

@@ -39,7 +39,7 @@ describe('outbox relay', () => {
   });
 
   function relay(pub: Pick<JetStreamPublisher, 'publishAll'> = publisher, batchSize = 50) {
-    return new OutboxRelay(db.prisma, pub, { schema: 'orders', databaseUrl: db.url, batchSize, pollIntervalMs: 50 });
+    return new OutboxRelay(db.sql, pub, { schema: 'orders', databaseUrl: db.url, batchSize, pollIntervalMs: 50 });
   }
 
   async function writeEvents(count: number) {
@@ -120,7 +120,7 @@ describe('outbox relay', () => {
   });
 
   it('wakes on NOTIFY instead of waiting for the next poll', async () => {
-    const slowPoll = new OutboxRelay(db.prisma, publisher, {
+    const slowPoll = new OutboxRelay(db.sql, publisher, {
       schema: 'orders',
       databaseUrl: db.url,
       batchSize: 50,

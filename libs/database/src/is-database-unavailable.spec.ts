@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { Prisma } from './generated/prisma/client.js';
 import { isDatabaseUnavailable, isUniqueViolation } from './is-database-unavailable.js';
 
@@ -63,6 +64,12 @@ describe('isUniqueViolation', () => {
   it("is true for Prisma's P2002 and for a raw statement's P2010 classified as a unique violation", () => {
     expect(isUniqueViolation(known('P2002'))).toBe(true);
     expect(isUniqueViolation(known('P2010', { driverAdapterError: { cause: { kind: 'UniqueConstraintViolation' } } }))).toBe(true);
+  });
+
+  it("is true for pg's own error with SQLSTATE 23505 (SqlDatabase)", () => {
+    const error = new pg.DatabaseError('duplicate key value violates unique constraint "orders_idempotency_key_key"', 0, 'error');
+    error.code = '23505';
+    expect(isUniqueViolation(error)).toBe(true);
   });
 
   it('is false for other errors, raw or not', () => {

@@ -11,11 +11,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /**
  * Whether an error is a unique-constraint violation: P2002 from Prisma's
- * query API, or a raw statement's P2010 whose driver adapter error says so
- * (the adapter's classification of PostgreSQL's SQLSTATE 23505).
+ * query API, a raw statement's P2010 whose driver adapter error says so (the
+ * adapter's classification of PostgreSQL's SQLSTATE 23505), or pg's own
+ * error with that SQLSTATE (SqlDatabase).
  */
 export function isUniqueViolation(error: unknown): boolean {
-  return causes(error).some((cause) => cause.code === 'P2002' || cause.kind === 'UniqueConstraintViolation');
+  return causes(error).some(
+    (cause) => cause.code === 'P2002' || cause.code === '23505' || cause.kind === 'UniqueConstraintViolation',
+  );
 }
 
 /**

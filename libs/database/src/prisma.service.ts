@@ -15,11 +15,16 @@ import { PrismaClient } from './generated/prisma/client.js';
  */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
+  /** The pool behind the adapter, shared with SqlDatabase; ended by $disconnect. */
+  readonly pool: pg.Pool;
+
   constructor(@Inject(DATABASE_OPTIONS) options: DatabaseOptions) {
+    const pool = createPool(options);
     super({
-      adapter: new PrismaPg(createPool(options), { disposeExternalPool: true }),
+      adapter: new PrismaPg(pool, { disposeExternalPool: true }),
       transactionOptions: TRANSACTION_OPTIONS,
     });
+    this.pool = pool;
   }
 
   async onModuleInit(): Promise<void> {
@@ -48,6 +53,20 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
 const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 5_000 } as const;
 
 /**
+ * The same bounds for SqlDatabase's transactions, which Prisma does not see,
+ * kept by the pool and the server: the wait for a pooled connection (pg-pool
+ * answers "timeout exceeded when trying to connect", which counts as the
+ * database being unavailable), a statement that runs or waits for a lock too
+ * long, and a transaction left open and idle (the relay's stays open while
+ * its publishes are acknowledged, hence the longer limit).
+ */
+const POOL_LIMITS = {
+  connectionTimeoutMillis: TRANSACTION_OPTIONS.maxWait,
+  statement_timeout: 15_000,
+  idle_in_transaction_session_timeout: 60_000,
+} as const;
+
+/**
  * The pool behind the adapter, with an error listener on every connection for
  * its whole life. When PostgreSQL restarts it sends each connection a FATAL
  * "terminating connection due to administrator command"; pg emits that as an
@@ -57,7 +76,7 @@ const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 5_000 } as const;
  */
 function createPool(options: DatabaseOptions): pg.Pool {
   const logger = new Logger('PostgreSQL');
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? DEFAULT_POOL_SIZE });
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? DEFAULT_POOL_SIZE, ...POOL_LIMITS });
   const report = (error: Error) => logger.warn(`connection lost: ${error.message}`);
   pool.on('error', report);
   pool.on('connect', (client) => client.on('error', report));

@@ -1,11 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
-import { withVersionRetry } from '#database';
+import { withVersionRetry, type SqlClient, type TransactionalSqlClient } from '#database';
 import { duplicatesSkipped } from '#metrics';
 import { logEvent } from '#telemetry';
 import { Inbox } from './inbox.js';
 import type { ServiceSchema } from './service-schema.js';
-import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 
 export type ApplyOutcome = 'applied' | 'duplicate';
 
@@ -25,16 +24,16 @@ export class IdempotentConsumer {
     this.inbox = new Inbox(schema);
   }
 
-  async apply<Tx extends SqlClient>(
+  async apply(
     consumer: string,
     event: EventEnvelope,
-    effect: (tx: Tx) => Promise<void>,
+    effect: (tx: SqlClient) => Promise<void>,
   ): Promise<ApplyOutcome> {
     const outcome = await withVersionRetry(() =>
       this.db.$transaction(async (tx) => {
         const first = await this.inbox.recordFirstDelivery(tx, consumer, event);
         if (!first) return 'duplicate' as const;
-        await effect(tx as Tx);
+        await effect(tx);
         return 'applied' as const;
       }),
     );

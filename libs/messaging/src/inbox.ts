@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '#contracts';
 import { inboxTable, type ServiceSchema } from './service-schema.js';
-import type { SqlClient } from './sql-client.js';
+import type { SqlClient } from '#database';
 
 /**
  * Remembers which events each consumer has applied. Recording happens in the

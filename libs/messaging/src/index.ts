@@ -6,4 +6,3 @@ export { Inbox } from './inbox.js';
 export { IdempotentConsumer, type ApplyOutcome } from './apply-once.js';
 export { causedBy, causedByRequest, type EventCause } from './event-cause.js';
 export type { ServiceSchema } from './service-schema.js';
-export type { SqlClient, TransactionalSqlClient } from './sql-client.js';

@@ -7,14 +7,12 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { CommonEnv } from '#config';
-import { PrismaService } from '#database';
+import { SqlDatabase } from '#database';
 import { JetStreamPublisher } from '#jetstream';
 import { IdempotentConsumer } from './apply-once.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxWriter } from './outbox-writer.js';
 import type { ServiceSchema } from './service-schema.js';
-
-
 
 /**
  * The service's outbox (writer and relay) and inbox, bound to the PostgreSQL
@@ -35,14 +33,14 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
         { provide: OutboxWriter, useValue: new OutboxWriter(schema) },
         {
           provide: IdempotentConsumer,
-          inject: [PrismaService],
-          useFactory: (prisma: PrismaService) => new IdempotentConsumer(prisma, schema),
+          inject: [SqlDatabase],
+          useFactory: (db: SqlDatabase) => new IdempotentConsumer(db, schema),
         },
         {
           provide: OutboxRelay,
-          inject: [PrismaService, JetStreamPublisher, ConfigService],
-          useFactory: (prisma: PrismaService, publisher: JetStreamPublisher, config: ConfigService<CommonEnv, true>) =>
-            new OutboxRelay(prisma, publisher, {
+          inject: [SqlDatabase, JetStreamPublisher, ConfigService],
+          useFactory: (db: SqlDatabase, publisher: JetStreamPublisher, config: ConfigService<CommonEnv, true>) =>
+            new OutboxRelay(db, publisher, {
               schema,
               databaseUrl: config.get('DATABASE_URL', { infer: true }),
               batchSize: config.get('OUTBOX_BATCH_SIZE', { infer: true }),

@@ -1,5 +1,5 @@
+import type { SqlClient } from '#database';
 import { outboxTable, type ServiceSchema } from './service-schema.js';
-import type { SqlClient } from './sql-client.js';
 
 export interface OutboxBacklogMeasure {
   /** Rows committed and not yet published. */

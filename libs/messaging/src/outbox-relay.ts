@@ -3,8 +3,8 @@ import pg from 'pg';
 import { Headers, orderingKeyOf, type EventEnvelope } from '#contracts';
 import { JetStreamPublisher, type OutgoingMessage } from '#jetstream';
 import { isTracingEnabled, untraced } from '#telemetry';
+import type { SqlClient, TransactionalSqlClient } from '#database';
 import { outboxChannel, outboxTable, type ServiceSchema } from './service-schema.js';
-import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 
 export interface OutboxRelayOptions {
   schema: ServiceSchema;

@@ -3,7 +3,7 @@ import type { EventDefinition, EventEnvelope, PayloadOf } from '#contracts';
 import { activeTraceHeaders } from '#telemetry';
 import type { EventCause } from './event-cause.js';
 import { outboxChannel, outboxTable, type ServiceSchema } from './service-schema.js';
-import type { SqlClient } from './sql-client.js';
+import type { SqlClient } from '#database';
 
 export interface NewEvent<D extends EventDefinition = EventDefinition> {
   event: D;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PrismaService } from '#database';
+import { PrismaService, SqlDatabase } from '#database';
 import { createDatabase, dropDatabase, migrateDatabase, startPostgres, type PostgresServer } from '#local-infra';
 
 export interface TestDatabase {
@@ -7,6 +7,8 @@ export interface TestDatabase {
   readonly url: string;
   /** A connected client of that database. */
   readonly prisma: PrismaService;
+  /** Plain SQL on the same pool, as the services' hot paths use it. */
+  readonly sql: SqlDatabase;
   /** Disconnects, drops the database and stops the server if it was started here. */
   stop(): Promise<void>;
 }
@@ -38,6 +40,7 @@ export async function startTestDatabase(options: TestDatabaseOptions = {}): Prom
     return {
       url,
       prisma,
+      sql: new SqlDatabase(prisma.pool),
       stop: async () => {
         await prisma.$disconnect();
         await dropDatabase(server.url, name);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OrderState } from '#contracts';
-import { PrismaService, withVersionRetry } from '#database';
+import { SqlDatabase, withVersionRetry } from '#database';
 import { causedByRequest } from '#messaging';
 import { ApplyOrderEventService } from './events/apply-order-event.service.js';
 import type { OrderViewDto } from './http/order-view.dto.js';
@@ -28,7 +28,7 @@ const ALREADY_CANCELLED: readonly OrderState[] = [OrderState.CANCELLING, OrderSt
 @Injectable()
 export class CancelOrderService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: SqlDatabase,
     private readonly events: ApplyOrderEventService,
     private readonly views: OrderViews,
   ) {}
@@ -36,7 +36,7 @@ export class CancelOrderService {
   cancel(orderId: string, reason: string | undefined, correlationId?: string): Promise<CancelResult> {
     // A payment event may update the order at the same moment: re-read and decide again.
     return withVersionRetry(() =>
-      this.prisma.$transaction(async (tx) => {
+      this.db.$transaction(async (tx) => {
         // Once CANCELLING, a parked shipments.dispatched (it overtook
         // shipments.prepared) is legal and ends the cancellation as SHIPPED;
         // parked happy-path events are dropped as overtaken.

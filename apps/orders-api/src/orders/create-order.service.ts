@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { OrderCreated, OrderState, OrderStateChanged } from '#contracts';
-import { PrismaService, isUniqueViolation, type TransactionClient } from '#database';
+import { SqlDatabase, isUniqueViolation, type SqlClient } from '#database';
 import { OutboxWriter, causedByRequest, newEvent } from '#messaging';
 import { priceLines } from './domain/order-pricing.js';
 import type { CreateOrderDto } from './http/create-order.dto.js';
@@ -30,7 +30,7 @@ const DEFAULT_CURRENCY = 'EUR';
 @Injectable()
 export class CreateOrderService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: SqlDatabase,
     private readonly outbox: OutboxWriter,
     private readonly views: OrderViews,
   ) {}
@@ -42,7 +42,7 @@ export class CreateOrderService {
       if (earlier) return { order: earlier, replayed: true };
     }
     try {
-      const order = await this.prisma.$transaction((tx) =>
+      const order = await this.db.$transaction((tx) =>
         this.insert(tx, request, requestHash, idempotencyKey, correlationId),
       );
       return { order, replayed: false };
@@ -57,7 +57,7 @@ export class CreateOrderService {
   }
 
   private async insert(
-    tx: TransactionClient,
+    tx: SqlClient,
     request: CreateOrderDto,
     requestHash: string,
     idempotencyKey: string | undefined,
@@ -92,7 +92,7 @@ export class CreateOrderService {
   }
 
   private async findByIdempotencyKey(key: string, requestHash: string): Promise<OrderViewDto | null> {
-    const earlier = await findByIdempotencyKey(this.prisma, key);
+    const earlier = await findByIdempotencyKey(this.db, key);
     if (!earlier) return null;
     if (earlier.requestHash !== requestHash) {
       throw new IdempotencyKeyReusedError(`Idempotency-Key ${key} was already used with a different request body`);

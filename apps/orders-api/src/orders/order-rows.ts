@@ -1,5 +1,5 @@
 import type { OrderState } from '#contracts';
-import type { SqlClient } from '#messaging';
+import type { SqlClient } from '#database';
 
 /*
  * The statements orders-api runs for every order and every event it applies
@@ -20,10 +20,17 @@ export interface OrderStateRow {
   failureReason: string | null;
 }
 
-export async function findOrderState(tx: SqlClient, orderId: string): Promise<OrderStateRow | null> {
+/**
+ * Locks the order's row for the rest of the transaction and reads its state
+ * in the same statement. FOR UPDATE returns the row as the lock holder before
+ * us left it, so the decision is made on the latest state. Every transition
+ * of an order takes this lock first: a parker is ordered after an applier
+ * (see ApplyOrderEventService), and the version check still guards the update.
+ */
+export async function lockOrderState(tx: SqlClient, orderId: string): Promise<OrderStateRow | null> {
   const [row] = await tx.$queryRawUnsafe<OrderStateRow[]>(
     `SELECT id, customer_id AS "customerId", state, version, failure_reason AS "failureReason"
-       FROM "orders"."orders" WHERE id = $1::uuid`,
+       FROM "orders"."orders" WHERE id = $1::uuid FOR UPDATE`,
     orderId,
   );
   return row ?? null;

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OrderStateChanged, OrderCancelled } from '#contracts';
-import { assertOneRowUpdated, type TransactionClient } from '#database';
+import { assertOneRowUpdated, type SqlClient } from '#database';
 import { OutboxWriter, newEvent, type EventCause, type NewEvent } from '#messaging';
 import { logEvent } from '#telemetry';
 import { decideTransition, type OrderTrigger, type TransitionDecision } from './domain/order-state-machine.js';
-import { applyStateChange, findOrderState } from './order-rows.js';
+import { applyStateChange, type OrderStateRow } from './order-rows.js';
 
 export class OrderNotFoundError extends Error {
   override readonly name = 'OrderNotFoundError';
@@ -20,10 +20,17 @@ export interface TransitionRequest {
   reason?: string | null;
 }
 
+/** A transition's decision, and the order as it is after it (unchanged unless applied). */
+export interface TransitionOutcome {
+  decision: TransitionDecision;
+  order: OrderStateRow;
+}
+
 /**
  * Moves one order through the state machine inside the caller's transaction:
  * a version-checked update, a history row, and the orders.state-changed event
- * in the outbox. Illegal and early transitions change nothing.
+ * in the outbox. Illegal and early transitions change nothing. The caller
+ * holds the order's row lock and passes the state it read with it.
  */
 @Injectable()
 export class OrderTransitionsService {
@@ -31,20 +38,19 @@ export class OrderTransitionsService {
 
   constructor(private readonly outbox: OutboxWriter) {}
 
-  async transition(tx: TransactionClient, request: TransitionRequest): Promise<TransitionDecision> {
-    const order = await findOrderState(tx, request.orderId);
-    if (!order) throw new OrderNotFoundError(request.orderId);
+  async transition(tx: SqlClient, order: OrderStateRow, request: TransitionRequest): Promise<TransitionOutcome> {
     const decision = decideTransition(order.state, request.trigger);
-    if (decision.kind !== 'apply') return decision;
+    if (decision.kind !== 'apply') return { decision, order };
 
     const version = order.version + 1;
     const reason = request.reason ?? null;
+    const failureReason = decision.to === 'FAILED' ? reason : order.failureReason;
     const changed = await applyStateChange(tx, {
       orderId: order.id,
       expectedVersion: order.version,
       from: decision.from,
       to: decision.to,
-      failureReason: decision.to === 'FAILED' ? reason : order.failureReason,
+      failureReason,
       reason,
       causationId: request.cause.causationId,
     });
@@ -62,6 +68,6 @@ export class OrderTransitionsService {
     }
     await this.outbox.add(tx, events);
     logEvent(this.logger, 'STATE_CHANGE', { orderId: order.id, from: decision.from, to: decision.to, version }, `order ${order.id} ${decision.from} -> ${decision.to} v${version}`);
-    return decision;
+    return { decision, order: { ...order, state: decision.to, version, failureReason } };
   }
 }

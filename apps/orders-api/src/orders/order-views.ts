@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OrderState } from '#contracts';
-import { PrismaService, type Prisma } from '#database';
-import type { SqlClient } from '#messaging';
+import { PrismaService, SqlDatabase, type Prisma, type SqlClient } from '#database';
 import type { OrderPageDto, OrderViewDto } from './http/order-view.dto.js';
 
 const withDetails = {
@@ -40,7 +39,10 @@ export interface OrderFilter {
 /** Reads orders as the API shows them. */
 @Injectable()
 export class OrderViews {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly db: SqlDatabase,
+  ) {}
 
   /**
    * One statement, lines and history aggregated in PostgreSQL. Plain SQL
@@ -48,7 +50,7 @@ export class OrderViews {
    * anew by Prisma's query compiler, see order-rows.ts): this runs for every
    * POST and for most order-state cache refreshes.
    */
-  async find(orderId: string, db: SqlClient = this.prisma): Promise<OrderViewDto | null> {
+  async find(orderId: string, db: SqlClient = this.db): Promise<OrderViewDto | null> {
     const [row] = await db.$queryRawUnsafe<OrderViewRow[]>(FIND_VIEW_SQL, orderId);
     return row ? { ...row, createdAt: isoString(row.createdAt), updatedAt: isoString(row.updatedAt) } : null;
   }

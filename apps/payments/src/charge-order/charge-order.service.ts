@@ -9,12 +9,13 @@ import {
   PaymentVoided,
   type EnvelopeOf,
 } from '#contracts';
-import { PaymentStatus, PrismaService, assertOneRowUpdated, type Payment, type TransactionClient } from '#database';
+import { PaymentStatus, SqlDatabase, assertOneRowUpdated, type Payment, type SqlClient } from '#database';
 import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
 import { paymentsSettled } from '#metrics';
 import { logEvent } from '#telemetry';
 import { PaymentFaults } from '../faults/payment-faults.js';
+import { findPayment, findPaymentOfOrder, insertPaymentIfNone, updatePayment } from '../payment-rows.js';
 import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../gateway/mock-payment-gateway.js';
 import { RefundPaymentService } from '../refund-payment/refund-payment.service.js';
 
@@ -54,7 +55,7 @@ export class ChargeOrderService {
   private readonly consumer = Consumers.paymentsOnOrderCreated.durable;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: SqlDatabase,
     private readonly outbox: OutboxWriter,
     private readonly idempotent: IdempotentConsumer,
     private readonly gateway: MockPaymentGateway,
@@ -71,7 +72,7 @@ export class ChargeOrderService {
     const result = needsCharge ? await this.callGateway(payment, event, delivery) : undefined;
     // A redelivery after a crash between capture and refund finds the refund still due.
     let refundDue = payment.status === PaymentStatus.SUCCEEDED && payment.cancelRequestedAt !== null;
-    const outcome = await this.idempotent.apply<TransactionClient>(this.consumer, event, async (tx) => {
+    const outcome = await this.idempotent.apply(this.consumer, event, async (tx) => {
       if (result) refundDue = await this.settle(tx, payment.id, result, event);
     });
     if (outcome === 'applied' && result) this.recordResult(payment, result.outcome, result.outcome);
@@ -103,7 +104,7 @@ export class ChargeOrderService {
       );
     } catch (error) {
       if (error instanceof GatewayUnavailableError && delivery.isLastAttempt) {
-        await this.idempotent.apply<TransactionClient>(this.consumer, event, async (tx) => {
+        await this.idempotent.apply(this.consumer, event, async (tx) => {
           await this.settle(tx, payment.id, { outcome: 'failed', reason: `gateway_unavailable: ${error.message}` }, event);
         });
         this.recordResult(payment, 'failed', `failed after ${delivery.deliveryCount} attempts`);
@@ -114,12 +115,10 @@ export class ChargeOrderService {
 
   private openPayment(event: OrderCreatedEvent): Promise<Payment> {
     const { orderId, totalCents } = event.payload;
-    return this.prisma.$transaction(async (tx) => {
-      const existing = await tx.payment.findUnique({ where: { orderId } });
-      if (existing) return existing;
-      const payment = await tx.payment.create({
-        data: { id: uuidv7(), orderId, amountCents: totalCents, status: PaymentStatus.PENDING },
-      });
+    return this.db.$transaction(async (tx) => {
+      const payment = await insertPaymentIfNone(tx, { id: uuidv7(), orderId, amountCents: totalCents, status: PaymentStatus.PENDING });
+      // A redelivery, or an order cancelled first (its payment is CANCELLED).
+      if (!payment) return (await findPaymentOfOrder(tx, orderId))!;
       await this.outbox.add(tx, [
         newEvent(PaymentInitiated, payment.id, { paymentId: payment.id, orderId, amountCents: totalCents }, causedBy(event)),
       ]);
@@ -128,19 +127,15 @@ export class ChargeOrderService {
   }
 
   /** Settles a PENDING payment; true when it was captured for an order cancelled meanwhile (a refund is due). */
-  private async settle(tx: TransactionClient, paymentId: string, result: Settlement, cause: OrderCreatedEvent): Promise<boolean> {
-    const current = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
+  private async settle(tx: SqlClient, paymentId: string, result: Settlement, cause: OrderCreatedEvent): Promise<boolean> {
+    const current = await findPayment(tx, paymentId);
     // A concurrent delivery settled it first; its inbox row makes ours a duplicate anyway.
     if (current.status !== PaymentStatus.PENDING) return false;
     const captured = result.outcome === 'captured';
-    const { count } = await tx.payment.updateMany({
-      where: { id: current.id, version: current.version },
-      data: {
-        status: SETTLED_STATUS[result.outcome],
-        gatewayReference: captured ? result.reference : null,
-        declineReason: captured ? null : result.reason,
-        version: { increment: 1 },
-      },
+    const count = await updatePayment(tx, current, {
+      status: SETTLED_STATUS[result.outcome],
+      gatewayReference: captured ? result.reference : null,
+      declineReason: captured ? null : result.reason,
     });
     assertOneRowUpdated(count, `payment ${current.id}`);
     const base = { paymentId: current.id, orderId: current.orderId, amountCents: current.amountCents };

@@ -3,15 +3,17 @@ import { v7 as uuidv7 } from 'uuid';
 import { Consumers, PaymentRefunded, PaymentVoided, ShipmentCancelled, type EnvelopeOf } from '#contracts';
 import {
   PaymentStatus,
-  PrismaService,
+  SqlDatabase,
+  VersionConflictError,
   assertOneRowUpdated,
   withVersionRetry,
   type Payment,
-  type TransactionClient,
+  type SqlClient,
 } from '#database';
 import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome, type EventCause } from '#messaging';
 import { logEvent } from '#telemetry';
+import { findPayment, findPaymentOfOrder, insertPaymentIfNone, updatePayment } from '../payment-rows.js';
 import { MockPaymentGateway, type RefundResult } from '../gateway/mock-payment-gateway.js';
 
 type ShipmentCancelledEvent = EnvelopeOf<typeof ShipmentCancelled>;
@@ -45,16 +47,16 @@ export class RefundPaymentService {
   private readonly consumer = Consumers.paymentsOnShipmentCancelled.durable;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: SqlDatabase,
     private readonly outbox: OutboxWriter,
     private readonly idempotent: IdempotentConsumer,
     private readonly gateway: MockPaymentGateway,
   ) {}
 
   async onShipmentCancelled(event: ShipmentCancelledEvent, delivery: RefundDelivery): Promise<ApplyOutcome> {
-    const payment = await withVersionRetry(() => this.prisma.$transaction((tx) => this.recordCancellation(tx, event)));
+    const payment = await withVersionRetry(() => this.db.$transaction((tx) => this.recordCancellation(tx, event)));
     const refund = payment.status === PaymentStatus.SUCCEEDED ? await this.callGateway(payment, delivery) : undefined;
-    return this.idempotent.apply<TransactionClient>(this.consumer, event, (tx) =>
+    return this.idempotent.apply(this.consumer, event, (tx) =>
       refund ? this.markRefunded(tx, payment.id, refund, causedBy(event)) : Promise.resolve(),
     );
   }
@@ -67,34 +69,37 @@ export class RefundPaymentService {
    * it reads the payment again, so a refund already made is not repeated.
    */
   async refundIfCancelled(paymentId: string, delivery: RefundDelivery, cause: EventCause): Promise<void> {
-    const payment = await this.prisma.payment.findUniqueOrThrow({ where: { id: paymentId } });
+    const payment = await findPayment(this.db, paymentId);
     if (payment.status !== PaymentStatus.SUCCEEDED || !payment.cancelRequestedAt) return;
     const refund = await this.callGateway(payment, delivery);
-    await withVersionRetry(() => this.prisma.$transaction((tx) => this.markRefunded(tx, payment.id, refund, cause)));
+    await withVersionRetry(() => this.db.$transaction((tx) => this.markRefunded(tx, payment.id, refund, cause)));
   }
 
-  private async recordCancellation(tx: TransactionClient, event: ShipmentCancelledEvent): Promise<Payment> {
+  private async recordCancellation(tx: SqlClient, event: ShipmentCancelledEvent): Promise<Payment> {
     const { orderId } = event.payload;
-    const payment = await tx.payment.findUnique({ where: { orderId } });
+    const payment = await findPaymentOfOrder(tx, orderId);
     if (!payment) {
       // Never charged and never will be: orders.created finds this row and stops.
-      const voided = await tx.payment.create({
-        data: { id: uuidv7(), orderId, amountCents: 0, status: PaymentStatus.CANCELLED, cancelRequestedAt: new Date() },
+      const voided = await insertPaymentIfNone(tx, {
+        id: uuidv7(),
+        orderId,
+        amountCents: 0,
+        status: PaymentStatus.CANCELLED,
+        cancelRequestedAt: new Date(),
       });
+      // orders.created opened one meanwhile: decide again on it.
+      if (!voided) throw new VersionConflictError(`payment of order ${orderId}`);
       await this.emitVoided(tx, voided, event);
       return voided;
     }
     if (payment.cancelRequestedAt) return payment;
-    const { count } = await tx.payment.updateMany({
-      where: { id: payment.id, version: payment.version },
-      data: { cancelRequestedAt: new Date(), version: { increment: 1 } },
-    });
-    assertOneRowUpdated(count, `payment ${payment.id}`);
+    const cancelRequestedAt = new Date();
+    assertOneRowUpdated(await updatePayment(tx, payment, { cancelRequestedAt }), `payment ${payment.id}`);
     if (NEVER_CHARGED.includes(payment.status)) await this.emitVoided(tx, payment, event);
-    return { ...payment, version: payment.version + 1 };
+    return { ...payment, cancelRequestedAt, version: payment.version + 1 };
   }
 
-  private async emitVoided(tx: TransactionClient, payment: Payment, cause: ShipmentCancelledEvent): Promise<void> {
+  private async emitVoided(tx: SqlClient, payment: Payment, cause: ShipmentCancelledEvent): Promise<void> {
     await this.outbox.add(tx, [
       newEvent(
         PaymentVoided,
@@ -117,14 +122,11 @@ export class RefundPaymentService {
     );
   }
 
-  private async markRefunded(tx: TransactionClient, paymentId: string, refund: RefundResult, cause: EventCause): Promise<void> {
-    const current = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
+  private async markRefunded(tx: SqlClient, paymentId: string, refund: RefundResult, cause: EventCause): Promise<void> {
+    const current = await findPayment(tx, paymentId);
     // Refunded by the other path (charge or cancellation) first: nothing more to do.
     if (current.status !== PaymentStatus.SUCCEEDED) return;
-    const { count } = await tx.payment.updateMany({
-      where: { id: current.id, version: current.version },
-      data: { status: PaymentStatus.REFUNDED, refundReference: refund.reference, version: { increment: 1 } },
-    });
+    const count = await updatePayment(tx, current, { status: PaymentStatus.REFUNDED, refundReference: refund.reference });
     assertOneRowUpdated(count, `payment ${current.id}`);
     await this.outbox.add(tx, [
       newEvent(

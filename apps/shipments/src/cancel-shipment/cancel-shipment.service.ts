@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { Consumers, OrderCancelled, ShipmentCancelled, type EnvelopeOf } from '#contracts';
-import { ShipmentStatus, assertOneRowUpdated, type TransactionClient } from '#database';
+import { ShipmentStatus, VersionConflictError, assertOneRowUpdated } from '#database';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
+import { findShipmentOfOrder, insertShipmentIfNone, updateShipment } from '../shipment-rows.js';
 
 /**
  * Stops the shipment of a cancelled order, or refuses because the carrier
@@ -29,23 +30,19 @@ export class CancelShipmentService {
 
   cancel(event: EnvelopeOf<typeof OrderCancelled>): Promise<ApplyOutcome> {
     const { orderId } = event.payload;
-    return this.idempotent.apply<TransactionClient>(Consumers.shipmentsOnOrderCancelled.durable, event, async (tx) => {
-      const shipment = await tx.shipment.findUnique({ where: { orderId } });
+    return this.idempotent.apply(Consumers.shipmentsOnOrderCancelled.durable, event, async (tx) => {
+      const shipment = await findShipmentOfOrder(tx, orderId);
       if (shipment?.status === ShipmentStatus.DISPATCHED) {
         this.logger.warn(`CANCEL_REFUSED order=${orderId}: shipment ${shipment.id} already dispatched`);
         return;
       }
       if (shipment?.status === ShipmentStatus.CANCELLED) return;
       if (shipment) {
-        const { count } = await tx.shipment.updateMany({
-          where: { id: shipment.id, version: shipment.version },
-          data: { status: ShipmentStatus.CANCELLED, version: { increment: 1 } },
-        });
-        assertOneRowUpdated(count, `shipment ${shipment.id}`);
+        assertOneRowUpdated(await updateShipment(tx, shipment, { status: ShipmentStatus.CANCELLED }), `shipment ${shipment.id}`);
       } else {
-        await tx.shipment.create({
-          data: { id: uuidv7(), orderId, paymentId: null, status: ShipmentStatus.CANCELLED, warehouse: '-' },
-        });
+        const placeholder = { id: uuidv7(), orderId, paymentId: null, status: ShipmentStatus.CANCELLED, warehouse: '-' };
+        // payments.succeeded prepared one meanwhile: decide again on it.
+        if (!(await insertShipmentIfNone(tx, placeholder))) throw new VersionConflictError(`shipment of order ${orderId}`);
       }
       await this.outbox.add(tx, [
         newEvent(ShipmentCancelled, orderId, { orderId, shipmentId: shipment?.id ?? null }, causedBy(event)),

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Consumers, ShipmentDispatched, ShipmentPrepared, type EnvelopeOf } from '#contracts';
-import { ShipmentStatus, assertOneRowUpdated, type TransactionClient } from '#database';
+import { ShipmentStatus, assertOneRowUpdated } from '#database';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
+import { findShipment, updateShipment } from '../shipment-rows.js';
 
 /**
  * Hands a prepared shipment to the carrier. A separate step (and consumer)
@@ -17,14 +18,11 @@ export class DispatchShipmentService {
 
   dispatch(event: EnvelopeOf<typeof ShipmentPrepared>): Promise<ApplyOutcome> {
     const { shipmentId, orderId } = event.payload;
-    return this.idempotent.apply<TransactionClient>(Consumers.shipmentsOnShipmentPrepared.durable, event, async (tx) => {
-      const shipment = await tx.shipment.findUniqueOrThrow({ where: { id: shipmentId } });
+    return this.idempotent.apply(Consumers.shipmentsOnShipmentPrepared.durable, event, async (tx) => {
+      const shipment = await findShipment(tx, shipmentId);
       if (shipment.status !== ShipmentStatus.PREPARED) return;
       const trackingNumber = `TRK-${shipment.id.replaceAll('-', '').slice(-12).toUpperCase()}`;
-      const { count } = await tx.shipment.updateMany({
-        where: { id: shipment.id, version: shipment.version },
-        data: { status: ShipmentStatus.DISPATCHED, trackingNumber, version: { increment: 1 } },
-      });
+      const count = await updateShipment(tx, shipment, { status: ShipmentStatus.DISPATCHED, trackingNumber });
       assertOneRowUpdated(count, `shipment ${shipment.id}`);
       await this.outbox.add(tx, [
         newEvent(ShipmentDispatched, shipment.id, { shipmentId, orderId, trackingNumber }, causedBy(event)),

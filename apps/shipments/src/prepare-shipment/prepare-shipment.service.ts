@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { Consumers, PaymentSucceeded, ShipmentPrepared, type EnvelopeOf } from '#contracts';
-import { ShipmentStatus, type TransactionClient } from '#database';
+import { ShipmentStatus } from '#database';
 import type { JetStreamContext } from '#jetstream';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
+import { insertShipmentIfNone } from '../shipment-rows.js';
 
 export const WAREHOUSES = Symbol('WAREHOUSES');
 export const PACKING_DELAY_MS = Symbol('PACKING_DELAY_MS');
@@ -30,18 +31,17 @@ export class PrepareShipmentService {
     // stops it before shipments.prepared (published at commit) reaches dispatch.
     if (this.packingDelayMs > 0) await delivery.keepAlive(sleep(this.packingDelayMs));
     const { orderId, paymentId } = event.payload;
-    return this.idempotent.apply<TransactionClient>(Consumers.shipmentsOnPaymentSucceeded.durable, event, async (tx) => {
-      // The unique order id makes this the only shipment, whatever else was redelivered.
-      if (await tx.shipment.findUnique({ where: { orderId } })) return;
-      const shipment = await tx.shipment.create({
-        data: {
-          id: uuidv7(),
-          orderId,
-          paymentId,
-          status: ShipmentStatus.PREPARED,
-          warehouse: this.pickWarehouse(orderId),
-        },
+    return this.idempotent.apply(Consumers.shipmentsOnPaymentSucceeded.durable, event, async (tx) => {
+      // The unique order id makes this the only shipment, whatever else was
+      // redelivered; an order cancelled first has its CANCELLED row already.
+      const shipment = await insertShipmentIfNone(tx, {
+        id: uuidv7(),
+        orderId,
+        paymentId,
+        status: ShipmentStatus.PREPARED,
+        warehouse: this.pickWarehouse(orderId),
       });
+      if (!shipment) return;
       await this.outbox.add(tx, [
         newEvent(
           ShipmentPrepared,

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
-import type { TransactionClient } from '#database';
+import type { SqlClient } from '#database';
 import { IdempotentConsumer, causedBy, type ApplyOutcome } from '#messaging';
 import type { OrderTrigger, TransitionDecision } from '../domain/order-state-machine.js';
-import { OrderTransitionsService, type TransitionRequest } from '../order-transitions.service.js';
+import { lockOrderState, type OrderStateRow } from '../order-rows.js';
+import { OrderNotFoundError, OrderTransitionsService, type TransitionRequest } from '../order-transitions.service.js';
 import { ParkedOrderEvents } from './parked-order-events.js';
 
 /**
@@ -34,7 +35,7 @@ export class ApplyOrderEventService {
     reason: string | null = null,
   ): Promise<ApplyOutcome> {
     const { orderId } = event.payload;
-    const outcome = await this.idempotent.apply<TransactionClient>(consumer, event, async (tx) => {
+    const outcome = await this.idempotent.apply(consumer, event, async (tx) => {
       const decision = await this.transitionLocked(tx, { orderId, trigger, cause: causedBy(event), reason });
       if (decision.kind === 'early') {
         await this.parked.park(tx, { consumer, event, trigger, reason });
@@ -53,28 +54,34 @@ export class ApplyOrderEventService {
    * every transition takes turns on the order. For events and for the
    * customer's cancel alike.
    */
-  async transitionLocked(tx: TransactionClient, request: TransitionRequest): Promise<TransitionDecision> {
-    await this.parked.lockOrder(tx, request.orderId);
-    const decision = await this.transitions.transition(tx, request);
-    if (decision.kind === 'apply') await this.applyParked(tx, request.orderId);
+  async transitionLocked(tx: SqlClient, request: TransitionRequest): Promise<TransitionDecision> {
+    const order = await lockOrderState(tx, request.orderId);
+    if (!order) throw new OrderNotFoundError(request.orderId);
+    const { decision, order: moved } = await this.transitions.transition(tx, order, request);
+    if (decision.kind === 'apply') await this.applyParked(tx, moved);
     return decision;
   }
 
   /**
    * Applies parked events that the order's new state allows, until none does.
-   * The caller holds the order's row lock (ParkedOrderEvents.lockOrder).
+   * The caller holds the order's row lock (lockOrderState) and passes the
+   * order as its transition left it; each applied event moves it on.
    */
-  private async applyParked(tx: TransactionClient, orderId: string): Promise<void> {
+  private async applyParked(tx: SqlClient, moved: OrderStateRow): Promise<void> {
+    const orderId = moved.id;
+    let order = moved;
     for (let progressed = true; progressed; ) {
       progressed = false;
       for (const parked of await this.parked.forOrder(tx, orderId)) {
-        const decision = await this.transitions.transition(tx, {
+        const outcome = await this.transitions.transition(tx, order, {
           orderId,
           trigger: parked.trigger,
           cause: causedBy(parked.event),
           reason: parked.reason,
         });
+        const { decision } = outcome;
         if (decision.kind === 'early') continue;
+        order = outcome.order;
         await this.parked.remove(tx, parked);
         if (decision.kind === 'illegal') {
           this.logger.warn(`TRANSITION_REJECTED order=${orderId} parked event=${parked.event.id}: ${decision.reason}`);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
-import type { TransactionClient } from '#database';
+import type { SqlClient } from '#database';
 import type { OrderTrigger } from '../domain/order-state-machine.js';
 
 export interface ParkedEvent {
@@ -17,39 +17,32 @@ interface ParkedEventRow {
   reason: string | null;
 }
 
-/** The orders.parked_events table: events waiting for their predecessor. */
+/**
+ * The orders.parked_events table: events waiting for their predecessor. Plain
+ * SQL, in the transaction of the event being applied (see SqlDatabase).
+ */
 @Injectable()
 export class ParkedOrderEvents {
-  /**
-   * Row lock on the order for the rest of the transaction. The version check
-   * still guards every update; this only orders a parker after an applier.
-   */
-  async lockOrder(tx: TransactionClient, orderId: string): Promise<void> {
-    await tx.$queryRaw`SELECT 1 FROM "orders"."orders" WHERE id = ${orderId}::uuid FOR UPDATE`;
+  async park(tx: SqlClient, parked: ParkedEvent): Promise<void> {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "orders"."parked_events" (consumer, event_id, order_id, trigger, reason, envelope)
+       VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6::jsonb)`,
+      parked.consumer,
+      parked.event.id,
+      parked.event.payload.orderId,
+      parked.trigger,
+      parked.reason,
+      JSON.stringify(parked.event),
+    );
   }
 
-  async park(tx: TransactionClient, parked: ParkedEvent): Promise<void> {
-    await tx.orderParkedEvent.create({
-      data: {
-        consumer: parked.consumer,
-        eventId: parked.event.id,
-        orderId: parked.event.payload.orderId,
-        trigger: parked.trigger,
-        reason: parked.reason,
-        envelope: parked.event as object,
-      },
-    });
-  }
-
-  /**
-   * Oldest first. Plain SQL, like lockOrder: every applied event asks, and
-   * almost always finds none, so Prisma's per-query planning (see
-   * order-rows.ts) would be most of the cost of the answer.
-   */
-  async forOrder(tx: TransactionClient, orderId: string): Promise<ParkedEvent[]> {
-    const rows = await tx.$queryRaw<ParkedEventRow[]>`
-      SELECT consumer, envelope, trigger, reason FROM "orders"."parked_events"
-       WHERE order_id = ${orderId}::uuid ORDER BY parked_at`;
+  /** Oldest first. Every applied event asks, and almost always finds none. */
+  async forOrder(tx: SqlClient, orderId: string): Promise<ParkedEvent[]> {
+    const rows = await tx.$queryRawUnsafe<ParkedEventRow[]>(
+      `SELECT consumer, envelope, trigger, reason FROM "orders"."parked_events"
+        WHERE order_id = $1::uuid ORDER BY parked_at`,
+      orderId,
+    );
     return rows.map((row) => ({
       consumer: row.consumer,
       event: row.envelope as EventEnvelope<{ orderId: string }>,
@@ -58,9 +51,11 @@ export class ParkedOrderEvents {
     }));
   }
 
-  async remove(tx: TransactionClient, parked: ParkedEvent): Promise<void> {
-    await tx.orderParkedEvent.delete({
-      where: { consumer_eventId: { consumer: parked.consumer, eventId: parked.event.id } },
-    });
+  async remove(tx: SqlClient, parked: ParkedEvent): Promise<void> {
+    await tx.$executeRawUnsafe(
+      `DELETE FROM "orders"."parked_events" WHERE consumer = $1 AND event_id = $2::uuid`,
+      parked.consumer,
+      parked.event.id,
+    );
   }
 }

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { isUniqueViolation, updateAtVersion, type SqlClient } from '#database';
+import { startTestDatabase, type TestDatabase } from './support/database.js';
+
+/**
+ * SqlDatabase, the plain-SQL path every consumer's inbox, effect and outbox
+ * write runs on: all or nothing per transaction, errors the services can
+ * classify, prepared statements reused, and the server-side limits that
+ * replace Prisma's transaction timeout. Against a real PostgreSQL.
+ */
+describe('SqlDatabase (plain SQL on the shared pool)', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await startTestDatabase({ label: 'sql_database', poolSize: 4 });
+  });
+
+  afterAll(async () => {
+    await db?.stop();
+  });
+
+  async function insertPayment(tx: SqlClient, orderId = randomUUID()): Promise<string> {
+    const id = randomUUID();
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "payments"."payments" (id, order_id, amount_cents, status, updated_at) VALUES ($1::uuid, $2::uuid, 100, 'PENDING', now())`,
+      id,
+      orderId,
+    );
+    return id;
+  }
+
+  async function paymentExists(id: string): Promise<boolean> {
+    const rows = await db.sql.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "payments"."payments" WHERE id = $1::uuid`, id);
+    return rows.length === 1;
+  }
+
+  it('commits what the callback wrote when it resolves', async () => {
+    const id = await db.sql.$transaction((tx) => insertPayment(tx));
+    expect(await paymentExists(id)).toBe(true);
+  });
+
+  it('rolls back everything when the callback throws, and rethrows its error', async () => {
+    let written = '';
+    const failure = new Error('effect failed after its first write');
+    await expect(
+      db.sql.$transaction(async (tx) => {
+        written = await insertPayment(tx);
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(await paymentExists(written)).toBe(false);
+  });
+
+  it("rolls back on a failed statement, and the error is pg's, classified by isUniqueViolation", async () => {
+    const orderId = randomUUID();
+    await db.sql.$transaction((tx) => insertPayment(tx, orderId));
+    let second = '';
+    const error = await db.sql
+      .$transaction(async (tx) => {
+        second = await insertPayment(tx); // written, then undone with the rest
+        await insertPayment(tx, orderId); // one payment per order
+      })
+      .catch((caught: unknown) => caught);
+    expect(isUniqueViolation(error)).toBe(true);
+    expect(await paymentExists(second)).toBe(false);
+    // The connection went back to the pool clean: the next transaction works.
+    expect(await db.sql.$transaction((tx) => tx.$queryRawUnsafe<Array<{ one: number }>>('SELECT 1 AS one'))).toEqual([{ one: 1 }]);
+  });
+
+  it('prepares each statement once per connection and reuses it', async () => {
+    const prepared = await db.sql.$transaction(async (tx) => {
+      for (let i = 0; i < 3; i += 1) await tx.$queryRawUnsafe(`SELECT $1::int AS n`, i);
+      return tx.$queryRawUnsafe<Array<{ name: string; statement: string }>>(
+        `SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int AS n'`,
+      );
+    });
+    expect(prepared).toHaveLength(1);
+    expect(prepared[0].name).toMatch(/^hot_\d+$/);
+  });
+
+  it('runs under the statement and idle-in-transaction limits that bound a stuck transaction', async () => {
+    const settings = await db.sql.$transaction((tx) =>
+      tx.$queryRawUnsafe<Array<{ statement: string; idle: string }>>(
+        `SELECT current_setting('statement_timeout') AS statement, current_setting('idle_in_transaction_session_timeout') AS idle`,
+      ),
+    );
+    expect(settings).toEqual([{ statement: '15s', idle: '1min' }]);
+  });
+
+  it('updateAtVersion changes the row only at the version it names, typing enum values from the column', async () => {
+    const id = await db.sql.$transaction((tx) => insertPayment(tx));
+    expect(await updateAtVersion(db.sql, '"payments"."payments"', { id, version: 1 }, { status: 'SUCCEEDED', gateway_reference: 'ch_1' })).toBe(1);
+    expect(await updateAtVersion(db.sql, '"payments"."payments"', { id, version: 1 }, { status: 'DECLINED' })).toBe(0);
+    const [row] = await db.sql.$queryRawUnsafe<Array<{ status: string; version: number; gatewayReference: string }>>(
+      `SELECT status, version, gateway_reference AS "gatewayReference" FROM "payments"."payments" WHERE id = $1::uuid`,
+      id,
+    );
+    expect(row).toEqual({ status: 'SUCCEEDED', version: 2, gatewayReference: 'ch_1' });
+  });
+});
