@@ -10,8 +10,9 @@ export class Semaphore {
   private available: number;
   /**
    * Waiting callers, oldest first, from `head` on. An index instead of
-   * shift(): publishAll() of a large batch queues thousands of waiters, and
-   * shifting an array that long on every release is quadratic.
+   * shift(): a burst of callers (many publish() calls at once) can queue
+   * thousands of waiters, and shifting an array that long on every release
+   * is quadratic.
    */
   private waiters: Array<() => void> = [];
   private head = 0;
