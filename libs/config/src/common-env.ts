@@ -19,6 +19,12 @@ export const commonEnvSchema = z.object({
   /** Deliveries per message before the server gives up on it. */
   CONSUMER_MAX_DELIVER: z.coerce.number().int().min(1).optional(),
   CONSUMER_ACK_WAIT_MS: z.coerce.number().int().min(1000).optional(),
+  /**
+   * Events whose inbox record and effect may share one transaction when they
+   * are handled at the same moment (fewer round trips and commits under
+   * load; each event still commits before it is acked). 1: one each.
+   */
+  CONSUMER_TRANSACTION_BATCH: z.coerce.number().int().positive().default(16),
   /** Rows the outbox relay publishes per batch. */
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().default(500),
   /** Fallback poll when no NOTIFY arrives (missed while reconnecting, say). */

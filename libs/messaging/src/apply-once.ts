@@ -5,23 +5,28 @@ import { duplicatesSkipped } from '#metrics';
 import { logEvent } from '#telemetry';
 import { Inbox } from './inbox.js';
 import type { ServiceSchema } from './service-schema.js';
+import { TransactionBatcher, type TransactionBatcherOptions } from './transaction-batcher.js';
 
 export type ApplyOutcome = 'applied' | 'duplicate';
+
+/** One transaction per event: for tests and for CONSUMER_TRANSACTION_BATCH=1. */
+const UNBATCHED: TransactionBatcherOptions = { maxUnits: 1, maxTransactions: 1 };
 
 /**
  * Runs a consumer's effect at most once per event: the inbox record and the
  * effect share one transaction, and a lost optimistic-lock race re-runs the
- * whole unit (re-reading the aggregate) instead of overwriting.
+ * whole unit (re-reading the aggregate) instead of overwriting. Under load,
+ * the units of events handled at the same moment share a transaction (see
+ * TransactionBatcher); each still commits before `apply` resolves.
  */
 export class IdempotentConsumer {
   private readonly inbox: Inbox;
+  private readonly transactions: TransactionBatcher;
   private readonly logger = new Logger('Inbox');
 
-  constructor(
-    private readonly db: TransactionalSqlClient,
-    schema: ServiceSchema,
-  ) {
+  constructor(db: TransactionalSqlClient, schema: ServiceSchema, batching: TransactionBatcherOptions = UNBATCHED) {
     this.inbox = new Inbox(schema);
+    this.transactions = new TransactionBatcher(db, batching);
   }
 
   async apply(
@@ -30,7 +35,7 @@ export class IdempotentConsumer {
     effect: (tx: SqlClient) => Promise<void>,
   ): Promise<ApplyOutcome> {
     const outcome = await withVersionRetry(() =>
-      this.db.$transaction(async (tx) => {
+      this.transactions.run(async (tx) => {
         const first = await this.inbox.recordFirstDelivery(tx, consumer, event);
         if (!first) return 'duplicate' as const;
         await effect(tx);

@@ -33,8 +33,13 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
         { provide: OutboxWriter, useValue: new OutboxWriter(schema) },
         {
           provide: IdempotentConsumer,
-          inject: [SqlDatabase],
-          useFactory: (db: SqlDatabase) => new IdempotentConsumer(db, schema),
+          inject: [SqlDatabase, ConfigService],
+          useFactory: (db: SqlDatabase, config: ConfigService<CommonEnv, true>) =>
+            new IdempotentConsumer(db, schema, {
+              maxUnits: config.get('CONSUMER_TRANSACTION_BATCH', { infer: true }),
+              // Units share a transaction only once every pooled connection is busy.
+              maxTransactions: config.get('DATABASE_POOL_SIZE', { infer: true }),
+            }),
         },
         {
           provide: OutboxRelay,
