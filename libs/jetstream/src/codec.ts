@@ -1,5 +1,6 @@
 import { envelopeSchema, findEventDefinition, type EventEnvelope } from '#contracts';
 import { z } from 'zod';
+import { quickEnvelope } from './envelope-check.js';
 import { InvalidMessageError } from './errors.js';
 
 const encoder = new TextEncoder();
@@ -10,7 +11,8 @@ export function encodeEnvelope(envelope: EventEnvelope): Uint8Array {
 }
 
 /**
- * Parses and validates a message body: the envelope first, then the payload
+ * Parses and validates a message body: the envelope first (a quick check for
+ * the common valid case, else the schema), then the payload
  * against the schema registered for its type and version. The subject must
  * match the type, so a message cannot reach a handler for another event.
  */
@@ -21,11 +23,8 @@ export function decodeEnvelope(data: Uint8Array, subject: string): EventEnvelope
   } catch {
     throw new InvalidMessageError('body is not JSON');
   }
-  const envelope = envelopeSchema.safeParse(json);
-  if (!envelope.success) {
-    throw new InvalidMessageError('invalid envelope', describeIssues(envelope.error));
-  }
-  const { type, schemaVersion } = envelope.data;
+  const envelope = quickEnvelope(json) ?? parseEnvelope(json);
+  const { type, schemaVersion } = envelope;
   if (type !== subject) {
     throw new InvalidMessageError(`type ${type} does not match subject ${subject}`);
   }
@@ -33,11 +32,21 @@ export function decodeEnvelope(data: Uint8Array, subject: string): EventEnvelope
   if (!definition) {
     throw new InvalidMessageError(`unknown event ${type} v${schemaVersion}`);
   }
-  const payload = definition.payload.safeParse(envelope.data.payload);
+  const payload = definition.payload.safeParse(envelope.payload);
   if (!payload.success) {
     throw new InvalidMessageError(`invalid ${type} payload`, describeIssues(payload.error));
   }
-  return { ...envelope.data, payload: payload.data };
+  envelope.payload = payload.data;
+  return envelope;
+}
+
+/** The schema's verdict, for what the quick check did not accept: it names the issues. */
+function parseEnvelope(json: unknown): EventEnvelope {
+  const envelope = envelopeSchema.safeParse(json);
+  if (!envelope.success) {
+    throw new InvalidMessageError('invalid envelope', describeIssues(envelope.error));
+  }
+  return envelope.data;
 }
 
 function describeIssues(error: z.ZodError): string[] {

@@ -18,5 +18,10 @@ export function connectToNats(options: NatsConnectionOptions): Promise<NatsConne
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: true,
+    // Otherwise every request (each publish awaits its PubAck as one) builds
+    // two Error objects up front for their stack traces, used only if it
+    // fails: a third of the publisher's CPU in profiles. A failed publish
+    // still says what failed; its stack ends in the client.
+    noAsyncTraces: true,
   });
 }

@@ -42,4 +42,22 @@ describe('KeyedQueue', () => {
     await tick(0);
     expect(queue.activeKeys).toBe(0);
   });
+
+  it('starts the task of an idle key at once', () => {
+    const queue = new KeyedQueue();
+    let started = false;
+    void queue.run('a', async () => {
+      started = true;
+    });
+    expect(started).toBe(true);
+  });
+
+  it('turns a task that throws synchronously into a rejection and keeps the key usable', async () => {
+    const queue = new KeyedQueue();
+    const throwsAtOnce = (): Promise<void> => {
+      throw new Error('sync boom');
+    };
+    await expect(queue.run('a', throwsAtOnce)).rejects.toThrow('sync boom');
+    await expect(queue.run('a', async () => undefined)).resolves.toBeUndefined();
+  });
 });

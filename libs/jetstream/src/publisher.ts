@@ -39,28 +39,40 @@ export class JetStreamPublisher {
    * as a PRODUCER span continuing the trace in the message's headers.
    */
   async publish(message: OutgoingMessage): Promise<PublishResult> {
-    const ack: PubAck = await this.inFlight.run(() =>
-      tracePublish(message, (headers) =>
+    if (!this.inFlight.tryAcquire()) await this.inFlight.acquire();
+    let ack: PubAck;
+    try {
+      ack = await tracePublish(message, (headers) =>
         this.js.publish(message.subject, message.data, { msgID: message.msgId, headers: toNatsHeaders(headers) }),
-      ),
-    );
+      );
+    } finally {
+      this.inFlight.release();
+    }
     return { msgId: message.msgId, status: ack.duplicate ? 'duplicate' : 'stored', seq: ack.seq };
   }
 
-  /** Publishes a batch concurrently (bounded); never rejects, reports each outcome. */
-  publishAll(messages: readonly OutgoingMessage[]): Promise<PublishResult[]> {
-    return Promise.all(
-      messages.map((message) =>
-        this.publish(message).catch(
-          (error: unknown): PublishResult => ({
-            msgId: message.msgId,
-            status: 'failed',
-            error: error instanceof Error ? error : new Error(String(error)),
-          }),
-        ),
-      ),
-    );
+  /**
+   * Publishes a batch concurrently (bounded); never rejects, reports each
+   * outcome. Started in order by as many lanes as there are slots, each
+   * taking the next message when its publish settles: a batch of thousands
+   * does not hold a pending promise per message while it waits its turn.
+   */
+  async publishAll(messages: readonly OutgoingMessage[]): Promise<PublishResult[]> {
+    const results = new Array<PublishResult>(messages.length);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < messages.length) {
+        const index = next++;
+        results[index] = await this.publish(messages[index]!).catch((error: unknown) => failed(messages[index]!, error));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.inFlight.size, messages.length) }, lane));
+    return results;
   }
+}
+
+function failed(message: OutgoingMessage, error: unknown): PublishResult {
+  return { msgId: message.msgId, status: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
 }
 
 function toNatsHeaders(values: Record<string, string> | undefined) {

@@ -27,4 +27,22 @@ describe('Semaphore', () => {
     await expect(semaphore.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(semaphore.inUse).toBe(0);
   });
+
+  it('tryAcquire takes a free slot without waiting and refuses when none is free', () => {
+    const semaphore = new Semaphore(1);
+    expect(semaphore.tryAcquire()).toBe(true);
+    expect(semaphore.tryAcquire()).toBe(false);
+    semaphore.release();
+    expect(semaphore.inUse).toBe(0);
+  });
+
+  it('hands a released slot to a waiter before tryAcquire can take it', async () => {
+    const semaphore = new Semaphore(1);
+    semaphore.tryAcquire();
+    const waiting = semaphore.acquire();
+    semaphore.release();
+    expect(semaphore.tryAcquire()).toBe(false);
+    await waiting;
+    expect(semaphore.inUse).toBe(1);
+  });
 });

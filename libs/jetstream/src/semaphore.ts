@@ -10,8 +10,9 @@ export class Semaphore {
   private available: number;
   /**
    * Waiting callers, oldest first, from `head` on. An index instead of
-   * shift(): publishAll() of a large batch queues thousands of waiters, and
-   * shifting an array that long on every release is quadratic.
+   * shift(): a burst of callers (many publish() calls at once) can queue
+   * thousands of waiters, and shifting an array that long on every release
+   * is quadratic.
    */
   private waiters: Array<() => void> = [];
   private head = 0;
@@ -24,11 +25,19 @@ export class Semaphore {
     return this.size - this.available;
   }
 
+  /**
+   * Takes a slot if one is free, without waiting. A caller that usually finds
+   * a slot free (a consume loop) skips the promise and the microtask turns an
+   * `await acquire()` costs per message.
+   */
+  tryAcquire(): boolean {
+    if (this.available === 0) return false;
+    this.available -= 1;
+    return true;
+  }
+
   async acquire(): Promise<void> {
-    if (this.available > 0) {
-      this.available -= 1;
-      return;
-    }
+    if (this.tryAcquire()) return;
     await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 

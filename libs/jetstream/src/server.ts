@@ -2,14 +2,15 @@ import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { lastValueFrom } from 'rxjs';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { orderingKeyOf, type ConsumerDefinition, type EventEnvelope } from '#contracts';
-import { countDelivery, timeHandler } from '#metrics';
+import { DeliveryMetrics } from '#metrics';
 import { ConsumerSpans, isLogged, logEvent } from '#telemetry';
+import { AckBatch } from './ack-batch.js';
 import { decodeEnvelope } from './codec.js';
 import { connectToNats, type NatsConnectionOptions } from './connection.js';
 import { JetStreamDefaults, type ConsumerSettings } from './constants.js';
-import { JetStreamContext } from './context.js';
+import { JetStreamContext, type DeliveryLimits } from './context.js';
 import { InvalidMessageError, isPermanentFailure } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { provisionConsumers, provisionStreams } from './provisioning.js';
@@ -37,6 +38,19 @@ export interface RetryOptions {
 
 type Status = 'connected' | 'disconnected' | 'draining' | 'closed';
 
+type MessageHandler = ReturnType<Server['getHandlerByPattern']>;
+
+/**
+ * What one consume loop needs per message, built once per consumer: its
+ * handler slots, its spans, and per subject the handler and metric labels.
+ */
+interface ConsumerRuntime {
+  consumer: ConsumerDefinition;
+  slots: Semaphore;
+  spans: ConsumerSpans;
+  metrics: Map<string, DeliveryMetrics>;
+}
+
 /**
  * A Nest transport strategy for JetStream durable pull consumers.
  *
@@ -52,17 +66,22 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
 
   private connection?: NatsConnection;
   private readonly settings: ConsumerSettings;
+  private readonly limits: DeliveryLimits;
   private readonly subscriptions: ConsumerMessages[] = [];
-  private readonly running = new Set<Promise<void>>();
+  /** Messages taken from a consume loop and not yet settled; close() waits for them. */
+  private running = 0;
+  private allSettled?: () => void;
   private closing = false;
   private readonly inOrder = new KeyedQueue();
-  private readonly handlerCache = new Map<string, ReturnType<Server['getHandlerByPattern']>>();
-  /** One per consumer, built once: span names and fixed attributes are not rebuilt per message. */
-  private readonly spans = new Map<string, ConsumerSpans>();
+  private readonly acks = new AckBatch((error) =>
+    this.logger.warn(`an ack could not be sent, the message will be redelivered: ${error instanceof Error ? error.message : String(error)}`),
+  );
+  private readonly handlerCache = new Map<string, MessageHandler>();
 
   constructor(private readonly options: JetStreamServerOptions) {
     super();
     this.settings = { ...JetStreamDefaults, ...options.consumerSettings };
+    this.limits = { maxDeliver: this.settings.maxDeliver, ackWaitMs: this.settings.ackWaitMs };
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -78,8 +97,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
           .get(consumer.stream, consumer.durable)
           .then((c) => c.consume({ max_messages: this.settings.pullBatch }));
         this.subscriptions.push(messages);
-        this.spans.set(consumer.durable, new ConsumerSpans(consumer));
-        void this.consumeLoop(consumer, messages);
+        void this.consumeLoop(this.runtimeFor(consumer), messages);
       }
       this._status$.next('connected');
       callback();
@@ -95,9 +113,10 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     this._status$.next('draining');
     for (const messages of this.subscriptions) messages.stop();
     await Promise.race([
-      Promise.allSettled([...this.running]),
+      new Promise<void>((resolve) => (this.running === 0 ? resolve() : (this.allSettled = resolve))),
       new Promise((resolve) => setTimeout(resolve, JetStreamDefaults.drainTimeoutMs).unref()),
     ]);
+    this.acks.flush();
     if (this.connection && !this.connection.isClosed()) await this.connection.drain();
     this._status$.next('closed');
   }
@@ -111,68 +130,82 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     return this.connection as T;
   }
 
-  private async consumeLoop(consumer: ConsumerDefinition, messages: ConsumerMessages): Promise<void> {
-    const slots = new Semaphore(this.settings.concurrency);
+  private runtimeFor(consumer: ConsumerDefinition): ConsumerRuntime {
+    return {
+      consumer,
+      slots: new Semaphore(this.settings.concurrency),
+      // Span names and fixed attributes are built once, not per message.
+      spans: new ConsumerSpans(consumer),
+      metrics: new Map(),
+    };
+  }
+
+  private async consumeLoop(runtime: ConsumerRuntime, messages: ConsumerMessages): Promise<void> {
     for await (const message of messages) {
-      await slots.acquire();
-      const task = this.process(consumer, message).finally(() => {
-        slots.release();
-        this.running.delete(task);
-      });
-      this.running.add(task);
+      // Waits only while every slot is busy: awaiting a free slot would still
+      // cost a promise and microtask turns per message.
+      if (!runtime.slots.tryAcquire()) await runtime.slots.acquire();
+      this.running += 1;
+      void this.process(runtime, message);
     }
   }
 
-  private async process(consumer: ConsumerDefinition, message: JsMsg): Promise<void> {
-    let envelope: EventEnvelope;
+  /** One message from decode to settle; frees its slot however it ends. */
+  private async process(runtime: ConsumerRuntime, message: JsMsg): Promise<void> {
     try {
-      envelope = decodeEnvelope(message.data, message.subject);
-    } catch (error) {
-      this.settle(consumer, message, error);
-      return;
+      let envelope: EventEnvelope;
+      try {
+        envelope = decodeEnvelope(message.data, message.subject);
+      } catch (error) {
+        this.settle(runtime, message, error);
+        return;
+      }
+      // One order's events wait for each other; other orders' events go ahead.
+      const key = orderingKeyOf(envelope);
+      await this.inOrder.run(key, () => this.metricsFor(runtime, message.subject).time(() => this.handle(runtime, message, envelope, key)));
+    } finally {
+      runtime.slots.release();
+      if (--this.running === 0) this.allSettled?.();
     }
-    // One order's events wait for each other; other orders' events go ahead.
-    const key = orderingKeyOf(envelope);
-    await this.inOrder.run(key, () =>
-      timeHandler(consumer.durable, message.subject, () => this.handle(consumer, message, envelope, key)),
-    );
   }
 
   /**
    * One delivery, in a CONSUMER span that continues the producer's trace (each
    * redelivery is a span of its own; a failed one is marked ERROR).
    */
-  private handle(consumer: ConsumerDefinition, message: JsMsg, envelope: EventEnvelope, orderId: string): Promise<void> {
-    return this.spans.get(consumer.durable)!.run(message, envelope, orderId, (fail) => this.deliver(consumer, message, envelope, fail));
+  private handle(runtime: ConsumerRuntime, message: JsMsg, envelope: EventEnvelope, orderId: string): Promise<void> {
+    return runtime.spans.run(message, envelope, orderId, (fail) => this.deliver(runtime, message, envelope, fail));
   }
 
-  private async deliver(
-    consumer: ConsumerDefinition,
-    message: JsMsg,
-    envelope: EventEnvelope,
-    fail: (error: unknown) => void,
-  ): Promise<void> {
+  private async deliver(runtime: ConsumerRuntime, message: JsMsg, envelope: EventEnvelope, fail: (error: unknown) => void): Promise<void> {
+    const { consumer } = runtime;
     try {
       if (isLogged('EVENT_RECEIVED')) {
         logEvent(this.logger, 'EVENT_RECEIVED', eventFields(consumer, message, envelope), `${consumer.durable}: ${message.subject} #${message.seq}`);
       }
       const handler = this.handlerFor(message.subject);
       if (!handler) throw new InvalidMessageError(`no handler for ${message.subject}`);
-      const limits = { maxDeliver: this.settings.maxDeliver, ackWaitMs: this.settings.ackWaitMs };
-      const context = new JetStreamContext([message, consumer, envelope, limits]);
-      await lastValueFrom(this.transformToObservable(await handler(envelope, context)), {
-        defaultValue: undefined,
-      });
+      const result: unknown = await handler(envelope, new JetStreamContext([message, consumer, envelope, this.limits]));
+      // Nest hands back an Observable only when interceptors or several
+      // handlers are involved; a plain result needs no Observable around it.
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
       // After the commit, and not awaited: ackAck() would cost a request and a
       // round trip per message (it capped consume+ack at a fifth of the raw
-      // client's rate). If this ack is lost the message comes back after ack
-      // wait, and the inbox skips it; close() drains, so pending acks go out.
-      message.ack();
-      countDelivery(consumer.durable, message.subject, 'acked');
+      // client's rate). Batched with the other acks of this event-loop turn,
+      // into one socket write. If this ack is lost the message comes back
+      // after ack wait, and the inbox skips it; close() sends pending acks, then drains.
+      this.acks.add(message);
+      this.metricsFor(runtime, message.subject).count('acked');
     } catch (error) {
       fail(error);
-      this.settle(consumer, message, error);
+      this.settle(runtime, message, error);
     }
+  }
+
+  private metricsFor(runtime: ConsumerRuntime, subject: string): DeliveryMetrics {
+    let metrics = runtime.metrics.get(subject);
+    if (!metrics) runtime.metrics.set(subject, (metrics = new DeliveryMetrics(runtime.consumer.durable, subject)));
+    return metrics;
   }
 
   /**
@@ -180,12 +213,14 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
    * a SyntaxError for a plain subject; handlers are fixed once listening, so
    * each subject is looked up once.
    */
-  private handlerFor(subject: string): ReturnType<Server['getHandlerByPattern']> {
+  private handlerFor(subject: string): MessageHandler {
     if (!this.handlerCache.has(subject)) this.handlerCache.set(subject, this.getHandlerByPattern(subject));
     return this.handlerCache.get(subject) ?? null;
   }
 
-  private settle(consumer: ConsumerDefinition, message: JsMsg, error: unknown): void {
+  private settle(runtime: ConsumerRuntime, message: JsMsg, error: unknown): void {
+    const { consumer } = runtime;
+    const metrics = this.metricsFor(runtime, message.subject);
     const attempt = message.info.deliveryCount;
     const reason = error instanceof Error ? error.message : String(error);
     const max = this.settings.maxDeliver;
@@ -194,7 +229,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       logEvent(this.logger, 'PROCESSING_ERROR', { ...fields, terminated: true }, `${consumer.durable}: terminating ${message.subject} #${message.seq}: ${reason}`);
       // No reason string: NATS 2.9 ignores a term() with one and redelivers.
       message.term();
-      countDelivery(consumer.durable, message.subject, 'terminated');
+      metrics.count('terminated');
       return;
     }
     const delay = this.retryDelayFor(error, attempt);
@@ -210,7 +245,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       );
     }
     message.nak(delay);
-    countDelivery(consumer.durable, message.subject, attempt >= max ? 'terminated' : 'retried');
+    metrics.count(attempt >= max ? 'terminated' : 'retried');
   }
 
   private retryDelayFor(error: unknown, attempt: number): number {

@@ -8,6 +8,7 @@ export {
   handlerDuration,
   countDelivery,
   timeHandler,
+  DeliveryMetrics,
   type DeliveryOutcome,
 } from './pipeline-metrics.js';
 export { registerProbes, type MetricsProbes, type OutboxBacklog, type ConsumerBacklog } from './probes.js';

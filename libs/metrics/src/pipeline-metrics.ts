@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Counter, Histogram } from 'prom-client';
 
 /**
@@ -56,16 +57,46 @@ export const handlerDuration = new Histogram({
 
 /** Counts one settled delivery; a retried one is also a scheduled retry. */
 export function countDelivery(consumer: string, subject: string, outcome: DeliveryOutcome): void {
-  eventsProcessed.inc({ consumer, subject, outcome });
-  if (outcome === 'retried') retriesScheduled.inc({ consumer, subject });
+  new DeliveryMetrics(consumer, subject).count(outcome);
 }
 
 /** Runs one delivery's handling and records how long it took, also when it throws. */
-export async function timeHandler<T>(consumer: string, subject: string, work: () => Promise<T>): Promise<T> {
-  const stop = handlerDuration.startTimer({ consumer, subject });
-  try {
-    return await work();
-  } finally {
-    stop();
+export function timeHandler<T>(consumer: string, subject: string, work: () => Promise<T>): Promise<T> {
+  return new DeliveryMetrics(consumer, subject).time(work);
+}
+
+type OutcomeLabels = Readonly<{ consumer: string; subject: string; outcome: DeliveryOutcome }>;
+
+/**
+ * The metrics of one consumer's deliveries of one subject, with their label
+ * objects built once: the transport records two of these per message, and
+ * keeps one instance per consumer and subject. (prom-client keeps the first
+ * label object it is handed as the series' labels, so these are never mutated;
+ * not frozen, so that a library that did write to one could not throw here.)
+ */
+export class DeliveryMetrics {
+  private readonly labels: Readonly<{ consumer: string; subject: string }>;
+  private readonly outcomes: Readonly<Record<DeliveryOutcome, OutcomeLabels>>;
+
+  constructor(consumer: string, subject: string) {
+    this.labels = { consumer, subject };
+    const outcome = (value: DeliveryOutcome): OutcomeLabels => ({ consumer, subject, outcome: value });
+    this.outcomes = { acked: outcome('acked'), retried: outcome('retried'), terminated: outcome('terminated') };
+  }
+
+  /** Counts one settled delivery; a retried one is also a scheduled retry. */
+  count(outcome: DeliveryOutcome): void {
+    eventsProcessed.inc(this.outcomes[outcome]);
+    if (outcome === 'retried') retriesScheduled.inc(this.labels);
+  }
+
+  /** Runs one delivery's handling and records how long it took, also when it throws. */
+  async time<T>(work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      handlerDuration.observe(this.labels, (performance.now() - start) / 1_000);
+    }
   }
 }

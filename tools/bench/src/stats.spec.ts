@@ -1,4 +1,4 @@
-import { median, pairedRatio, percentile, ratePerSecond, ratio, summarize } from './stats.js';
+import { firstToLastRate, median, pairedRatio, percentile, ratePerSecond, ratio, summarize } from './stats.js';
 
 describe('percentile (nearest rank)', () => {
   const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -41,6 +41,11 @@ describe('rates and ratios', () => {
     expect(ratePerSecond(1_000, 500)).toBe(2_000);
     expect(ratePerSecond(0, 500)).toBe(0);
     expect(ratePerSecond(10, 0)).toBe(0);
+  });
+
+  it('counts the intervals between first and last message for a first-to-last rate', () => {
+    expect(firstToLastRate(1_001, 500)).toBe(2_000);
+    expect(firstToLastRate(1, 0)).toBe(0);
   });
 
   it('takes the median of repeated runs', () => {

@@ -47,6 +47,15 @@ export function ratePerSecond(count: number, spanMs: number): number {
   return round((count * 1_000) / spanMs);
 }
 
+/**
+ * The rate of `count` messages timed from the first to the last: the span
+ * holds the count minus one intervals between them (the first message's own
+ * handling is before the clock starts).
+ */
+export function firstToLastRate(count: number, spanMs: number): number {
+  return ratePerSecond(count - 1, spanMs);
+}
+
 /** The median of a few repeated measurements (the middle one, or the mean of the two middle ones). */
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;

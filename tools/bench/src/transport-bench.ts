@@ -6,10 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { OrderCreated, Streams, type ConsumerDefinition } from '#contracts';
-import { JetStreamDefaults, JetStreamPublisher, JetStreamServer, encodeEnvelope, provisionStreams, type OutgoingMessage } from '#jetstream';
+import { JetStreamDefaults, JetStreamPublisher, JetStreamServer, connectToNats, encodeEnvelope, provisionStreams, type OutgoingMessage } from '#jetstream';
 import { measureRawJetStream, type RawJetStreamRates } from './baselines.js';
 import { sampleOrderCreatedEnvelopes } from './sample-events.js';
-import { median, pairedRatio, ratePerSecond } from './stats.js';
+import { firstToLastRate, median, pairedRatio, ratePerSecond } from './stats.js';
 
 /**
  * The JetStream transport alone, against the raw client on the same server
@@ -43,8 +43,16 @@ const COUNTER = Symbol('COUNTER');
 /** How long the acks of a finished consume may take to reach the server before the round is called broken. */
 const ACK_SETTLE_TIMEOUT_MS = 30_000;
 
+/**
+ * Counts the messages the no-work handler saw, and when it saw the first and
+ * the last: the rate is taken between those two, as the raw client's is (see
+ * measureRawJetStream), so starting the service (connecting, provisioning)
+ * is not counted as consuming.
+ */
 class HandledCounter {
   count = 0;
+  firstAt = 0;
+  lastAt = 0;
   private target = Infinity;
   private reached?: () => void;
 
@@ -55,7 +63,12 @@ class HandledCounter {
   }
 
   tick(): void {
-    if (++this.count === this.target) this.reached?.();
+    this.count += 1;
+    if (this.count === 1) this.firstAt = performance.now();
+    if (this.count === this.target) {
+      this.lastAt = performance.now();
+      this.reached?.();
+    }
   }
 }
 
@@ -95,7 +108,7 @@ export async function runTransportBench(
       });
       // A fresh copy of each message per round: the dedup window would drop repeats.
       const roundMessages = messages.map((message) => ({ ...message, msgId: `${message.msgId}-${round}` }));
-      const transportPublishPerSecond = await publishThroughTransport(nc, roundMessages);
+      const transportPublishPerSecond = await publishThroughTransport(nc, natsUrl, roundMessages);
       const transportConsumeAckPerSecond = await consumeThroughTransport(nc, natsUrl, options.messages, round);
       const figures = { raw, transportPublishPerSecond, transportConsumeAckPerSecond };
       rounds.push(figures);
@@ -123,18 +136,24 @@ export async function runTransportBench(
   };
 }
 
-async function publishThroughTransport(nc: NatsConnection, messages: OutgoingMessage[]): Promise<number> {
+async function publishThroughTransport(nc: NatsConnection, natsUrl: string, messages: OutgoingMessage[]): Promise<number> {
   const jsm = await jetstreamManager(nc);
   await provisionStreams(jsm);
   // Only this round's messages in the stream, for the consumer that follows.
   await jsm.streams.purge(Streams.ORDERS.name);
-  const publisher = new JetStreamPublisher(jetstream(nc));
-  const start = performance.now();
-  const results = await publisher.publishAll(messages);
-  const elapsed = performance.now() - start;
-  const failed = results.filter((result) => result.status === 'failed');
-  if (failed.length > 0) throw new Error(`${failed.length} transport publishes failed`);
-  return ratePerSecond(messages.length, elapsed);
+  // A connection set up as the services' own (JetStreamModule's), so the client runs with the transport's options.
+  const connection = await connectToNats({ servers: natsUrl, name: 'bench-transport-publisher' });
+  try {
+    const publisher = new JetStreamPublisher(jetstream(connection));
+    const start = performance.now();
+    const results = await publisher.publishAll(messages);
+    const elapsed = performance.now() - start;
+    const failed = results.filter((result) => result.status === 'failed');
+    if (failed.length > 0) throw new Error(`${failed.length} transport publishes failed`);
+    return ratePerSecond(messages.length, elapsed);
+  } finally {
+    await connection.close();
+  }
 }
 
 async function consumeThroughTransport(nc: NatsConnection, natsUrl: string, expected: number, round: number): Promise<number> {
@@ -157,12 +176,10 @@ async function consumeThroughTransport(nc: NatsConnection, natsUrl: string, expe
   const jsm = await jetstreamManager(nc);
   try {
     const handled = counter.until(expected);
-    const start = performance.now();
     await app.listen();
     await handled;
-    const elapsed = performance.now() - start;
     await waitForAcks(jsm, consumer, expected);
-    return ratePerSecond(expected, elapsed);
+    return firstToLastRate(expected, counter.lastAt - counter.firstAt);
   } finally {
     await app.close();
     await jsm.consumers.delete(consumer.stream, consumer.durable).catch(() => undefined);
