@@ -63,6 +63,12 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
   process.once('SIGTERM', () => void shutdown('SIGTERM').then(() => process.exit(0)));
   process.once('SIGINT', () => void shutdown('SIGINT').then(() => process.exit(0)));
 
+  // Every module's init hooks first (the database checked, the KV bucket
+  // opened, the relay started): a microservice connected to the app counts as
+  // initialised, so startAllMicroservices alone would hand messages to
+  // handlers whose providers are not ready yet, and a fast consumer spends a
+  // message's deliveries in that window.
+  await app.init();
   await app.startAllMicroservices();
   const port = config.get('PORT', { infer: true });
   await app.listen(port, process.env.HOST ?? '0.0.0.0');
