@@ -18,7 +18,14 @@ import { ChaosScenario } from './support/scenario.js';
  */
 const DOWNTIME_MS = Number(process.env['CHAOS_POSTGRES_DOWNTIME_MS'] ?? 0);
 describe.skipIf(Boolean(process.env['DATABASE_URL']))('chaos: restart PostgreSQL mid-run', () => {
-  const scenario = new ChaosScenario({ name: 'restart-postgres', title: 'restart PostgreSQL (same port and data directory) mid-run' });
+  const scenario = new ChaosScenario({
+    name: 'restart-postgres',
+    title: 'restart PostgreSQL (same port and data directory) mid-run; shared transactions',
+    // Shared transactions (off by default) broken by the restart fall back to
+    // one transaction per event; nothing may be lost or applied twice there either.
+    // A small pool, so that every connection is busy often and units do share.
+    commonEnv: { CONSUMER_TRANSACTION_BATCH: '16', DATABASE_POOL_SIZE: '4' },
+  });
 
   beforeAll(async () => {
     await scenario.run(
