@@ -139,7 +139,7 @@ describe('orders-api order writes', () => {
       causationId: order.id,
     };
 
-    expect(await db.prisma.$transaction((tx) => applyStateChange(tx, stale))).toBe(0);
+    expect(await db.sql.$transaction((tx) => applyStateChange(tx, stale))).toEqual({ changed: 0, hasParkedEvents: false });
     expect(await views.find(order.id)).toEqual(order);
   });
 });

@@ -47,21 +47,34 @@ export interface StateChange {
   causationId: string;
 }
 
+export interface StateChangeResult {
+  /** Orders changed: 0 means another writer won the race. */
+  changed: number;
+  /** Whether events wait in parked_events for this order (see ApplyOrderEventService). */
+  hasParkedEvents: boolean;
+}
+
 /**
  * Moves the order to its next state and version if it is still at the
- * expected version, and records the change in its history, in one statement.
- * Returns the number of orders changed: 0 means another writer won the race.
+ * expected version, records the change in its history, and tells whether
+ * events are parked for the order, in one statement. Run under the order's
+ * row lock (lockOrderState), it sees every parked row committed before the
+ * lock was granted; a later parker waits for the lock and decides on the
+ * state this statement leaves.
  */
-export async function applyStateChange(tx: SqlClient, change: StateChange): Promise<number> {
-  return tx.$executeRawUnsafe(
+export async function applyStateChange(tx: SqlClient, change: StateChange): Promise<StateChangeResult> {
+  const [result] = await tx.$queryRawUnsafe<StateChangeResult[]>(
     `WITH updated AS (
        UPDATE "orders"."orders"
           SET state = $3::"orders"."OrderState", version = version + 1, failure_reason = $4, updated_at = now()
         WHERE id = $1::uuid AND version = $2::int
         RETURNING id, version
+     ), history AS (
+       INSERT INTO "orders"."order_state_changes" (order_id, from_state, to_state, version, reason, causation_id)
+       SELECT id, $5::"orders"."OrderState", $3::"orders"."OrderState", version, $6, $7::uuid FROM updated
      )
-     INSERT INTO "orders"."order_state_changes" (order_id, from_state, to_state, version, reason, causation_id)
-     SELECT id, $5::"orders"."OrderState", $3::"orders"."OrderState", version, $6, $7::uuid FROM updated`,
+     SELECT (SELECT count(*) FROM updated)::int AS changed,
+            EXISTS (SELECT 1 FROM "orders"."parked_events" WHERE order_id = $1::uuid) AS "hasParkedEvents"`,
     change.orderId,
     change.expectedVersion,
     change.to,
@@ -70,6 +83,7 @@ export async function applyStateChange(tx: SqlClient, change: StateChange): Prom
     change.reason,
     change.causationId,
   );
+  return result;
 }
 
 /** A new order as create-order.service.ts priced it, with its first history entry's cause. */

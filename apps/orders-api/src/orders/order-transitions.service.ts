@@ -24,6 +24,8 @@ export interface TransitionRequest {
 export interface TransitionOutcome {
   decision: TransitionDecision;
   order: OrderStateRow;
+  /** Applied, and events wait in parked_events for the order: its new state may allow them. */
+  parkedEventsWaiting: boolean;
 }
 
 /**
@@ -40,12 +42,12 @@ export class OrderTransitionsService {
 
   async transition(tx: SqlClient, order: OrderStateRow, request: TransitionRequest): Promise<TransitionOutcome> {
     const decision = decideTransition(order.state, request.trigger);
-    if (decision.kind !== 'apply') return { decision, order };
+    if (decision.kind !== 'apply') return { decision, order, parkedEventsWaiting: false };
 
     const version = order.version + 1;
     const reason = request.reason ?? null;
     const failureReason = decision.to === 'FAILED' ? reason : order.failureReason;
-    const changed = await applyStateChange(tx, {
+    const { changed, hasParkedEvents } = await applyStateChange(tx, {
       orderId: order.id,
       expectedVersion: order.version,
       from: decision.from,
@@ -68,6 +70,6 @@ export class OrderTransitionsService {
     }
     await this.outbox.add(tx, events);
     logEvent(this.logger, 'STATE_CHANGE', { orderId: order.id, from: decision.from, to: decision.to, version }, `order ${order.id} ${decision.from} -> ${decision.to} v${version}`);
-    return { decision, order: { ...order, state: decision.to, version, failureReason } };
+    return { decision, order: { ...order, state: decision.to, version, failureReason }, parkedEventsWaiting: hasParkedEvents };
   }
 }

@@ -57,8 +57,8 @@ export class ApplyOrderEventService {
   async transitionLocked(tx: SqlClient, request: TransitionRequest): Promise<TransitionDecision> {
     const order = await lockOrderState(tx, request.orderId);
     if (!order) throw new OrderNotFoundError(request.orderId);
-    const { decision, order: moved } = await this.transitions.transition(tx, order, request);
-    if (decision.kind === 'apply') await this.applyParked(tx, moved);
+    const { decision, order: moved, parkedEventsWaiting } = await this.transitions.transition(tx, order, request);
+    if (parkedEventsWaiting) await this.applyParked(tx, moved);
     return decision;
   }
 
