@@ -17,8 +17,5 @@ export interface SqlClient {
  * models too) from PrismaService.
  */
 export interface TransactionalSqlClient<Tx extends SqlClient = SqlClient> extends SqlClient {
-  $transaction<R>(
-    fn: (tx: Tx) => Promise<R>,
-    options?: { timeout?: number; maxWait?: number },
-  ): Promise<R>;
+  $transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R>;
 }

@@ -31,10 +31,11 @@ export class SqlDatabase implements TransactionalSqlClient {
 
   /**
    * Runs `fn` in a transaction on one pooled connection: COMMIT when it
-   * resolves, ROLLBACK when it throws (and the error is rethrown). The
-   * options are Prisma's and ignored here: the pool's connection timeout
-   * bounds the wait for a connection, and the server's statement and
-   * idle-in-transaction timeouts (see createPool) bound a stuck transaction.
+   * resolves, ROLLBACK when it throws (and the error is rethrown). No
+   * per-call limits as Prisma's have: the pool's connection timeout bounds
+   * the wait for a connection, and the server's statement and
+   * idle-in-transaction timeouts (PrismaService's POOL_LIMITS) bound a stuck
+   * transaction.
    */
   async $transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R> {
     const client = await this.pool.connect();

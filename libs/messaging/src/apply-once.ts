@@ -9,7 +9,7 @@ import { TransactionBatcher, type TransactionBatcherOptions } from './transactio
 
 export type ApplyOutcome = 'applied' | 'duplicate';
 
-/** One transaction per event: for tests and for CONSUMER_TRANSACTION_BATCH=1. */
+/** One transaction per event: the default (CONSUMER_TRANSACTION_BATCH=1), and for tests. */
 const UNBATCHED: TransactionBatcherOptions = { maxUnits: 1, maxTransactions: 1 };
 
 /**

@@ -79,25 +79,24 @@ export class OutboxRelay {
    * delivered (stored or recognised as duplicates by the server).
    */
   async publishBatch(): Promise<number> {
-    return this.db.$transaction(
-      async (tx) => {
-        const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-          `SELECT id::text, subject, envelope, headers FROM ${this.table}
-           WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          this.options.batchSize,
-        );
-        if (rows.length === 0) return 0;
-        const results = await this.publisher.publishAll(rows.map(toMessage));
-        this.maybeCrashAfterPublish(rows.length);
-        const delivered = results.filter((r) => r.status !== 'failed').map((r) => r.msgId);
-        await this.markPublished(tx, delivered);
-        const failed = results.filter((r) => r.status === 'failed');
-        if (failed.length > 0) await this.recordFailures(tx, failed);
-        return delivered.length;
-      },
-      // The publishes happen inside the transaction; give them time to be acknowledged.
-      { timeout: 60_000, maxWait: 10_000 },
-    );
+    // The rows stay locked while their publishes are acknowledged; the pool's
+    // idle-in-transaction limit (60 s, see PrismaService) bounds a relay that
+    // hangs there.
+    return this.db.$transaction(async (tx) => {
+      const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
+        `SELECT id::text, subject, envelope, headers FROM ${this.table}
+         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        this.options.batchSize,
+      );
+      if (rows.length === 0) return 0;
+      const results = await this.publisher.publishAll(rows.map(toMessage));
+      this.maybeCrashAfterPublish(rows.length);
+      const delivered = results.filter((r) => r.status !== 'failed').map((r) => r.msgId);
+      await this.markPublished(tx, delivered);
+      const failed = results.filter((r) => r.status === 'failed');
+      if (failed.length > 0) await this.recordFailures(tx, failed);
+      return delivered.length;
+    });
   }
 
   private async run(): Promise<void> {
