@@ -6,7 +6,6 @@ await startTracing({ serviceName: 'orders-api' });
 
 await import('reflect-metadata');
 const [
-  { consumersOf },
   { runService },
   { AppModule },
   { DatabaseUnavailableFilter },
@@ -14,7 +13,6 @@ const [
   { createValidationPipe },
   { setUpOpenApi },
 ] = await Promise.all([
-    import('#contracts'),
     import('#bootstrap'),
     import('./app.module.js'),
     import('./common/database-unavailable.filter.js'),
@@ -26,7 +24,6 @@ const [
 await runService({
   name: 'orders-api',
   module: AppModule,
-  consumers: consumersOf('orders-api'),
   configureHttp: (app) => {
     app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
     app.useGlobalPipes(createValidationPipe());

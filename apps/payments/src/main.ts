@@ -5,10 +5,9 @@ import { startTracing } from '#telemetry';
 await startTracing({ serviceName: 'payments' });
 
 await import('reflect-metadata');
-const [{ consumersOf }, { runService }, { PaymentsModule }] = await Promise.all([
-  import('#contracts'),
+const [{ runService }, { PaymentsModule }] = await Promise.all([
   import('#bootstrap'),
   import('./payments.module.js'),
 ]);
 
-await runService({ name: 'payments', module: PaymentsModule, consumers: consumersOf('payments') });
+await runService({ name: 'payments', module: PaymentsModule });

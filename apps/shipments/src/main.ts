@@ -5,10 +5,9 @@ import { startTracing } from '#telemetry';
 await startTracing({ serviceName: 'shipments' });
 
 await import('reflect-metadata');
-const [{ consumersOf }, { runService }, { ShipmentsModule }] = await Promise.all([
-  import('#contracts'),
+const [{ runService }, { ShipmentsModule }] = await Promise.all([
   import('#bootstrap'),
   import('./shipments.module.js'),
 ]);
 
-await runService({ name: 'shipments', module: ShipmentsModule, consumers: consumersOf('shipments') });
+await runService({ name: 'shipments', module: ShipmentsModule });

@@ -7,6 +7,7 @@ import type { CommonEnv } from '#config';
 import { isDatabaseUnavailable } from '#database';
 import { JetStreamServer } from '#jetstream';
 import { stopTracing } from '#telemetry';
+import { SERVICE_CONSUMERS } from './service-probes.js';
 
 /**
  * First retry delay (then doubling, with jitter) for a handler that failed
@@ -17,8 +18,8 @@ const DATABASE_OUTAGE_RETRY_BASE_MS = 3_000;
 
 export interface RunServiceOptions {
   name: ServiceName;
+  /** The root module; it imports ServiceCoreModule, which names the consumers to run. */
   module: Type;
-  consumers: readonly ConsumerDefinition[];
   /** HTTP set-up before listening (prefix, pipes, OpenAPI). */
   configureHttp?: (app: INestApplication) => void | Promise<void>;
 }
@@ -34,10 +35,12 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
   const app = await NestFactory.create(options.module, { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   const config = app.get<ConfigService<CommonEnv, true>>(ConfigService);
+  // One list for the consumers run here and those readiness and metrics watch.
+  const consumerDefinitions = app.get<readonly ConsumerDefinition[]>(SERVICE_CONSUMERS);
   const server = new JetStreamServer({
     name: options.name,
     servers: config.get('NATS_URL', { infer: true }).split(','),
-    consumers: options.consumers,
+    consumers: consumerDefinitions,
     consumerSettings: definedOnly({
       concurrency: config.get('CONSUMER_CONCURRENCY', { infer: true }),
       maxDeliver: config.get('CONSUMER_MAX_DELIVER', { infer: true }),
@@ -72,7 +75,7 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
   await app.startAllMicroservices();
   const port = config.get('PORT', { infer: true });
   await app.listen(port, process.env.HOST ?? '0.0.0.0');
-  logger.log(`ready on port ${port}, consuming ${options.consumers.map((c) => c.durable).join(', ')}`);
+  logger.log(`ready on port ${port}, consuming ${consumerDefinitions.map((c) => c.durable).join(', ')}`);
   return app;
 }
 
