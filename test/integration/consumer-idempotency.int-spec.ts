@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Consumers, Streams, consumersOf } from '#contracts';
-import { JetStreamPublisher, JetStreamServer, encodeEnvelope } from '#jetstream';
+import { Consumers, Streams } from '#contracts';
+import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
+import { startPaymentsService } from './support/payments-service.js';
 
 /**
  * Invariant 3 on the real payments service: a redelivered orders.created is
@@ -24,22 +24,11 @@ describe('consumer idempotency (payments)', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'idempotency' })]);
-    Object.assign(process.env, {
-      NATS_URL: nats.url,
-      DATABASE_URL: db.url,
-      PORT: '0',
-      PAYMENT_SUCCESS_RATE: '1',
-      PAYMENT_LATENCY_MS: '0',
-      OUTBOX_POLL_INTERVAL_MS: '100',
+    app = await startPaymentsService({
+      natsUrl: nats.url,
+      databaseUrl: db.url,
+      env: { PAYMENT_SUCCESS_RATE: '1', PAYMENT_LATENCY_MS: '0', OUTBOX_POLL_INTERVAL_MS: '100' },
     });
-    // Imported after the environment is set: the module validates it on load.
-    const { PaymentsModule } = await import('../../apps/payments/src/payments.module.js');
-    app = await NestFactory.create(PaymentsModule, { logger: ['error'] });
-    app.connectMicroservice({
-      strategy: new JetStreamServer({ name: 'payments', servers: nats.url, consumers: consumersOf('payments') }),
-    });
-    await app.startAllMicroservices();
-    await app.init();
     nc = await connect({ servers: nats.url });
     jsm = await jetstreamManager(nc);
     publisher = new JetStreamPublisher(jetstream(nc));

@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Consumers, ShipmentCancelled, consumersOf, type EnvelopeOf } from '#contracts';
-import { JetStreamPublisher, JetStreamServer, encodeEnvelope } from '#jetstream';
+import { Consumers, ShipmentCancelled, type EnvelopeOf } from '#contracts';
+import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import type { MockPaymentGateway as Gateway } from '../../apps/payments/src/gateway/mock-payment-gateway.js';
 import type { RefundPaymentService } from '../../apps/payments/src/refund-payment/refund-payment.service.js';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { envelopeFor } from './support/envelope.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
+import { startPaymentsService } from './support/payments-service.js';
 
 /** The gateway's simulated round trip: long enough that a cancellation lands while a charge is in flight. */
 const GATEWAY_LATENCY_MS = 1_500;
@@ -38,24 +38,17 @@ describe('payments refunds (real NATS and PostgreSQL)', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'refunds' })]);
-    Object.assign(process.env, {
-      NATS_URL: nats.url,
-      DATABASE_URL: db.url,
-      PORT: '0',
-      PAYMENT_SUCCESS_RATE: '1',
-      PAYMENT_GATEWAY_ERROR_RATE: '0',
-      PAYMENT_LATENCY_MS: String(GATEWAY_LATENCY_MS),
-      OUTBOX_POLL_INTERVAL_MS: '100',
+    app = await startPaymentsService({
+      natsUrl: nats.url,
+      databaseUrl: db.url,
+      env: {
+        PAYMENT_SUCCESS_RATE: '1',
+        PAYMENT_GATEWAY_ERROR_RATE: '0',
+        PAYMENT_LATENCY_MS: String(GATEWAY_LATENCY_MS),
+        OUTBOX_POLL_INTERVAL_MS: '100',
+      },
     });
-    // Imported after the environment is set: the module validates it on load.
-    const { PaymentsModule } = await import('../../apps/payments/src/payments.module.js');
     const { MockPaymentGateway } = await import('../../apps/payments/src/gateway/mock-payment-gateway.js');
-    app = await NestFactory.create(PaymentsModule, { logger: ['error'] });
-    app.connectMicroservice({
-      strategy: new JetStreamServer({ name: 'payments', servers: nats.url, consumers: consumersOf('payments') }),
-    });
-    await app.startAllMicroservices();
-    await app.init();
     gateway = app.get(MockPaymentGateway);
     refunds = app.get((await import('../../apps/payments/src/refund-payment/refund-payment.service.js')).RefundPaymentService);
     nc = await connect({ servers: nats.url });

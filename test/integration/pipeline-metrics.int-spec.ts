@@ -5,7 +5,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { v7 as uuidv7 } from 'uuid';
-import { Consumers, ShipmentPrepared, Streams, consumersOf, type EnvelopeOf } from '#contracts';
+import { Consumers, ShipmentPrepared, Streams, type EnvelopeOf } from '#contracts';
 import { DeadLetterRecorder, parseAdvisory } from '#dead-letters';
 import { JetStreamPublisher, JetStreamServer, MessageController, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
@@ -14,6 +14,7 @@ import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
 import { metricValue, scrapeMetrics } from './support/metrics.js';
 import { envelopeFor } from './support/envelope.js';
+import { startPaymentsService } from './support/payments-service.js';
 
 /** Fails the first delivery of every event, so each one is retried exactly once; fails every delivery of `alwaysFail`. */
 const attempts = new Map<string, number>();
@@ -48,22 +49,11 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'metrics' })]);
-    Object.assign(process.env, {
-      NATS_URL: nats.url,
-      DATABASE_URL: db.url,
-      PORT: '0',
-      PAYMENT_SUCCESS_RATE: '1',
-      PAYMENT_LATENCY_MS: '0',
-      OUTBOX_POLL_INTERVAL_MS: '100',
-      METRICS_LOG_INTERVAL_MS: '0',
+    app = await startPaymentsService({
+      natsUrl: nats.url,
+      databaseUrl: db.url,
+      env: { PAYMENT_SUCCESS_RATE: '1', PAYMENT_LATENCY_MS: '0', OUTBOX_POLL_INTERVAL_MS: '100', METRICS_LOG_INTERVAL_MS: '0' },
     });
-    const { PaymentsModule } = await import('../../apps/payments/src/payments.module.js');
-    app = await NestFactory.create(PaymentsModule, { logger: ['error'] });
-    app.connectMicroservice({
-      strategy: new JetStreamServer({ name: 'payments', servers: nats.url, consumers: consumersOf('payments') }),
-    });
-    await app.startAllMicroservices();
-    await app.init();
     retrying = await NestFactory.createMicroservice(FailOnceModule, {
       logger: false,
       strategy: new JetStreamServer({

@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import request from 'supertest';
 import { v7 as uuidv7 } from 'uuid';
 import { Consumers, consumersOf } from '#contracts';
-import { JetStreamDefaults, JetStreamServer, provisionConsumers } from '#jetstream';
+import { JetStreamDefaults, provisionConsumers } from '#jetstream';
 import { startNatsServer, startPostgres, type NatsServer, type PostgresServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually } from './support/events.js';
+import { startPaymentsService } from './support/payments-service.js';
 
 const BACKLOG_READY_MAX = 3;
 
@@ -28,23 +28,18 @@ describe('service health (payments, real NATS and PostgreSQL)', () => {
   beforeAll(async () => {
     [nats, postgres] = await Promise.all([startNatsServer(), startPostgres()]);
     db = await startTestDatabase({ label: 'health', server: postgres });
-    Object.assign(process.env, {
-      NATS_URL: nats.url,
-      DATABASE_URL: db.url,
-      PORT: '0',
-      PAYMENT_LATENCY_MS: '0',
-      // Rows written by the test stay unpublished, so the backlog is the test's to set.
-      OUTBOX_RELAY_ENABLED: 'false',
-      OUTBOX_BACKLOG_READY_MAX: String(BACKLOG_READY_MAX),
-      METRICS_LOG_INTERVAL_MS: '0',
+    app = await startPaymentsService({
+      natsUrl: nats.url,
+      databaseUrl: db.url,
+      env: {
+        PAYMENT_LATENCY_MS: '0',
+        // Rows written by the test stay unpublished, so the backlog is the test's to set.
+        OUTBOX_RELAY_ENABLED: 'false',
+        OUTBOX_BACKLOG_READY_MAX: String(BACKLOG_READY_MAX),
+        METRICS_LOG_INTERVAL_MS: '0',
+      },
+      logger: false,
     });
-    const { PaymentsModule } = await import('../../apps/payments/src/payments.module.js');
-    app = await NestFactory.create(PaymentsModule, { logger: false });
-    app.connectMicroservice({
-      strategy: new JetStreamServer({ name: 'payments', servers: nats.url, consumers: consumersOf('payments') }),
-    });
-    await app.startAllMicroservices();
-    await app.init();
     nc = await connect({ servers: nats.url, maxReconnectAttempts: -1 });
   });
 
