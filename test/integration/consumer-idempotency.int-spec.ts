@@ -7,7 +7,7 @@ import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
-import { startPaymentsService } from './support/payments-service.js';
+import { startServiceApp } from './support/service-app.js';
 
 /**
  * Invariant 3 on the real payments service: a redelivered orders.created is
@@ -24,7 +24,8 @@ describe('consumer idempotency (payments)', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'idempotency' })]);
-    app = await startPaymentsService({
+    app = await startServiceApp({
+      service: 'payments',
       natsUrl: nats.url,
       databaseUrl: db.url,
       env: { PAYMENT_SUCCESS_RATE: '1', PAYMENT_LATENCY_MS: '0', OUTBOX_POLL_INTERVAL_MS: '100' },

@@ -10,7 +10,7 @@ import type { RefundPaymentService } from '../../apps/payments/src/refund-paymen
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { envelopeFor } from './support/envelope.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
-import { startPaymentsService } from './support/payments-service.js';
+import { startServiceApp } from './support/service-app.js';
 
 /** The gateway's simulated round trip: long enough that a cancellation lands while a charge is in flight. */
 const GATEWAY_LATENCY_MS = 1_500;
@@ -38,7 +38,8 @@ describe('payments refunds (real NATS and PostgreSQL)', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'refunds' })]);
-    app = await startPaymentsService({
+    app = await startServiceApp({
+      service: 'payments',
       natsUrl: nats.url,
       databaseUrl: db.url,
       env: {

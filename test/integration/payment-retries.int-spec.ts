@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Consumers, Streams, consumersOf } from '#contracts';
-import { JetStreamPublisher, JetStreamServer, encodeEnvelope } from '#jetstream';
+import { Consumers, Streams } from '#contracts';
+import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
+import { startServiceApp } from './support/service-app.js';
 
 /**
  * A gateway that never answers: the charge is retried with a delay on each
@@ -23,27 +23,13 @@ describe('payments under gateway errors', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'gateway_errors' })]);
-    Object.assign(process.env, {
-      NATS_URL: nats.url,
-      DATABASE_URL: db.url,
-      PORT: '0',
-      PAYMENT_SUCCESS_RATE: '1',
-      PAYMENT_GATEWAY_ERROR_RATE: '1',
-      PAYMENT_LATENCY_MS: '0',
+    app = await startServiceApp({
+      service: 'payments',
+      natsUrl: nats.url,
+      databaseUrl: db.url,
+      env: { PAYMENT_SUCCESS_RATE: '1', PAYMENT_GATEWAY_ERROR_RATE: '1', PAYMENT_LATENCY_MS: '0' },
+      transport: { consumerSettings: { maxDeliver: 3 }, retry: { baseDelayMs: 50, maxDelayMs: 100 } },
     });
-    const { PaymentsModule } = await import('../../apps/payments/src/payments.module.js');
-    app = await NestFactory.create(PaymentsModule, { logger: ['error'] });
-    app.connectMicroservice({
-      strategy: new JetStreamServer({
-        name: 'payments',
-        servers: nats.url,
-        consumers: consumersOf('payments'),
-        consumerSettings: { maxDeliver: 3 },
-        retry: { baseDelayMs: 50, maxDelayMs: 100 },
-      }),
-    });
-    await app.startAllMicroservices();
-    await app.init();
     nc = await connect({ servers: nats.url });
   });
 

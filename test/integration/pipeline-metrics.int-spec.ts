@@ -14,7 +14,7 @@ import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
 import { metricValue, scrapeMetrics } from './support/metrics.js';
 import { envelopeFor } from './support/envelope.js';
-import { startPaymentsService } from './support/payments-service.js';
+import { startServiceApp } from './support/service-app.js';
 
 /** Fails the first delivery of every event, so each one is retried exactly once; fails every delivery of `alwaysFail`. */
 const attempts = new Map<string, number>();
@@ -49,7 +49,8 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'metrics' })]);
-    app = await startPaymentsService({
+    app = await startServiceApp({
+      service: 'payments',
       natsUrl: nats.url,
       databaseUrl: db.url,
       env: { PAYMENT_SUCCESS_RATE: '1', PAYMENT_LATENCY_MS: '0', OUTBOX_POLL_INTERVAL_MS: '100', METRICS_LOG_INTERVAL_MS: '0' },

@@ -9,7 +9,7 @@ import { JetStreamDefaults, provisionConsumers } from '#jetstream';
 import { startNatsServer, startPostgres, type NatsServer, type PostgresServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually } from './support/events.js';
-import { startPaymentsService } from './support/payments-service.js';
+import { startServiceApp } from './support/service-app.js';
 
 const BACKLOG_READY_MAX = 3;
 
@@ -28,7 +28,8 @@ describe('service health (payments, real NATS and PostgreSQL)', () => {
   beforeAll(async () => {
     [nats, postgres] = await Promise.all([startNatsServer(), startPostgres()]);
     db = await startTestDatabase({ label: 'health', server: postgres });
-    app = await startPaymentsService({
+    app = await startServiceApp({
+      service: 'payments',
       natsUrl: nats.url,
       databaseUrl: db.url,
       env: {

@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { v7 as uuidv7 } from 'uuid';
-import { OrderCancelled, PaymentSucceeded, consumersOf, type EventEnvelope } from '#contracts';
-import { JetStreamPublisher, JetStreamServer, encodeEnvelope } from '#jetstream';
+import { OrderCancelled, PaymentSucceeded, type EventEnvelope } from '#contracts';
+import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { envelopeFor } from './support/envelope.js';
 import { eventually } from './support/events.js';
+import { startServiceApp } from './support/service-app.js';
 
 /**
  * Shipments decides whether a cancelled order's parcel can still be stopped
@@ -26,15 +26,12 @@ describe('shipments on a cancellation (real NATS and PostgreSQL)', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'shipment_cancel' })]);
-    Object.assign(process.env, { NATS_URL: nats.url, DATABASE_URL: db.url, PORT: '0', OUTBOX_POLL_INTERVAL_MS: '100' });
-    // Imported after the environment is set: the module validates it on load.
-    const { ShipmentsModule } = await import('../../apps/shipments/src/shipments.module.js');
-    app = await NestFactory.create(ShipmentsModule, { logger: ['error'] });
-    app.connectMicroservice({
-      strategy: new JetStreamServer({ name: 'shipments', servers: nats.url, consumers: consumersOf('shipments') }),
+    app = await startServiceApp({
+      service: 'shipments',
+      natsUrl: nats.url,
+      databaseUrl: db.url,
+      env: { OUTBOX_POLL_INTERVAL_MS: '100' },
     });
-    await app.startAllMicroservices();
-    await app.init();
     nc = await connect({ servers: nats.url });
     publisher = new JetStreamPublisher(jetstream(nc));
   });

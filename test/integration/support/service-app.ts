@@ -1,0 +1,45 @@
+import type { INestApplication, LogLevel, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { consumersOf } from '#contracts';
+import { JetStreamServer, type JetStreamServerOptions } from '#jetstream';
+
+/** The worker services a test runs in its own process, each with its root module (imported on demand). */
+const ROOT_MODULES = {
+  payments: async (): Promise<Type> => (await import('../../../apps/payments/src/payments.module.js')).PaymentsModule,
+  shipments: async (): Promise<Type> => (await import('../../../apps/shipments/src/shipments.module.js')).ShipmentsModule,
+};
+
+export interface ServiceAppOptions {
+  service: keyof typeof ROOT_MODULES;
+  natsUrl: string;
+  databaseUrl: string;
+  /** Settings of this test (gateway rates and latency, outbox, metrics); PORT 0 and the URLs are set here. */
+  env?: Record<string, string>;
+  /** Transport settings other than the defaults (fewer deliveries, shorter retry delays). */
+  transport?: Pick<JetStreamServerOptions, 'consumerSettings' | 'retry'>;
+  /** Nest's log levels; false for none. Default: errors only. */
+  logger?: LogLevel[] | false;
+}
+
+/**
+ * A real service in this process, started as runService starts it: its
+ * environment set before the module is imported (the module validates it on
+ * load), every module initialised, then its JetStream consumers, then HTTP.
+ * Close it with `app.close()`.
+ */
+export async function startServiceApp(options: ServiceAppOptions): Promise<INestApplication> {
+  Object.assign(process.env, { NATS_URL: options.natsUrl, DATABASE_URL: options.databaseUrl, PORT: '0', ...options.env });
+  const rootModule = await ROOT_MODULES[options.service]();
+  const app = await NestFactory.create(rootModule, { logger: options.logger ?? ['error'] });
+  app.connectMicroservice({
+    strategy: new JetStreamServer({
+      name: options.service,
+      servers: options.natsUrl,
+      consumers: consumersOf(options.service),
+      ...options.transport,
+    }),
+  });
+  await app.init();
+  await app.startAllMicroservices();
+  return app;
+}
