@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { UsageError, integer } from '../../cli/src/command-line.js';
+import { UsageError, integer, parseOptions } from '../../cli/src/command-line.js';
 
 export type BenchMode = 'pipeline' | 'transport';
 
@@ -82,35 +81,25 @@ Options:
 export { UsageError };
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        mode: { type: 'string', default: 'pipeline' },
-        orders: { type: 'string' },
-        concurrency: { type: 'string', default: String(DEFAULTS.concurrency) },
-        rate: { type: 'string' },
-        rounds: { type: 'string' },
-        'pg-seconds': { type: 'string' },
-        'no-baselines': { type: 'boolean', default: false },
-        quick: { type: 'boolean', default: false },
-        out: { type: 'string', default: 'bench-results' },
-        timeout: { type: 'string', default: String(DEFAULTS.timeoutSeconds) },
-        'api-url': { type: 'string' },
-        'nats-url': { type: 'string' },
-        'database-url': { type: 'string' },
-        'log-dir': { type: 'string' },
-        'cpu-prof': { type: 'string' },
-        'service-env': { type: 'string', multiple: true, default: [] },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseOptions(argv, {
+    mode: { type: 'string', default: 'pipeline' },
+    orders: { type: 'string' },
+    concurrency: { type: 'string', default: String(DEFAULTS.concurrency) },
+    rate: { type: 'string' },
+    rounds: { type: 'string' },
+    'pg-seconds': { type: 'string' },
+    'no-baselines': { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench-results' },
+    timeout: { type: 'string', default: String(DEFAULTS.timeoutSeconds) },
+    'api-url': { type: 'string' },
+    'nats-url': { type: 'string' },
+    'database-url': { type: 'string' },
+    'log-dir': { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    'service-env': { type: 'string', multiple: true, default: [] },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) return 'help';
   const mode = values.mode;
   if (mode !== 'pipeline' && mode !== 'transport') throw new UsageError(`--mode must be pipeline or transport, got "${mode}"`);

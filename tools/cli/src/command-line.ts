@@ -1,7 +1,9 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /**
- * What the project's command-line tools (demo, bench) share: argument errors,
- * the integer check, the parse-or-exit step and the elapsed-time prefix of
- * their progress lines.
+ * What the project's command-line tools (demo, bench) share: option parsing
+ * and its errors, the integer check, the parse-or-exit step and the
+ * elapsed-time prefix of their progress lines.
  */
 
 const EXIT_USAGE = 2;
@@ -9,6 +11,17 @@ const EXIT_USAGE = 2;
 /** A command line the tool cannot run with; the message says what is wrong. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** Options only (no positionals), unknown ones refused: Node's parseArgs, its errors as UsageError. */
+export function parseOptions<O extends OptionsConfig>(argv: readonly string[], options: O) {
+  try {
+    return parseArgs({ args: [...argv], strict: true, allowPositionals: false, options }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 export function integer(name: string, raw: string, min: number): number {

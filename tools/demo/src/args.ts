@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { UsageError, integer } from '../../cli/src/command-line.js';
+import { UsageError, integer, parseOptions } from '../../cli/src/command-line.js';
 
 /** Services --kill-worker may kill (tools/local-infra's PIPELINE_SERVICES, spelled here to keep args.ts free of imports). */
 export const KILLABLE_SERVICES = ['payments', 'shipments', 'orders-api'] as const;
@@ -62,28 +61,18 @@ Failure injection (off by default):
 export { UsageError };
 
 export function parseDemoArgs(argv: readonly string[]): DemoArgs | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        orders: { type: 'string', default: '12' },
-        'duplicate-every': { type: 'string', default: '5' },
-        'success-rate': { type: 'string', default: '0.9' },
-        seed: { type: 'string', default: 'order-pipeline-demo' },
-        timeout: { type: 'string', default: '120' },
-        'log-dir': { type: 'string' },
-        'kill-worker': { type: 'string' },
-        'payment-failure-rate': { type: 'string', default: '0' },
-        'poison-every': { type: 'string', default: '0' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseOptions(argv, {
+    orders: { type: 'string', default: '12' },
+    'duplicate-every': { type: 'string', default: '5' },
+    'success-rate': { type: 'string', default: '0.9' },
+    seed: { type: 'string', default: 'order-pipeline-demo' },
+    timeout: { type: 'string', default: '120' },
+    'log-dir': { type: 'string' },
+    'kill-worker': { type: 'string' },
+    'payment-failure-rate': { type: 'string', default: '0' },
+    'poison-every': { type: 'string', default: '0' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) return 'help';
   return {
     orders: integer('--orders', values.orders, 1),
