@@ -39,15 +39,11 @@ export class JetStreamPublisher {
    * as a PRODUCER span continuing the trace in the message's headers.
    */
   async publish(message: OutgoingMessage): Promise<PublishResult> {
-    if (!this.inFlight.tryAcquire()) await this.inFlight.acquire();
-    let ack: PubAck;
-    try {
-      ack = await tracePublish(message, (headers) =>
+    const ack = await this.inFlight.run(() =>
+      tracePublish(message, (headers) =>
         this.js.publish(message.subject, message.data, { msgID: message.msgId, headers: toNatsHeaders(headers) }),
-      );
-    } finally {
-      this.inFlight.release();
-    }
+      ),
+    );
     return { msgId: message.msgId, status: ack.duplicate ? 'duplicate' : 'stored', seq: ack.seq };
   }
 

@@ -55,7 +55,7 @@ export class Semaphore {
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    await this.acquire();
+    if (!this.tryAcquire()) await this.acquire();
     try {
       return await task();
     } finally {

@@ -40,6 +40,12 @@ type Status = 'connected' | 'disconnected' | 'draining' | 'closed';
 
 type MessageHandler = ReturnType<Server['getHandlerByPattern']>;
 
+/** What a message on one subject needs, looked up once per consumer and subject. */
+interface SubjectRoute {
+  handler: MessageHandler;
+  metrics: DeliveryMetrics;
+}
+
 /**
  * What one consume loop needs per message, built once per consumer: its
  * handler slots, its spans, and per subject the handler and metric labels.
@@ -48,7 +54,7 @@ interface ConsumerRuntime {
   consumer: ConsumerDefinition;
   slots: Semaphore;
   spans: ConsumerSpans;
-  metrics: Map<string, DeliveryMetrics>;
+  routes: Map<string, SubjectRoute>;
 }
 
 /**
@@ -76,7 +82,6 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
   private readonly acks = new AckBatch((error) =>
     this.logger.warn(`an ack could not be sent, the message will be redelivered: ${error instanceof Error ? error.message : String(error)}`),
   );
-  private readonly handlerCache = new Map<string, MessageHandler>();
 
   constructor(private readonly options: JetStreamServerOptions) {
     super();
@@ -136,7 +141,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       slots: new Semaphore(this.settings.concurrency),
       // Span names and fixed attributes are built once, not per message.
       spans: new ConsumerSpans(consumer),
-      metrics: new Map(),
+      routes: new Map(),
     };
   }
 
@@ -153,39 +158,43 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
   /** One message from decode to settle; frees its slot however it ends. */
   private async process(runtime: ConsumerRuntime, message: JsMsg): Promise<void> {
     try {
+      const route = this.routeFor(runtime, message.subject);
       let envelope: EventEnvelope;
       try {
         envelope = decodeEnvelope(message.data, message.subject);
       } catch (error) {
-        this.settle(runtime, message, error);
+        this.settle(runtime, route, message, error);
         return;
       }
       // One order's events wait for each other; other orders' events go ahead.
       const key = orderingKeyOf(envelope);
-      await this.inOrder.run(key, () => this.metricsFor(runtime, message.subject).time(() => this.handle(runtime, message, envelope, key)));
+      // Each delivery in a CONSUMER span that continues the producer's trace
+      // (a redelivery is a span of its own; a failed one is marked ERROR).
+      await this.inOrder.run(key, () =>
+        route.metrics.time(() =>
+          runtime.spans.run(message, envelope, key, (fail) => this.deliver(runtime, route, message, envelope, fail)),
+        ),
+      );
     } finally {
       runtime.slots.release();
       if (--this.running === 0) this.allSettled?.();
     }
   }
 
-  /**
-   * One delivery, in a CONSUMER span that continues the producer's trace (each
-   * redelivery is a span of its own; a failed one is marked ERROR).
-   */
-  private handle(runtime: ConsumerRuntime, message: JsMsg, envelope: EventEnvelope, orderId: string): Promise<void> {
-    return runtime.spans.run(message, envelope, orderId, (fail) => this.deliver(runtime, message, envelope, fail));
-  }
-
-  private async deliver(runtime: ConsumerRuntime, message: JsMsg, envelope: EventEnvelope, fail: (error: unknown) => void): Promise<void> {
+  private async deliver(
+    runtime: ConsumerRuntime,
+    route: SubjectRoute,
+    message: JsMsg,
+    envelope: EventEnvelope,
+    fail: (error: unknown) => void,
+  ): Promise<void> {
     const { consumer } = runtime;
     try {
       if (isLogged('EVENT_RECEIVED')) {
         logEvent(this.logger, 'EVENT_RECEIVED', eventFields(consumer, message, envelope), `${consumer.durable}: ${message.subject} #${message.seq}`);
       }
-      const handler = this.handlerFor(message.subject);
-      if (!handler) throw new InvalidMessageError(`no handler for ${message.subject}`);
-      const result: unknown = await handler(envelope, new JetStreamContext([message, consumer, envelope, this.limits]));
+      if (!route.handler) throw new InvalidMessageError(`no handler for ${message.subject}`);
+      const result: unknown = await route.handler(envelope, new JetStreamContext([message, consumer, envelope, this.limits]));
       // Nest hands back an Observable only when interceptors or several
       // handlers are involved; a plain result needs no Observable around it.
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
@@ -195,32 +204,30 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       // into one socket write. If this ack is lost the message comes back
       // after ack wait, and the inbox skips it; close() sends pending acks, then drains.
       this.acks.add(message);
-      this.metricsFor(runtime, message.subject).count('acked');
+      route.metrics.count('acked');
     } catch (error) {
       fail(error);
-      this.settle(runtime, message, error);
+      this.settle(runtime, route, message, error);
     }
   }
 
-  private metricsFor(runtime: ConsumerRuntime, subject: string): DeliveryMetrics {
-    let metrics = runtime.metrics.get(subject);
-    if (!metrics) runtime.metrics.set(subject, (metrics = new DeliveryMetrics(runtime.consumer.durable, subject)));
-    return metrics;
-  }
-
   /**
-   * Nest's lookup JSON-parses the pattern on every call, throwing and catching
-   * a SyntaxError for a plain subject; handlers are fixed once listening, so
-   * each subject is looked up once.
+   * The subject's handler and metric labels. Nest's handler lookup JSON-parses
+   * the pattern on every call, throwing and catching a SyntaxError for a plain
+   * subject; handlers are fixed once listening, so each subject is looked up once.
    */
-  private handlerFor(subject: string): MessageHandler {
-    if (!this.handlerCache.has(subject)) this.handlerCache.set(subject, this.getHandlerByPattern(subject));
-    return this.handlerCache.get(subject) ?? null;
+  private routeFor(runtime: ConsumerRuntime, subject: string): SubjectRoute {
+    let route = runtime.routes.get(subject);
+    if (!route) {
+      route = { handler: this.getHandlerByPattern(subject), metrics: new DeliveryMetrics(runtime.consumer.durable, subject) };
+      runtime.routes.set(subject, route);
+    }
+    return route;
   }
 
-  private settle(runtime: ConsumerRuntime, message: JsMsg, error: unknown): void {
+  private settle(runtime: ConsumerRuntime, route: SubjectRoute, message: JsMsg, error: unknown): void {
     const { consumer } = runtime;
-    const metrics = this.metricsFor(runtime, message.subject);
+    const { metrics } = route;
     const attempt = message.info.deliveryCount;
     const reason = error instanceof Error ? error.message : String(error);
     const max = this.settings.maxDeliver;
@@ -233,9 +240,11 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       return;
     }
     const delay = this.retryDelayFor(error, attempt);
+    message.nak(delay);
     if (attempt >= max) {
       // The server gives up on it now (and the dead-letter office records it); the nak only hands it back early.
       logEvent(this.logger, 'PROCESSING_ERROR', { ...fields, terminated: false }, `${consumer.durable}: ${message.subject} #${message.seq} failed on its last attempt ${attempt}/${max}: ${reason}`);
+      metrics.count('terminated');
     } else {
       logEvent(
         this.logger,
@@ -243,9 +252,8 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
         { ...fields, delayMs: delay },
         `${consumer.durable}: ${message.subject} #${message.seq} failed on attempt ${attempt}/${max}, retry in ${delay} ms: ${reason}`,
       );
+      metrics.count('retried');
     }
-    message.nak(delay);
-    metrics.count(attempt >= max ? 'terminated' : 'retried');
   }
 
   private retryDelayFor(error: unknown, attempt: number): number {

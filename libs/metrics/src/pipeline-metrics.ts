@@ -55,16 +55,6 @@ export const handlerDuration = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
 });
 
-/** Counts one settled delivery; a retried one is also a scheduled retry. */
-export function countDelivery(consumer: string, subject: string, outcome: DeliveryOutcome): void {
-  new DeliveryMetrics(consumer, subject).count(outcome);
-}
-
-/** Runs one delivery's handling and records how long it took, also when it throws. */
-export function timeHandler<T>(consumer: string, subject: string, work: () => Promise<T>): Promise<T> {
-  return new DeliveryMetrics(consumer, subject).time(work);
-}
-
 type OutcomeLabels = Readonly<{ consumer: string; subject: string; outcome: DeliveryOutcome }>;
 
 /**
