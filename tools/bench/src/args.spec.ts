@@ -1,4 +1,5 @@
-import { DEFAULTS, QUICK, TRANSPORT_DEFAULT_COUNT, UsageError, parseBenchArgs, type BenchArgs } from './args.js';
+import { UsageError } from '../../cli/src/command-line.js';
+import { DEFAULTS, QUICK, TRANSPORT_DEFAULT_COUNT, parseBenchArgs, type BenchArgs } from './args.js';
 
 const parse = (...argv: string[]) => parseBenchArgs(argv) as BenchArgs;
 

@@ -78,8 +78,6 @@ Options:
   -h, --help           show this help
 `;
 
-export { UsageError };
-
 export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
   const values = parseOptions(argv, {
     mode: { type: 'string', default: 'pipeline' },
@@ -134,7 +132,6 @@ function keyValue(raw: string): [string, string] {
   if (!match) throw new UsageError(`--service-env must look like NAME=value, got "${raw}"`);
   return [match[1]!, match[2]!];
 }
-
 
 function positive(name: string, raw: string): number {
   const value = Number(raw);

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { OrderState, TERMINAL_ORDER_STATES } from '#contracts';
+import { expectedShipmentCount, expectedShipmentStatus, paymentProblem } from '../../demo/src/verification.js';
 import { ratePerSecond, summarize, type LatencySummary } from './stats.js';
 
 /**
@@ -83,42 +84,55 @@ export async function waitForFinalStates(
   }
 }
 
+type Outcome = Verification['outcomes'][number];
+
+/** How one order ended, with its payment and shipment. */
+interface OrderEnd {
+  state: OrderState;
+  failureReason: string | null;
+  payment: string | null;
+  shipment: string | null;
+}
+
 export async function verifyOrders(client: pg.Client, orderIds: readonly string[]): Promise<Verification> {
-  const { rows } = await client.query<{ state: string; payment: string | null; shipment: string | null; orders: string }>(
-    `SELECT o.state::text AS state, p.status::text AS payment, s.status::text AS shipment, count(*)::text AS orders
+  const { rows } = await client.query<OrderEnd>(
+    `SELECT o.state::text AS state, o.failure_reason AS "failureReason", p.status::text AS payment, s.status::text AS shipment
        FROM orders.orders o
        LEFT JOIN payments.payments p ON p.order_id = o.id
        LEFT JOIN shipments.shipments s ON s.order_id = o.id
-      WHERE o.id = ANY($1::uuid[])
-      GROUP BY 1, 2, 3 ORDER BY 4 DESC`,
+      WHERE o.id = ANY($1::uuid[])`,
     [orderIds],
   );
-  const outcomes = rows.map((row) => ({
-    state: row.state,
-    payment: row.payment,
-    shipment: row.shipment,
-    orders: Number(row.orders),
-    consistent: isConsistent(row.state, row.payment, row.shipment),
-  }));
-  const found = outcomes.reduce((sum, outcome) => sum + outcome.orders, 0);
-  const notFinal = outcomes.filter((o) => !FINAL_STATES.includes(o.state)).reduce((sum, o) => sum + o.orders, 0);
-  const inconsistent = outcomes.filter((o) => FINAL_STATES.includes(o.state) && !o.consistent).reduce((sum, o) => sum + o.orders, 0);
-  const lost = orderIds.length - found;
+  const byOutcome = new Map<string, Outcome>();
+  let notFinal = 0;
+  let inconsistent = 0;
+  for (const order of rows) {
+    const final = FINAL_STATES.includes(order.state);
+    const consistent = final && isConsistent(order);
+    if (!final) notFinal += 1;
+    else if (!consistent) inconsistent += 1;
+    const key = `${order.state}/${order.payment}/${order.shipment}`;
+    const outcome = byOutcome.get(key) ?? { state: order.state, payment: order.payment, shipment: order.shipment, orders: 0, consistent: true };
+    outcome.orders += 1;
+    outcome.consistent &&= consistent;
+    byOutcome.set(key, outcome);
+  }
+  const outcomes = [...byOutcome.values()].sort((a, b) => b.orders - a.orders);
+  const lost = orderIds.length - rows.length;
   return { placed: orderIds.length, lost, notFinal, inconsistent, outcomes, passed: lost === 0 && notFinal === 0 && inconsistent === 0 };
 }
 
-/** A final state matches its payment and shipment: money taken exactly for what shipped. */
-export function isConsistent(state: string, payment: string | null, shipment: string | null): boolean {
-  switch (state) {
-    case OrderState.SHIPPED:
-      return payment === 'SUCCEEDED' && shipment === 'DISPATCHED';
-    case OrderState.FAILED:
-      return (payment === 'DECLINED' || payment === 'FAILED') && shipment === null;
-    case OrderState.CANCELLED:
-      return shipment === null;
-    default:
-      return false;
-  }
+/**
+ * A final state matches its payment and shipment, by the demo's end-state
+ * rules (tools/demo/src/verification.ts, also the chaos tests'): money taken
+ * exactly for what shipped, one shipment row per paid or cancelled order.
+ */
+function isConsistent(order: OrderEnd): boolean {
+  if (order.payment === null || paymentProblem(order, order.payment)) return false;
+  const shipments = order.shipment === null ? 0 : 1;
+  if (shipments !== expectedShipmentCount(order, order.payment === 'SUCCEEDED')) return false;
+  const status = expectedShipmentStatus(order);
+  return status === undefined || order.shipment === status;
 }
 
 /** Timings of the run from the services' own timestamps; `since` excludes older rows of a reused database. */

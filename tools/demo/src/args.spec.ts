@@ -1,4 +1,5 @@
-import { UsageError, parseDemoArgs } from './args.js';
+import { UsageError } from '../../cli/src/command-line.js';
+import { parseDemoArgs } from './args.js';
 
 describe('parseDemoArgs', () => {
   it('has the documented defaults', () => {

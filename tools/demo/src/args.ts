@@ -1,6 +1,6 @@
 import { UsageError, integer, parseOptions } from '../../cli/src/command-line.js';
 
-/** Services --kill-worker may kill (tools/local-infra's PIPELINE_SERVICES, spelled here to keep args.ts free of imports). */
+/** Services --kill-worker may kill (tools/local-infra's PIPELINE_SERVICES, spelled here so parsing arguments loads no infrastructure code). */
 export const KILLABLE_SERVICES = ['payments', 'shipments', 'orders-api'] as const;
 export type KillableService = (typeof KILLABLE_SERVICES)[number];
 
@@ -58,8 +58,6 @@ Failure injection (off by default):
 `;
 
 /** The demo's options, validated; throws UsageError with what is wrong. */
-export { UsageError };
-
 export function parseDemoArgs(argv: readonly string[]): DemoArgs | 'help' {
   const values = parseOptions(argv, {
     orders: { type: 'string', default: '12' },
@@ -94,7 +92,6 @@ function killable(name: string, raw: string | undefined): KillableService | unde
   }
   return raw as KillableService;
 }
-
 
 function fraction(name: string, raw: string): number {
   const value = Number(raw);
