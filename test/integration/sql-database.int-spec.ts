@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation, updateAtVersion, type SqlClient } from '#database';
+import { TransactionRolledBackError, isUniqueViolation, updateAtVersion, type SqlClient } from '#database';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 
 /**
@@ -65,6 +65,19 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
     expect(await paymentExists(second)).toBe(false);
     // The connection went back to the pool clean: the next transaction works.
     expect(await db.sql.$transaction((tx) => tx.$queryRawUnsafe<Array<{ one: number }>>('SELECT 1 AS one'))).toEqual([{ one: 1 }]);
+  });
+
+  it('fails, and commits nothing, when the callback swallowed a failed statement', async () => {
+    const orderId = randomUUID();
+    await db.sql.$transaction((tx) => insertPayment(tx, orderId));
+    let written = '';
+    await expect(
+      db.sql.$transaction(async (tx) => {
+        written = await insertPayment(tx);
+        await insertPayment(tx, orderId).catch(() => undefined); // the transaction is aborted from here on
+      }),
+    ).rejects.toBeInstanceOf(TransactionRolledBackError);
+    expect(await paymentExists(written)).toBe(false);
   });
 
   it('prepares each statement once per connection and reuses it', async () => {

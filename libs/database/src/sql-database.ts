@@ -43,7 +43,10 @@ export class SqlDatabase implements TransactionalSqlClient {
     try {
       await client.query('BEGIN');
       const result = await fn(new TransactionSql(client, this.statements));
-      await client.query('COMMIT');
+      // A transaction in which a statement failed (and the callback caught
+      // it) cannot commit: PostgreSQL answers COMMIT with ROLLBACK, no error.
+      const commit = await client.query('COMMIT');
+      if (commit.command !== 'COMMIT') throw new TransactionRolledBackError();
       return result;
     } catch (error) {
       // A failed ROLLBACK means the connection itself is gone: drop it from the pool.
@@ -52,6 +55,14 @@ export class SqlDatabase implements TransactionalSqlClient {
     } finally {
       client.release(broken);
     }
+  }
+}
+
+/** A statement failed inside the transaction and its callback went on: nothing was committed. */
+export class TransactionRolledBackError extends Error {
+  override readonly name = 'TransactionRolledBackError';
+  constructor() {
+    super('the transaction was rolled back: a statement in it failed');
   }
 }
 

@@ -54,7 +54,9 @@ describe('TransactionBatcher', () => {
   it('runs a unit that finds the database idle at once, in a transaction of its own', async () => {
     const db = new RecordingDatabase();
     const batcher = new TransactionBatcher(db, { maxUnits: 16, maxTransactions: 2 });
-    await expect(batcher.run(unit('a'))).resolves.toBe('a done');
+    const running = batcher.run(unit('a'));
+    expect(db.transactions).toHaveLength(1); // begun before run() returned: no wait to collect company
+    await expect(running).resolves.toBe('a done');
     expect(db.transactions).toEqual([{ units: ['a'], outcome: 'commit' }]);
   });
 

@@ -70,8 +70,10 @@ export class TransactionBatcher<Tx extends SqlClient = SqlClient> {
         return done;
       });
     } catch {
-      // Rolled back as a whole; now each on its own, so only the failing unit fails.
-      await Promise.all(batch.map((waiting) => this.runAlone(waiting)));
+      // Rolled back as a whole; now each on its own, so only the failing unit
+      // fails. One after another: this still counts as one transaction in
+      // flight, and must not take a connection per unit from the pool.
+      for (const waiting of batch) await this.runAlone(waiting);
       return;
     }
     batch.forEach((waiting, index) => waiting.resolve(results[index]));
