@@ -61,8 +61,9 @@ function isUnavailableCause(error: Record<string, unknown>): boolean {
     if (PRISMA_CODES.has(code) || SOCKET_CODES.has(code) || SQLSTATE.test(code)) return true;
   }
   if (typeof error.kind === 'string' && ADAPTER_KINDS.has(error.kind)) return true;
-  // A query that failed for its own reasons (a constraint, a syntax error) is
-  // known by its code; only an error without a specific code is read by message.
+  // Last, the message: what pg says without a code, and Prisma's P2028 for
+  // an exhausted pool (MESSAGES is narrow, so a query that failed for its own
+  // reasons, a constraint or a syntax error, does not match).
   return typeof error.message === 'string' && MESSAGES.some((pattern) => pattern.test(error.message as string));
 }
 

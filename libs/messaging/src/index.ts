@@ -4,6 +4,5 @@ export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { OutboxBacklog, type OutboxBacklogMeasure } from './outbox-backlog.js';
 export { Inbox } from './inbox.js';
 export { IdempotentConsumer, type ApplyOutcome } from './apply-once.js';
-export { TransactionBatcher, type TransactionBatcherOptions, type UnitOfWork } from './transaction-batcher.js';
 export { causedBy, causedByRequest, type EventCause } from './event-cause.js';
 export type { ServiceSchema } from './service-schema.js';

@@ -35,7 +35,7 @@ export class ApplyOrderEventService {
     reason: string | null = null,
   ): Promise<ApplyOutcome> {
     const { orderId } = event.payload;
-    const outcome = await this.idempotent.apply(consumer, event, async (tx) => {
+    return this.idempotent.apply(consumer, event, async (tx) => {
       const decision = await this.transitionLocked(tx, { orderId, trigger, cause: causedBy(event), reason });
       if (decision.kind === 'early') {
         await this.parked.park(tx, { consumer, event, trigger, reason });
@@ -44,7 +44,6 @@ export class ApplyOrderEventService {
         this.logger.warn(`TRANSITION_REJECTED order=${orderId} event=${event.id}: ${decision.reason}`);
       }
     });
-    return outcome;
   }
 
   /**
@@ -73,15 +72,14 @@ export class ApplyOrderEventService {
     for (let progressed = true; progressed; ) {
       progressed = false;
       for (const parked of await this.parked.forOrder(tx, orderId)) {
-        const outcome = await this.transitions.transition(tx, order, {
+        const { decision, order: next } = await this.transitions.transition(tx, order, {
           orderId,
           trigger: parked.trigger,
           cause: causedBy(parked.event),
           reason: parked.reason,
         });
-        const { decision } = outcome;
         if (decision.kind === 'early') continue;
-        order = outcome.order;
+        order = next;
         await this.parked.remove(tx, parked);
         if (decision.kind === 'illegal') {
           this.logger.warn(`TRANSITION_REJECTED order=${orderId} parked event=${parked.event.id}: ${decision.reason}`);

@@ -36,7 +36,7 @@ export class ParkedOrderEvents {
     );
   }
 
-  /** Oldest first. Every applied event asks, and almost always finds none. */
+  /** Oldest first. Asked after a transition whose statement saw parked events for the order. */
   async forOrder(tx: SqlClient, orderId: string): Promise<ParkedEvent[]> {
     const rows = await tx.$queryRawUnsafe<ParkedEventRow[]>(
       `SELECT consumer, envelope, trigger, reason FROM "orders"."parked_events"
