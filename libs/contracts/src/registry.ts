@@ -29,8 +29,14 @@ export function findEventDefinition(type: string, schemaVersion: number): EventD
   return byTypeAndVersion.get(registryKey(type, schemaVersion));
 }
 
+type OrderableEvent = { type: string; schemaVersion: number; aggregateId: string; payload: unknown };
+
 /** The key that orders a consumer's handling of `event` (see EventDefinition.orderingKey). */
-export function orderingKeyOf(event: { type: string; schemaVersion: number; aggregateId: string; payload: unknown }): string {
-  const definition = findEventDefinition(event.type, event.schemaVersion);
+export function orderingKeyOf(event: OrderableEvent): string {
+  return orderingKeyBy(findEventDefinition(event.type, event.schemaVersion), event);
+}
+
+/** orderingKeyOf, for a caller that has looked the event's definition up already. */
+export function orderingKeyBy(definition: EventDefinition | undefined, event: OrderableEvent): string {
   return definition?.orderingKey?.(event.payload as never) ?? event.aggregateId;
 }

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
-import { OrderCreated, type EnvelopeOf } from '#contracts';
-import { decodeEnvelope, encodeEnvelope } from './codec.js';
+import { OrderCreated, orderingKeyOf, type EnvelopeOf } from '#contracts';
+import { decodeEnvelope, decodeMessage, encodeEnvelope } from './codec.js';
 import { InvalidMessageError } from './errors.js';
 
 function event(): EnvelopeOf<typeof OrderCreated> {
@@ -31,6 +31,13 @@ describe('envelope codec', () => {
   it('round-trips a valid event', () => {
     const original = event();
     expect(decodeEnvelope(encodeEnvelope(original), OrderCreated.subject)).toEqual(original);
+  });
+
+  it('hands the consumer the ordering key of the decoded event, as orderingKeyOf gives it', () => {
+    const original = { ...event(), aggregateId: uuidv7() };
+    const decoded = decodeMessage(encodeEnvelope(original), OrderCreated.subject);
+    expect(decoded.orderingKey).toBe(orderingKeyOf(original));
+    expect(decoded.envelope).toEqual(original);
   });
 
   it('rejects what is not JSON', () => {

@@ -1,4 +1,4 @@
-import { envelopeSchema, findEventDefinition, type EventEnvelope } from '#contracts';
+import { envelopeSchema, findEventDefinition, orderingKeyBy, type EventEnvelope } from '#contracts';
 import { z } from 'zod';
 import { quickEnvelope } from './envelope-check.js';
 import { InvalidMessageError } from './errors.js';
@@ -10,6 +10,12 @@ export function encodeEnvelope(envelope: EventEnvelope): Uint8Array {
   return encoder.encode(JSON.stringify(envelope));
 }
 
+/** A delivered event and the key that orders its handling (orderingKeyOf). */
+export interface DecodedMessage {
+  envelope: EventEnvelope;
+  orderingKey: string;
+}
+
 /**
  * Parses and validates a message body: the envelope first (a quick check for
  * the common valid case, else the schema), then the payload
@@ -17,6 +23,11 @@ export function encodeEnvelope(envelope: EventEnvelope): Uint8Array {
  * match the type, so a message cannot reach a handler for another event.
  */
 export function decodeEnvelope(data: Uint8Array, subject: string): EventEnvelope {
+  return decodeMessage(data, subject).envelope;
+}
+
+/** decodeEnvelope, with the ordering key from the definition it looked up anyway (the consumer's per-message path). */
+export function decodeMessage(data: Uint8Array, subject: string): DecodedMessage {
   let json: unknown;
   try {
     json = JSON.parse(decoder.decode(data));
@@ -37,7 +48,7 @@ export function decodeEnvelope(data: Uint8Array, subject: string): EventEnvelope
     throw new InvalidMessageError(`invalid ${type} payload`, describeIssues(payload.error));
   }
   envelope.payload = payload.data;
-  return envelope;
+  return { envelope, orderingKey: orderingKeyBy(definition, envelope) };
 }
 
 /** The schema's verdict, for what the quick check did not accept: it names the issues. */

@@ -3,11 +3,11 @@ import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { orderingKeyOf, type ConsumerDefinition, type EventEnvelope } from '#contracts';
+import type { ConsumerDefinition, EventEnvelope } from '#contracts';
 import { DeliveryMetrics } from '#metrics';
 import { ConsumerSpans, isLogged, logEvent } from '#telemetry';
 import { AckBatch } from './ack-batch.js';
-import { decodeEnvelope } from './codec.js';
+import { decodeMessage, type DecodedMessage } from './codec.js';
 import { connectToNats, type NatsConnectionOptions } from './connection.js';
 import { JetStreamDefaults, type ConsumerSettings } from './constants.js';
 import { JetStreamContext, type DeliveryLimits } from './context.js';
@@ -159,15 +159,15 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
   private async process(runtime: ConsumerRuntime, message: JsMsg): Promise<void> {
     try {
       const route = this.routeFor(runtime, message.subject);
-      let envelope: EventEnvelope;
+      let decoded: DecodedMessage;
       try {
-        envelope = decodeEnvelope(message.data, message.subject);
+        decoded = decodeMessage(message.data, message.subject);
       } catch (error) {
         this.settle(runtime, route, message, error);
         return;
       }
       // One order's events wait for each other; other orders' events go ahead.
-      const key = orderingKeyOf(envelope);
+      const { envelope, orderingKey: key } = decoded;
       // Each delivery in a CONSUMER span that continues the producer's trace
       // (a redelivery is a span of its own; a failed one is marked ERROR).
       await this.inOrder.run(key, () =>
