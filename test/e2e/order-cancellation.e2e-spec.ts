@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OrderState, PaymentRefunded, Streams, type EnvelopeOf } from '#contracts';
+import { OrderState, PaymentRefunded, Streams } from '#contracts';
 import { startPipeline, type Pipeline } from '#local-infra';
 import { PipelineDatabase } from './support/database.js';
 import { eventually } from './support/eventually.js';
 import { apiClient, type ApiClient } from './support/http.js';
+import { readEventOf } from './support/order-events.js';
 import { orderRequest, placeOrder, waitUntilTerminal, type OrderView } from './support/orders.js';
 
 /**
@@ -58,19 +58,7 @@ describe('order cancellation (built services, real NATS JetStream and PostgreSQL
   }
 
   /** The payments.refunded event of one order, read back from the PAYMENTS stream. */
-  async function refundedEventOf(orderId: string): Promise<EnvelopeOf<typeof PaymentRefunded>> {
-    const js = jetstream(nc);
-    return eventually(`payments.refunded of ${orderId}`, async () => {
-      const consumer = await js.consumers.get(Streams.PAYMENTS.name, { filter_subjects: PaymentRefunded.subject });
-      const batch = await consumer.fetch({ max_messages: 1_000, expires: 1_000 });
-      let found: EnvelopeOf<typeof PaymentRefunded> | undefined;
-      for await (const message of batch) {
-        const envelope = message.json<EnvelopeOf<typeof PaymentRefunded>>();
-        if (envelope.payload.orderId === orderId) found = envelope;
-      }
-      return found;
-    }, { timeoutMs: 30_000, intervalMs: 250 });
-  }
+  const refundedEventOf = async (orderId: string) => (await readEventOf(nc, Streams.PAYMENTS.name, PaymentRefunded, orderId)).envelope;
 
   const path = (order: OrderView) => order.history.map((entry) => entry.to);
 
