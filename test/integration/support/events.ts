@@ -1,28 +1,17 @@
 import { v7 as uuidv7 } from 'uuid';
 import { OrderCreated, type EnvelopeOf } from '#contracts';
+import { envelopeFor } from './envelope.js';
 
 /** A valid orders.created envelope, as orders-api's outbox would write it. */
-export function orderCreatedEvent(overrides: Partial<EnvelopeOf<typeof OrderCreated>['payload']> = {}) {
-  const orderId = overrides.orderId ?? uuidv7();
-  const id = uuidv7();
-  const event: EnvelopeOf<typeof OrderCreated> = {
-    id,
-    type: OrderCreated.type,
-    schemaVersion: OrderCreated.schemaVersion,
-    occurredAt: new Date().toISOString(),
-    aggregateId: orderId,
-    correlationId: id,
-    causationId: id,
-    payload: {
-      orderId,
-      customerId: 'cust-test',
-      currency: 'EUR',
-      lines: [{ sku: 'SKU-1', quantity: 2, unitPriceCents: 500 }],
-      totalCents: 1000,
-      ...overrides,
-    },
-  };
-  return event;
+export function orderCreatedEvent(overrides: Partial<EnvelopeOf<typeof OrderCreated>['payload']> = {}): EnvelopeOf<typeof OrderCreated> {
+  return envelopeFor(OrderCreated, {
+    orderId: uuidv7(),
+    customerId: 'cust-test',
+    currency: 'EUR',
+    lines: [{ sku: 'SKU-1', quantity: 2, unitPriceCents: 500 }],
+    totalCents: 1000,
+    ...overrides,
+  });
 }
 
 /** Polls until `check` returns true, or fails after `timeoutMs`. */

@@ -45,7 +45,7 @@ const MAX_FAILURE_SAMPLES = 5;
 export async function driveOrders(options: LoadOptions): Promise<LoadResult> {
   const url = new URL('/api/v1/orders', options.apiUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: options.rate ? OPEN_LOOP_MAX_IN_FLIGHT : options.concurrency });
-  const result: LoadResult = { firstPostAt: Date.now(), lastAnswerAt: 0, orderIds: [], postLatenciesMs: [], failures: 0, failureSamples: [] };
+  const result: LoadResult = { firstPostAt: 0, lastAnswerAt: 0, orderIds: [], postLatenciesMs: [], failures: 0, failureSamples: [] };
   let answered = 0;
 
   const placeOne = async (index: number, dueAt: number): Promise<void> => {

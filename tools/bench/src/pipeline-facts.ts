@@ -20,6 +20,8 @@ export interface Verification {
   notFinal: number;
   /** Orders whose final state does not match their payment and shipment. */
   inconsistent: number;
+  /** Orders found in a final state consistent with their payment and shipment. */
+  verified: number;
   /** Final orders by state, payment status and shipment status. */
   outcomes: Array<{ state: string; payment: string | null; shipment: string | null; orders: number; consistent: boolean }>;
   passed: boolean;
@@ -119,7 +121,8 @@ export async function verifyOrders(client: pg.Client, orderIds: readonly string[
   }
   const outcomes = [...byOutcome.values()].sort((a, b) => b.orders - a.orders);
   const lost = orderIds.length - rows.length;
-  return { placed: orderIds.length, lost, notFinal, inconsistent, outcomes, passed: lost === 0 && notFinal === 0 && inconsistent === 0 };
+  const verified = rows.length - notFinal - inconsistent;
+  return { placed: orderIds.length, lost, notFinal, inconsistent, verified, outcomes, passed: verified === orderIds.length };
 }
 
 /**

@@ -21,7 +21,7 @@ export function pipelineTargets(report: Omit<PipelineReport, 'targets' | 'passed
   const checks: TargetCheck[] = [
     {
       target: 'every order verified (none lost, final state consistent with payment)',
-      actual: `${report.verification.placed - report.verification.lost - report.verification.notFinal - report.verification.inconsistent}/${report.verification.placed}`,
+      actual: `${report.verification.verified}/${report.verification.placed}`,
       met: report.verification.passed,
     },
   ];
