@@ -131,13 +131,7 @@ export function tracePublish<T>(message: PublishedMessage, publish: (headers: Re
   const active = trace.setSpan(parent, span);
   const headers = { ...message.headers };
   injectTraceHeaders(active, headers);
-  return context
-    .with(active, () => publish(headers))
-    .catch((error: unknown) => {
-      recordFailure(span, error);
-      throw error;
-    })
-    .finally(() => span.end());
+  return endSpanWith(span, context.with(active, () => publish(headers)));
 }
 
 /**
@@ -155,8 +149,12 @@ export function traceLinked<T>(
   const linked = trace.getSpanContext(contextFromHeaderRecord(headers));
   const links: Link[] = linked ? [{ context: linked }] : [];
   const span = tracer().startSpan(name, { kind: SpanKind.INTERNAL, attributes, links });
-  return context
-    .with(trace.setSpan(context.active(), span), work)
+  return endSpanWith(span, context.with(trace.setSpan(context.active(), span), work));
+}
+
+/** Ends `span` when `work` settles, marked as failed when it rejects (the rejection goes on). */
+function endSpanWith<T>(span: Span, work: Promise<T>): Promise<T> {
+  return work
     .catch((error: unknown) => {
       recordFailure(span, error);
       throw error;
