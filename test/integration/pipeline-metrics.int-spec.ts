@@ -12,7 +12,7 @@ import { startNatsServer, type NatsServer } from '#local-infra';
 import { summaryLine } from '#metrics';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
-import { metricValue, scrapeMetrics } from './support/metrics.js';
+import { metricDelta, metricValue, scrapeMetrics } from './support/metrics.js';
 import { envelopeFor } from './support/envelope.js';
 import { startServiceApp } from './support/service-app.js';
 
@@ -88,8 +88,7 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
     // The same event under a new message id: the server stores it again, the inbox skips it.
     await publisher.publish({ subject: event.type, msgId: uuidv7(), data: encodeEnvelope(event) });
 
-    const delta = (scrape: string, name: string, labels: Record<string, string>) =>
-      metricValue(scrape, name, labels) - metricValue(before, name, labels);
+    const delta = (scrape: string, name: string, labels: Record<string, string>) => metricDelta(before, scrape, name, labels);
     let after = '';
     await eventually(
       async () => {
@@ -124,13 +123,12 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
     await eventually(
       async () => {
         after = await scrapeMetrics(app);
-        return metricValue(after, 'pipeline_events_processed_total', { ...labels, outcome: 'acked' }) - metricValue(before, 'pipeline_events_processed_total', { ...labels, outcome: 'acked' }) >= 1;
+        return metricDelta(before, after, 'pipeline_events_processed_total', { ...labels, outcome: 'acked' }) >= 1;
       },
       10_000,
       'the retried delivery to be acked',
     );
-    const delta = (name: string, extra: Record<string, string> = {}) =>
-      metricValue(after, name, { ...labels, ...extra }) - metricValue(before, name, { ...labels, ...extra });
+    const delta = (name: string, extra: Record<string, string> = {}) => metricDelta(before, after, name, { ...labels, ...extra });
     expect(delta('pipeline_retries_scheduled_total')).toBe(1);
     expect(delta('pipeline_events_processed_total', { outcome: 'retried' })).toBe(1);
     expect(delta('pipeline_events_processed_total', { outcome: 'acked' })).toBe(1);
@@ -154,8 +152,7 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
 
     const labels = { consumer: failOnce.durable, subject: event.type };
     const after = await scrapeMetrics(app);
-    const delta = (name: string, extra: Record<string, string>) =>
-      metricValue(after, name, extra) - metricValue(before, name, extra);
+    const delta = (name: string, extra: Record<string, string>) => metricDelta(before, after, name, extra);
     // Three deliveries (the default limit): two handed back for a retry, the last one given up.
     expect(delta('pipeline_events_processed_total', { ...labels, outcome: 'retried' })).toBe(2);
     expect(delta('pipeline_retries_scheduled_total', labels)).toBe(2);
