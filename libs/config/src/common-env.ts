@@ -44,12 +44,13 @@ export const commonEnvSchema = z.object({
   METRICS_LOG_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
   /**
    * TEST-ONLY fault injection for the chaos tests (test/chaos); never set it in
-   * a deployment. The probability, per relay batch, that the process kills
-   * itself (SIGKILL, exit status 137) right after the batch was published and
-   * before it is marked published, i.e. the crash the outbox must survive.
-   * Below 1: at 1 the relay could never get a batch marked. Default 0 (off).
+   * a deployment. N: the process kills itself (SIGKILL, exit status 137) right
+   * after its relay published its Nth batch and before that batch is marked
+   * published, i.e. the crash the outbox must survive. A count, not a
+   * probability, so a chaos run knows the crash happened; a restarted process
+   * counts again from 0. Default 0 (off).
    */
-  FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE: z.coerce.number().min(0).lt(1).default(0),
+  FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH: z.coerce.number().int().min(0).default(0),
 });
 
 export type CommonEnv = z.infer<typeof commonEnvSchema>;

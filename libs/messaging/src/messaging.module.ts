@@ -51,7 +51,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
               batchSize: config.get('OUTBOX_BATCH_SIZE', { infer: true }),
               pollIntervalMs: config.get('OUTBOX_POLL_INTERVAL_MS', { infer: true }),
               // Test-only fault injection, 0 (off) unless the chaos tests set it.
-              crashAfterPublishRate: config.get('FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE', { infer: true }),
+              crashAfterPublishBatch: config.get('FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH', { infer: true }),
             }),
         },
       ],

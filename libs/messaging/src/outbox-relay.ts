@@ -14,11 +14,11 @@ export interface OutboxRelayOptions {
   /** Poll anyway this often: a NOTIFY sent while LISTEN was reconnecting is lost. */
   pollIntervalMs: number;
   /**
-   * TEST-ONLY fault (FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE, for the chaos tests):
-   * the probability per batch of killing the process between publishing the
-   * batch and committing its mark. Omitted or 0: off.
+   * TEST-ONLY fault (FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH, for the chaos tests):
+   * kill the process between publishing its Nth batch and committing that
+   * batch's mark. Omitted or 0: off.
    */
-  crashAfterPublishRate?: number;
+  crashAfterPublishBatch?: number;
 }
 
 interface OutboxRow {
@@ -48,6 +48,8 @@ export class OutboxRelay {
   /** A NOTIFY arrived while a batch was in flight: go again instead of sleeping. */
   private notified = false;
   private running = false;
+  /** Batches this process published; counted only for the test-only crash fault. */
+  private publishedBatches = 0;
   private loop?: Promise<void>;
 
   constructor(
@@ -154,11 +156,11 @@ export class OutboxRelay {
    * TEST-ONLY: the crash the outbox is built to survive, on purpose. SIGKILL,
    * so nothing runs after it (no rollback, no shutdown hook): the rows stay
    * unmarked, the next relay publishes them again and the server answers
-   * `duplicate`. Off unless FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE is set.
+   * `duplicate`. Off unless FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH is set.
    */
   private maybeCrashAfterPublish(published: number): void {
-    const rate = this.options.crashAfterPublishRate ?? 0;
-    if (rate <= 0 || Math.random() >= rate) return;
+    const crashAt = this.options.crashAfterPublishBatch ?? 0;
+    if (crashAt <= 0 || ++this.publishedBatches < crashAt) return;
     // Synchronous on a pipe or file, so the line is out before the process is gone.
     process.stderr.write(`FAULT_RELAY_CRASH_AFTER_PUBLISH ${this.options.schema}: ${published} published, dying before the commit\n`);
     process.kill(process.pid, 'SIGKILL');

@@ -60,6 +60,7 @@ export interface ScenarioOptions {
   commonEnv?: Record<string, string>;
   env?: PipelineOptions['env'];
   autoRestart?: PipelineOptions['autoRestart'];
+  autoRestartEnv?: PipelineOptions['autoRestartEnv'];
   /** SIGKILL these services before the graceful stop (one holding hung handlers would wait out its drain timeout). */
   killBeforeStop?: readonly PipelineServiceName[];
 }
@@ -156,6 +157,7 @@ export class ChaosScenario {
       paymentLatencyMs: 5,
       paymentGatewayErrorRate: options.paymentGatewayErrorRate,
       autoRestart: options.autoRestart,
+      autoRestartEnv: options.autoRestartEnv,
       logDir: this.logDir,
       env: envFor(options),
     }));

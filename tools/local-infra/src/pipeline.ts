@@ -45,6 +45,8 @@ export interface PipelineOptions {
    * not followed by a restart. Default: none.
    */
   autoRestart?: boolean | readonly PipelineServiceName[];
+  /** Environment applied over `env` when autoRestart starts a service again (say, a fault switched off). */
+  autoRestartEnv?: Record<string, string | undefined>;
   /** Extra environment per service, applied last (a value of undefined removes a variable). */
   env?: Partial<Record<PipelineServiceName, Record<string, string | undefined>>>;
   /**
@@ -200,6 +202,7 @@ async function startService(
       readyUrl: `http://${HOST}:${port}/health`,
       logFile: settings.logDir ? path.join(settings.logDir, `${name}.log`) : undefined,
       autoRestart: settings.autoRestart === true || (Array.isArray(settings.autoRestart) && settings.autoRestart.includes(name)),
+      autoRestartEnv: settings.autoRestartEnv,
     });
     running.add(handle);
     try {

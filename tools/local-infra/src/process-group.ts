@@ -215,6 +215,11 @@ export interface ServiceOptions {
    * Default false.
    */
   autoRestart?: boolean;
+  /**
+   * Applied over `env` when autoRestart starts the child again (e.g. to switch
+   * off the fault that made it crash, so it crashes once and not in a loop).
+   */
+  autoRestartEnv?: Record<string, string | undefined>;
   /** Pause before an automatic restart. Default 250 ms. */
   autoRestartDelayMs?: number;
 }
@@ -252,11 +257,11 @@ export function spawnService(options: ServiceOptions): ServiceHandle {
   log?.on('error', (err) => tail.note(`[local-infra] log file error: ${err.message}`));
   let spawnError: Error | undefined;
 
-  const start = (): ChildProcess => {
+  const start = (restartEnv?: Record<string, string | undefined>): ChildProcess => {
     spawnError = undefined;
     const child = spawn(options.command, options.args ?? [], {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...options.env, ...restartEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Same process group as us: a Ctrl-C in a terminal reaches it too.
       detached: false,
@@ -299,7 +304,7 @@ export function spawnService(options: ServiceOptions): ServiceHandle {
         pendingRestart = undefined;
         if (stopped || current !== child) return;
         autoRestarts += 1;
-        child = start();
+        child = start(options.autoRestartEnv);
         supervise(child);
       }, options.autoRestartDelayMs ?? DEFAULT_AUTO_RESTART_DELAY_MS);
     });

@@ -7,20 +7,20 @@ describe('test-only fault injection in the payments configuration', () => {
   it('is off by default', () => {
     const env = paymentsEnvSchema.parse(required);
     expect(env.FAULT_PAYMENTS_HANG_ON_LAST_ATTEMPT).toBe(false);
-    expect(env.FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE).toBe(0);
+    expect(env.FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH).toBe(0);
   });
 
   it('reads the faults when set', () => {
-    const env = paymentsEnvSchema.parse({ ...required, FAULT_PAYMENTS_HANG_ON_LAST_ATTEMPT: 'true', FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE: '0.05' });
+    const env = paymentsEnvSchema.parse({ ...required, FAULT_PAYMENTS_HANG_ON_LAST_ATTEMPT: 'true', FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH: '15' });
     expect(env.FAULT_PAYMENTS_HANG_ON_LAST_ATTEMPT).toBe(true);
-    expect(env.FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE).toBe(0.05);
+    expect(env.FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH).toBe(15);
   });
 
   it.each([
     [{ FAULT_PAYMENTS_HANG_ON_LAST_ATTEMPT: 'yes' }],
-    [{ FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE: '1' }],
-    [{ FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE: '-0.1' }],
-    [{ FAULT_RELAY_CRASH_AFTER_PUBLISH_RATE: 'often' }],
+    [{ FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH: '0.5' }],
+    [{ FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH: '-1' }],
+    [{ FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH: 'often' }],
   ])('refuses %j', (fault) => {
     expect(paymentsEnvSchema.safeParse({ ...required, ...fault }).success).toBe(false);
   });
