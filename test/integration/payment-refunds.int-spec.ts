@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { v7 as uuidv7 } from 'uuid';
 import { Consumers, ShipmentCancelled, type EnvelopeOf } from '#contracts';
 import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
@@ -10,6 +11,8 @@ import type { RefundPaymentService } from '../../apps/payments/src/refund-paymen
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { envelopeFor } from './support/envelope.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
+import { openInsert } from './support/open-insert.js';
+import { redeliveriesOf } from './support/redeliveries.js';
 import { startServiceApp } from './support/service-app.js';
 
 /** The gateway's simulated round trip: long enough that a cancellation lands while a charge is in flight. */
@@ -147,5 +150,37 @@ describe('payments refunds (real NATS and PostgreSQL)', () => {
     expect((await paymentOf(orderId))?.status).toBe('CANCELLED');
     expect(gateway.capturedCount).toBe(capturesBefore);
     expect(await paymentEventsFor(orderId)).toEqual(['payments.voided']);
+  });
+
+  it('records a cancellation on a payment opened while the cancellation was opening its own row, in the same delivery', async () => {
+    const orderId = uuidv7();
+    const openedId = uuidv7();
+    // orders.created being applied: its PENDING payment inserted, not yet committed.
+    const charge = await openInsert(
+      db.url,
+      `INSERT INTO payments.payments (id, order_id, amount_cents, status, updated_at) VALUES ($1, $2, 1000, 'PENDING', now())`,
+      [openedId, orderId],
+    );
+    const cancelled = shipmentCancelledEvent(orderId);
+    const redeliveredBefore = await redeliveriesOf(nc, Consumers.paymentsOnShipmentCancelled);
+    try {
+      await publisher.publish({ subject: cancelled.type, msgId: cancelled.id, data: encodeEnvelope(cancelled) });
+      // The cancellation found no payment and is inserting a CANCELLED one: it waits on ours.
+      await charge.waitUntilSomeoneWaits();
+    } finally {
+      await charge.commit();
+    }
+    await eventually(
+      async () => (await db.prisma.paymentsInboxEvent.count({ where: { eventId: cancelled.id } })) === 1,
+      15_000,
+      'the cancellation handled',
+    );
+
+    // Decided again on the payment that won: marked for a refund once captured, not voided beside it.
+    const payments = await db.prisma.payment.findMany({ where: { orderId } });
+    expect(payments.map(({ id, status }) => ({ id, status }))).toEqual([{ id: openedId, status: 'PENDING' }]);
+    expect(payments[0]!.cancelRequestedAt).not.toBeNull();
+    expect(await paymentEventsFor(orderId)).toEqual([]);
+    expect(await redeliveriesOf(nc, Consumers.paymentsOnShipmentCancelled)).toBe(redeliveredBefore);
   });
 });

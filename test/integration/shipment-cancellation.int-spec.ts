@@ -3,12 +3,14 @@ import type { INestApplication } from '@nestjs/common';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { v7 as uuidv7 } from 'uuid';
-import { OrderCancelled, PaymentSucceeded, type EventEnvelope } from '#contracts';
+import { Consumers, OrderCancelled, PaymentSucceeded, type EventEnvelope } from '#contracts';
 import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { envelopeFor } from './support/envelope.js';
 import { eventually } from './support/events.js';
+import { openInsert } from './support/open-insert.js';
+import { redeliveriesOf } from './support/redeliveries.js';
 import { startServiceApp } from './support/service-app.js';
 
 /**
@@ -81,5 +83,35 @@ describe('shipments on a cancellation (real NATS and PostgreSQL)', () => {
     expect(await db.prisma.shipment.count({ where: { orderId } })).toBe(1);
     expect((await shipmentOf(orderId))?.status).toBe('CANCELLED');
     expect(await emittedFor(orderId)).toEqual(['shipments.cancelled']);
+  });
+
+  it('cancels a shipment prepared while the cancellation was opening its own row: one row, CANCELLED, delivered once', async () => {
+    const orderId = uuidv7();
+    const preparedId = uuidv7();
+    // payments.succeeded being applied: its shipment inserted, not yet committed.
+    const preparation = await openInsert(
+      db.url,
+      `INSERT INTO shipments.shipments (id, order_id, payment_id, status, warehouse, updated_at) VALUES ($1, $2, $3, 'PREPARED', 'WH-TEST', now())`,
+      [preparedId, orderId, uuidv7()],
+    );
+    const cancel = cancelled(orderId);
+    const redeliveredBefore = await redeliveriesOf(nc, Consumers.shipmentsOnOrderCancelled);
+    try {
+      await publish(cancel);
+      // The cancellation found no shipment and is inserting its CANCELLED row: it waits on ours.
+      await preparation.waitUntilSomeoneWaits();
+    } finally {
+      await preparation.commit();
+    }
+    await eventually(handled(cancel.id), 15_000, 'the cancellation handled');
+
+    const shipments = await db.prisma.shipment.findMany({ where: { orderId } });
+    expect(shipments.map(({ id, status }) => ({ id, status }))).toEqual([{ id: preparedId, status: 'CANCELLED' }]);
+    const emitted = await db.prisma.shipmentsOutboxEvent.findMany({ where: { envelope: { path: ['payload', 'orderId'], equals: orderId } } });
+    expect(emitted.map((row) => [row.type, (row.envelope as { payload: { shipmentId: string } }).payload.shipmentId])).toEqual([
+      ['shipments.cancelled', preparedId],
+    ]);
+    // The lost race was decided again in the same delivery, not by a retry through the broker.
+    expect(await redeliveriesOf(nc, Consumers.shipmentsOnOrderCancelled)).toBe(redeliveredBefore);
   });
 });
