@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TransactionRolledBackError, isUniqueViolation, updateAtVersion, type SqlClient } from '#database';
+import { TransactionRolledBackError, afterCommit, isUniqueViolation, updateAtVersion, type SqlClient } from '#database';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 
 /**
@@ -78,6 +78,47 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
       }),
     ).rejects.toBeInstanceOf(TransactionRolledBackError);
     expect(await paymentExists(written)).toBe(false);
+  });
+
+  it('runs afterCommit callbacks after the COMMIT, in order; a failing one neither stops the rest nor fails the transaction', async () => {
+    const calls: string[] = [];
+    const id = await db.sql.$transaction(async (tx) => {
+      const written = await insertPayment(tx);
+      afterCommit(tx, () => calls.push(`committed ${written}`));
+      afterCommit(tx, () => {
+        throw new Error('a broken log line');
+      });
+      afterCommit(tx, () => calls.push('third'));
+      expect(calls).toEqual([]); // not while the transaction is open
+      return written;
+    });
+    expect(calls).toEqual([`committed ${id}`, 'third']);
+    expect(await paymentExists(id)).toBe(true);
+  });
+
+  it('never runs afterCommit callbacks of a transaction that rolled back, whether it threw or swallowed a failed statement', async () => {
+    const calls: string[] = [];
+    await expect(
+      db.sql.$transaction(async (tx) => {
+        afterCommit(tx, () => calls.push('thrown'));
+        throw new Error('effect failed');
+      }),
+    ).rejects.toThrow('effect failed');
+    const orderId = randomUUID();
+    await db.sql.$transaction((tx) => insertPayment(tx, orderId));
+    await expect(
+      db.sql.$transaction(async (tx) => {
+        afterCommit(tx, () => calls.push('swallowed'));
+        await insertPayment(tx, orderId).catch(() => undefined);
+      }),
+    ).rejects.toBeInstanceOf(TransactionRolledBackError);
+    expect(calls).toEqual([]);
+  });
+
+  it('runs an afterCommit callback at once outside a transaction, where every statement has committed already', () => {
+    const calls: string[] = [];
+    afterCommit(db.sql, () => calls.push('now'));
+    expect(calls).toEqual(['now']);
   });
 
   it('prepares each statement once per connection and reuses it', async () => {

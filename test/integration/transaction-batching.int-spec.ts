@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SqlClient } from '#database';
+import { afterCommit, type SqlClient } from '#database';
 import { IdempotentConsumer } from '#messaging';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { orderCreatedEvent } from './support/events.js';
@@ -23,13 +23,18 @@ describe('shared transactions for events handled at the same moment', () => {
     await db?.stop();
   });
 
-  /** The effect under test: one PENDING payment per order (unique order id), or a failure for the poisoned order. */
-  const openPayment = (orderId: string, poisoned: string | undefined) => async (tx: SqlClient) => {
+  /**
+   * The effect under test: one PENDING payment per order (unique order id),
+   * or a failure for the poisoned order. Each run also asks to report the
+   * order after its commit, as the services' operator log lines do.
+   */
+  const openPayment = (orderId: string, poisoned: string | undefined, reported: string[]) => async (tx: SqlClient) => {
     await tx.$executeRawUnsafe(
       `INSERT INTO "payments"."payments" (id, order_id, amount_cents, status, updated_at) VALUES ($1::uuid, $2::uuid, 100, 'PENDING', now())`,
       randomUUID(),
       orderId,
     );
+    afterCommit(tx, () => reported.push(orderId));
     if (orderId === poisoned) throw new Error(`poisoned order ${orderId}`);
   };
 
@@ -41,8 +46,8 @@ describe('shared transactions for events handled at the same moment', () => {
   /** One transaction at a time, so everything arriving meanwhile has to share. */
   const batchingConsumer = () => new IdempotentConsumer(db.sql, 'payments', { maxUnits: 16, maxTransactions: 1 });
 
-  const deliverAll = (consumer: IdempotentConsumer, events: ReturnType<typeof orderCreatedEvent>[], poisoned?: string) =>
-    Promise.allSettled(events.map((event) => consumer.apply(CONSUMER, event, openPayment(event.payload.orderId, poisoned))));
+  const deliverAll = (consumer: IdempotentConsumer, events: ReturnType<typeof orderCreatedEvent>[], poisoned?: string, reported: string[] = []) =>
+    Promise.allSettled(events.map((event) => consumer.apply(CONSUMER, event, openPayment(event.payload.orderId, poisoned, reported))));
 
   const paymentsOf = (events: ReturnType<typeof orderCreatedEvent>[]) =>
     count(`SELECT count(*)::int AS n FROM "payments"."payments" WHERE order_id = ANY($1::uuid[])`, events.map((e) => e.payload.orderId));
@@ -69,13 +74,17 @@ describe('shared transactions for events handled at the same moment', () => {
     const consumer = batchingConsumer();
     const events = Array.from({ length: EVENTS }, () => orderCreatedEvent());
     const poisoned = events[17];
+    const reported: string[] = [];
 
-    const first = await deliverAll(consumer, events, poisoned.payload.orderId);
+    const first = await deliverAll(consumer, events, poisoned.payload.orderId, reported);
     expect(first.filter((r) => r.status === 'fulfilled' && r.value === 'applied')).toHaveLength(EVENTS - 1);
     expect(first[17]).toMatchObject({ status: 'rejected', reason: { message: `poisoned order ${poisoned.payload.orderId}` } });
     expect(await paymentsOf(events)).toBe(EVENTS - 1);
     expect(await paymentsOf([poisoned])).toBe(0);
     expect(await count(`SELECT count(*)::int AS n FROM "payments"."inbox_events" WHERE event_id = $1::uuid`, poisoned.id)).toBe(0);
+    // Reported once each although the poisoned shared transaction ran them twice; the poisoned one never.
+    const good = events.filter((event) => event !== poisoned).map((event) => event.payload.orderId);
+    expect([...reported].sort()).toEqual([...good].sort());
 
     // Every event again, at once: the inbox recognises the 39, the poisoned one fails again alone.
     const again = await deliverAll(consumer, events, poisoned.payload.orderId);

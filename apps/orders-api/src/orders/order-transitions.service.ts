@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OrderStateChanged, OrderCancelled } from '#contracts';
-import { assertOneRowUpdated, type SqlClient } from '#database';
+import { afterCommit, assertOneRowUpdated, type SqlClient } from '#database';
 import { OutboxWriter, newEvent, type EventCause, type NewEvent } from '#messaging';
 import { logEvent } from '#telemetry';
 import { decideTransition, type OrderTrigger, type TransitionDecision } from './domain/order-state-machine.js';
@@ -69,7 +69,9 @@ export class OrderTransitionsService {
       events.push(newEvent(OrderCancelled, order.id, { orderId: order.id, reason: reason ?? 'cancelled' }, request.cause));
     }
     await this.outbox.add(tx, events);
-    logEvent(this.logger, 'STATE_CHANGE', { orderId: order.id, from: decision.from, to: decision.to, version }, `order ${order.id} ${decision.from} -> ${decision.to} v${version}`);
+    afterCommit(tx, () =>
+      logEvent(this.logger, 'STATE_CHANGE', { orderId: order.id, from: decision.from, to: decision.to, version }, `order ${order.id} ${decision.from} -> ${decision.to} v${version}`),
+    );
     return { decision, order: { ...order, state: decision.to, version, failureReason }, parkedEventsWaiting: hasParkedEvents };
   }
 }

@@ -5,6 +5,7 @@ import {
   PaymentStatus,
   SqlDatabase,
   VersionConflictError,
+  afterCommit,
   assertOneRowUpdated,
   withVersionRetry,
   type Payment,
@@ -108,7 +109,9 @@ export class RefundPaymentService {
         causedBy(cause),
       ),
     ]);
-    logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: 'voided', paymentStatus: payment.status }, `order ${payment.orderId}: voided (${payment.status})`);
+    afterCommit(tx, () =>
+      logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: 'voided', paymentStatus: payment.status }, `order ${payment.orderId}: voided (${payment.status})`),
+    );
   }
 
   private callGateway(payment: Payment, delivery: RefundDelivery): Promise<RefundResult> {
@@ -142,6 +145,8 @@ export class RefundPaymentService {
         cause,
       ),
     ]);
-    logEvent(this.logger, 'PAYMENT_RESULT', { orderId: current.orderId, outcome: 'refunded', amountCents: current.amountCents }, `order ${current.orderId}: refunded ${refund.reference}`);
+    afterCommit(tx, () =>
+      logEvent(this.logger, 'PAYMENT_RESULT', { orderId: current.orderId, outcome: 'refunded', amountCents: current.amountCents }, `order ${current.orderId}: refunded ${refund.reference}`),
+    );
   }
 }

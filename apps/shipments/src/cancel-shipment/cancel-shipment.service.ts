@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { Consumers, OrderCancelled, ShipmentCancelled, type EnvelopeOf } from '#contracts';
-import { ShipmentStatus, VersionConflictError, assertOneRowUpdated } from '#database';
+import { ShipmentStatus, VersionConflictError, afterCommit, assertOneRowUpdated } from '#database';
 import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
 import { findShipmentOfOrder, insertShipmentIfNone, updateShipment } from '../shipment-rows.js';
 
@@ -33,7 +33,7 @@ export class CancelShipmentService {
     return this.idempotent.apply(Consumers.shipmentsOnOrderCancelled.durable, event, async (tx) => {
       const shipment = await findShipmentOfOrder(tx, orderId);
       if (shipment?.status === ShipmentStatus.DISPATCHED) {
-        this.logger.warn(`CANCEL_REFUSED order=${orderId}: shipment ${shipment.id} already dispatched`);
+        afterCommit(tx, () => this.logger.warn(`CANCEL_REFUSED order=${orderId}: shipment ${shipment.id} already dispatched`));
         return;
       }
       if (shipment?.status === ShipmentStatus.CANCELLED) return;
@@ -47,7 +47,7 @@ export class CancelShipmentService {
       await this.outbox.add(tx, [
         newEvent(ShipmentCancelled, orderId, { orderId, shipmentId: shipment?.id ?? null }, causedBy(event)),
       ]);
-      this.logger.log(`SHIPMENT_CANCELLED order=${orderId} ${shipment ? `shipment ${shipment.id}` : 'before preparation'}`);
+      afterCommit(tx, () => this.logger.log(`SHIPMENT_CANCELLED order=${orderId} ${shipment ? `shipment ${shipment.id}` : 'before preparation'}`));
     });
   }
 }

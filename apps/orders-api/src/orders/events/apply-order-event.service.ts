@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
-import type { SqlClient } from '#database';
+import { afterCommit, type SqlClient } from '#database';
 import { IdempotentConsumer, causedBy, type ApplyOutcome } from '#messaging';
 import type { OrderTrigger, TransitionDecision } from '../domain/order-state-machine.js';
 import { lockOrderState, type OrderStateRow } from '../order-rows.js';
@@ -39,9 +39,11 @@ export class ApplyOrderEventService {
       const decision = await this.transitionLocked(tx, { orderId, trigger, cause: causedBy(event), reason });
       if (decision.kind === 'early') {
         await this.parked.park(tx, { consumer, event, trigger, reason });
-        this.logger.log(`EVENT_PARKED order=${orderId} ${event.type} in ${decision.from}, waiting for ${decision.expected.join('/')}`);
+        afterCommit(tx, () =>
+          this.logger.log(`EVENT_PARKED order=${orderId} ${event.type} in ${decision.from}, waiting for ${decision.expected.join('/')}`),
+        );
       } else if (decision.kind === 'illegal') {
-        this.logger.warn(`TRANSITION_REJECTED order=${orderId} event=${event.id}: ${decision.reason}`);
+        afterCommit(tx, () => this.logger.warn(`TRANSITION_REJECTED order=${orderId} event=${event.id}: ${decision.reason}`));
       }
     });
   }
@@ -82,7 +84,7 @@ export class ApplyOrderEventService {
         order = next;
         await this.parked.remove(tx, parked);
         if (decision.kind === 'illegal') {
-          this.logger.warn(`TRANSITION_REJECTED order=${orderId} parked event=${parked.event.id}: ${decision.reason}`);
+          afterCommit(tx, () => this.logger.warn(`TRANSITION_REJECTED order=${orderId} parked event=${parked.event.id}: ${decision.reason}`));
         }
         progressed = true;
       }
