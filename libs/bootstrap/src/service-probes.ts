@@ -5,7 +5,7 @@ import type { ConsumerDefinition } from '#contracts';
 import { PrismaService } from '#database';
 import { NATS_CONNECTION } from '#jetstream';
 import { OutboxBacklog } from '#messaging';
-import { cachedFor, registerProbes, withTimeout, type ConsumerBacklog, type MetricsProbes, type OutboxBacklog as OutboxSample } from '#metrics';
+import { cachedFor, registerProbes, withTimeout, type ConsumerBacklog, type MetricsProbes, type OutboxBacklogSample } from '#metrics';
 
 /** The durable consumers the service runs (the ones `runService` consumes). */
 export const SERVICE_CONSUMERS = Symbol('SERVICE_CONSUMERS');
@@ -28,7 +28,7 @@ const ANSWER_WITHIN_MS = 2_000;
  */
 @Injectable()
 export class ServiceProbes implements MetricsProbes, OnModuleInit, OnModuleDestroy {
-  readonly outbox: () => Promise<OutboxSample>;
+  readonly outbox: () => Promise<OutboxBacklogSample>;
   readonly consumers: () => Promise<ConsumerBacklog[]>;
   private unregister?: () => void;
 

@@ -1,7 +1,7 @@
 export { MessagingModule } from './messaging.module.js';
 export { OutboxWriter, newEvent, type NewEvent } from './outbox-writer.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
-export { OutboxBacklog, type OutboxBacklogMeasure } from './outbox-backlog.js';
+export { OutboxBacklog } from './outbox-backlog.js';
 export { Inbox } from './inbox.js';
 export { IdempotentConsumer, type ApplyOutcome } from './apply-once.js';
 export { causedBy, causedByRequest, type EventCause } from './event-cause.js';

@@ -1,12 +1,6 @@
 import type { SqlClient } from '#database';
+import type { OutboxBacklogSample } from '#metrics';
 import { outboxTable, type ServiceSchema } from './service-schema.js';
-
-export interface OutboxBacklogMeasure {
-  /** Rows committed and not yet published. */
-  unpublished: number;
-  /** Seconds since the oldest of them was committed; 0 when there is none. */
-  oldestAgeSeconds: number;
-}
 
 /**
  * How far the relay is behind: the unpublished rows of one service's outbox
@@ -23,7 +17,8 @@ export class OutboxBacklog {
     this.table = outboxTable(schema);
   }
 
-  async measure(): Promise<OutboxBacklogMeasure> {
+  /** The sample the outbox gauges show, less the schema (the caller knows it). */
+  async measure(): Promise<Omit<OutboxBacklogSample, 'schema'>> {
     const [row] = await this.db.$queryRawUnsafe<Array<{ unpublished: number; oldest_age_seconds: number }>>(
       `SELECT count(*)::int AS unpublished,
               coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest_age_seconds

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { registeredProbes, type ConsumerBacklog, type OutboxBacklog } from './probes.js';
+import { registeredProbes, type ConsumerBacklog, type OutboxBacklogSample } from './probes.js';
 
 /**
  * Gauges measured when Prometheus scrapes, from the registered probes (which
@@ -11,7 +11,7 @@ import { registeredProbes, type ConsumerBacklog, type OutboxBacklog } from './pr
 
 const logger = new Logger('Metrics');
 
-async function outboxSamples(): Promise<OutboxBacklog[]> {
+async function outboxSamples(): Promise<OutboxBacklogSample[]> {
   const results = await Promise.allSettled(registeredProbes().map((probe) => probe.outbox()));
   return fulfilled(results, 'outbox backlog');
 }

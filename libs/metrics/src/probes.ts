@@ -5,7 +5,7 @@
  */
 
 /** Unpublished rows of one service's outbox. */
-export interface OutboxBacklog {
+export interface OutboxBacklogSample {
   schema: string;
   unpublished: number;
   /** Age of the oldest unpublished row in seconds; 0 when there is none. */
@@ -23,7 +23,7 @@ export interface ConsumerBacklog {
 }
 
 export interface MetricsProbes {
-  outbox(): Promise<OutboxBacklog>;
+  outbox(): Promise<OutboxBacklogSample>;
   consumers(): Promise<ConsumerBacklog[]>;
 }
 
