@@ -4,15 +4,36 @@ import {
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
+  type Provider,
+  type Type,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { CommonEnv } from '#config';
-import { SqlDatabase } from '#database';
+import { SqlDatabase, type SqlClient, type TransactionalSqlClient } from '#database';
 import { JetStreamPublisher } from '#jetstream';
 import { IdempotentConsumer } from './apply-once.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxWriter } from './outbox-writer.js';
 import type { ServiceSchema } from './service-schema.js';
+
+/**
+ * The IdempotentConsumer provider on `client`, transactions shared as
+ * CONSUMER_TRANSACTION_BATCH says. MessagingModule provides it on SqlDatabase
+ * (plain SQL); a service whose units of work want Prisma's typed client
+ * provides it again in its own module on PrismaService.
+ */
+export function idempotentConsumerOn<Tx extends SqlClient>(client: Type<TransactionalSqlClient<Tx>>, schema: ServiceSchema): Provider {
+  return {
+    provide: IdempotentConsumer,
+    inject: [client, ConfigService],
+    useFactory: (db: TransactionalSqlClient<Tx>, config: ConfigService<CommonEnv, true>) =>
+      new IdempotentConsumer(db, schema, {
+        maxUnits: config.get('CONSUMER_TRANSACTION_BATCH', { infer: true }),
+        // Units share a transaction only once every pooled connection is busy.
+        maxTransactions: config.get('DATABASE_POOL_SIZE', { infer: true }),
+      }),
+  };
+}
 
 /**
  * The service's outbox (writer and relay) and inbox, bound to the PostgreSQL
@@ -31,16 +52,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
       module: MessagingModule,
       providers: [
         { provide: OutboxWriter, useValue: new OutboxWriter(schema) },
-        {
-          provide: IdempotentConsumer,
-          inject: [SqlDatabase, ConfigService],
-          useFactory: (db: SqlDatabase, config: ConfigService<CommonEnv, true>) =>
-            new IdempotentConsumer(db, schema, {
-              maxUnits: config.get('CONSUMER_TRANSACTION_BATCH', { infer: true }),
-              // Units share a transaction only once every pooled connection is busy.
-              maxTransactions: config.get('DATABASE_POOL_SIZE', { infer: true }),
-            }),
-        },
+        idempotentConsumerOn(SqlDatabase, schema),
         {
           provide: OutboxRelay,
           inject: [SqlDatabase, JetStreamPublisher, ConfigService],
