@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { OrderState, TERMINAL_ORDER_STATES } from '#contracts';
 import { expectedShipmentCount, expectedShipmentStatus, paymentProblem } from '../../demo/src/verification.js';
-import { ratePerSecond, summarize, type LatencySummary } from './stats.js';
+import { firstToLastRate, summarize, type LatencySummary } from './stats.js';
 
 /**
  * What the pipeline did with the bench's orders, read from the services'
@@ -177,7 +177,7 @@ export async function readTimings(client: pg.Client, orderIds: readonly string[]
     lastFinalAt,
     pipelineLatencyMs: summarize(finished.map((row) => Number(row.final) - Number(row.created))),
     stages: {
-      relayPublishes: { count: publishes, perSecond: ratePerSecond(publishes, lastPublish - firstPublish), byService },
+      relayPublishes: { count: publishes, perSecond: firstToLastRate(publishes, lastPublish - firstPublish), byService },
       eventsConsumed: stageRate(consumed),
       payments: stageRate(payments),
       shipments: stageRate(shipments),
@@ -198,8 +198,9 @@ async function spanOf(client: pg.Client, sql: string, params: unknown[]): Promis
   return { n: Number(row.n), first: Number(row.first ?? 0), last: Number(row.last ?? 0) };
 }
 
+/** Timed from the first row's timestamp to the last, as the consume baseline is: count minus one intervals. */
 function stageRate(span: Span): StageRate {
-  return { count: span.n, perSecond: ratePerSecond(span.n, span.last - span.first) };
+  return { count: span.n, perSecond: firstToLastRate(span.n, span.last - span.first) };
 }
 
 function epochMs(expression: string): string {
