@@ -1,6 +1,6 @@
 import { OrderState } from '#contracts';
-import { HANG_MARKER } from '../../apps/payments/src/faults/payment-faults.js';
 import { itKeepsTheInvariants } from './support/expect-invariants.js';
+import { HANGING_PAYMENTS, hungOrders } from './support/hung-charges.js';
 import { chargeGivenUp } from './support/invariants.js';
 import { ChaosScenario } from './support/scenario.js';
 
@@ -14,30 +14,18 @@ import { ChaosScenario } from './support/scenario.js';
  * orders must be in that state with exactly one dead letter each; every
  * other order must end normally.
  */
-const ACK_WAIT_MS = 2_000;
-
 describe('chaos: a handler that hangs past ack-wait on its last attempt', () => {
   const scenario = new ChaosScenario({
     name: 'hang-last-attempt',
     title: 'payments hangs on the last delivery (FAULT_PAYMENTS_HANG_ON_LAST_ATTEMPT), 30 % gateway errors',
-    paymentGatewayErrorRate: 0.3,
-    env: {
-      payments: {
-        FAULT_PAYMENTS_HANG_ON_LAST_ATTEMPT: 'true',
-        CONSUMER_ACK_WAIT_MS: String(ACK_WAIT_MS),
-        // Hung handlers keep their slot for good; enough slots that they never starve the rest.
-        CONSUMER_CONCURRENCY: '128',
-      },
-    },
+    ...HANGING_PAYMENTS,
     killBeforeStop: ['payments'],
   });
-  /** Orders whose charge hung, as the payments service logged them. */
-  const hung = (log: string): string[] => [...new Set([...log.matchAll(new RegExp(`${HANG_MARKER} order=([0-9a-f-]{36})`, 'g'))].map((m) => m[1]!))];
 
   beforeAll(async () => {
     await scenario.run(async () => {}, {
-      stuck: (run) => new Map(hung(run.log('payments')).map((orderId) => [orderId, OrderState.PAYMENT_PENDING])),
-      deadLetters: (run) => hung(run.log('payments')).map((orderId) => chargeGivenUp(run.facts, orderId, 'hung on the last delivery')),
+      stuck: (run) => new Map(hungOrders(run.log('payments')).map((orderId) => [orderId, OrderState.PAYMENT_PENDING])),
+      deadLetters: (run) => hungOrders(run.log('payments')).map((orderId) => chargeGivenUp(run.facts, orderId, 'hung on the last delivery')),
     });
   });
 
@@ -47,9 +35,9 @@ describe('chaos: a handler that hangs past ack-wait on its last attempt', () => 
 
   it('hung some charges, and exactly those orders are PAYMENT_PENDING', () => {
     const { run } = scenario.result;
-    const hungOrders = hung(run.log('payments')).sort();
+    const hung = hungOrders(run.log('payments')).sort();
     const pending = [...run.facts.orders.values()].filter((order) => order.state === OrderState.PAYMENT_PENDING).map((order) => order.id).sort();
-    expect(hungOrders.length).toBeGreaterThan(0);
-    expect(pending).toEqual(hungOrders);
+    expect(hung.length).toBeGreaterThan(0);
+    expect(pending).toEqual(hung);
   });
 });

@@ -88,6 +88,11 @@ export interface SettledRun {
 }
 
 export interface Expectations {
+  /**
+   * What an operator does once the run has settled (deploy a fix, replay the
+   * dead letters); the pipeline must then settle again before it is judged.
+   */
+  recovery?(context: ScenarioContext): Promise<void>;
   /** The dead letters this run deserves; every other one is a failure. */
   deadLetters(run: SettledRun): ExpectedDeadLetter[];
   /** Orders that must stop short of a terminal state, and where. Default none. */
@@ -177,7 +182,11 @@ export class ChaosScenario {
       notes.push(`${load.stats.retries} HTTP retries (${kinds}), ${load.stats.replayed} answered as replays`);
     }
 
-    const wait = await Promise.race([this.waitUntilSettled(jsm, accepted), watchdog.crashed]);
+    let wait = await Promise.race([this.waitUntilSettled(jsm, accepted), watchdog.crashed]);
+    if (expectations.recovery && wait.settled) {
+      await Promise.race([expectations.recovery(context), watchdog.crashed]);
+      wait = await Promise.race([this.waitUntilSettled(jsm, accepted), watchdog.crashed]);
+    }
     watchdog.stop();
     const timedOut = !wait.settled;
     const [facts, deadLetters] = await Promise.all([

@@ -1,0 +1,85 @@
+import { Consumers, DeadLetterReason } from '#contracts';
+import { itKeepsTheInvariants } from './support/expect-invariants.js';
+import { HANGING_PAYMENTS, hungOrders } from './support/hung-charges.js';
+import { chargeGivenUp } from './support/invariants.js';
+import { ChaosScenario, type ScenarioContext } from './support/scenario.js';
+
+/**
+ * The operator's way out of dead letters, as the README tells it: fix the
+ * cause, then replay. payments hangs on the last delivery of some charges
+ * (30 % gateway errors; FAULT_PAYMENTS_HANG_ON_LAST_ATTEMPT), so those
+ * orders.created are dead-lettered and their orders wait PAYMENT_PENDING, as
+ * in the hang-last-attempt scenario. Once the run has settled, the fix is
+ * deployed: payments is killed and its supervisor starts it without the
+ * fault and with a healthy gateway. Then every `max_deliveries` dead letter
+ * of its consumer is replayed through the REST API. Every order must reach
+ * its end with one payment, no dead letter may be left pending, and none may
+ * be added.
+ */
+const ORDERS_CREATED = Consumers.paymentsOnOrderCreated.durable;
+
+describe('chaos: fix the hanging handler, then replay its dead letters', () => {
+  const scenario = new ChaosScenario({
+    name: 'fix-and-replay',
+    title: 'payments hangs on the last delivery (30 % gateway errors); then restarted fixed, and its dead letters replayed',
+    ...HANGING_PAYMENTS,
+    autoRestart: ['payments'],
+    // The fix: no hang, and a gateway that answers.
+    autoRestartEnv: { FAULT_PAYMENTS_HANG_ON_LAST_ATTEMPT: 'false', PAYMENT_GATEWAY_ERROR_RATE: '0' },
+  });
+  let replayed = 0;
+
+  beforeAll(async () => {
+    await scenario.run(async () => {}, {
+      recovery: async (context) => {
+        await deployFixedPayments(context);
+        replayed = await replayDeadLetters(context.pipeline.apiUrl);
+        context.note(`payments restarted without the fault, ${replayed} dead letters replayed`);
+      },
+      deadLetters: (run) => hungOrders(run.log('payments')).map((orderId) => chargeGivenUp(run.facts, orderId, 'hung on the last delivery, then replayed')),
+    });
+  });
+
+  afterAll(() => scenario.stop());
+
+  itKeepsTheInvariants(scenario);
+
+  it('hung some charges, replayed exactly their dead letters, and left none pending', () => {
+    const { run } = scenario.result;
+    const hung = hungOrders(run.log('payments'));
+    expect(hung.length).toBeGreaterThan(0);
+    expect(replayed).toBe(hung.length);
+    expect(run.deadLetters.map((deadLetter) => deadLetter.status)).toEqual(hung.map(() => 'REPLAYED'));
+  });
+});
+
+/** Kills payments as a deployment would replace it; its supervisor starts it again with autoRestartEnv. */
+async function deployFixedPayments({ pipeline }: ScenarioContext): Promise<void> {
+  const payments = pipeline.services.payments;
+  const restartsBefore = payments.autoRestarts;
+  process.kill(payments.pid!, 'SIGKILL');
+  const deadline = Date.now() + 30_000;
+  while (payments.autoRestarts === restartsBefore) {
+    if (Date.now() > deadline) throw new Error('payments was not started again after it was killed');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await payments.waitReady();
+}
+
+/** POST /dead-letters/replay for the consumer's pending max_deliveries dead letters, page by page; how many were replayed. */
+async function replayDeadLetters(apiUrl: string): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const response = await fetch(`${apiUrl}/api/v1/dead-letters/replay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ consumer: ORDERS_CREATED, reason: DeadLetterReason.MAX_DELIVERIES }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`replaying dead letters answered ${response.status}: ${text}`);
+    const { replayed } = JSON.parse(text) as { replayed: number };
+    if (replayed === 0) return total;
+    total += replayed;
+  }
+}
