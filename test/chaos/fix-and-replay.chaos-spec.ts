@@ -2,7 +2,7 @@ import { Consumers, DeadLetterReason } from '#contracts';
 import { itKeepsTheInvariants } from './support/expect-invariants.js';
 import { HANGING_PAYMENTS, hungOrders } from './support/hung-charges.js';
 import { chargeGivenUp } from './support/invariants.js';
-import { ChaosScenario, type ScenarioContext } from './support/scenario.js';
+import { ChaosScenario, eventually, type ScenarioContext } from './support/scenario.js';
 
 /**
  * The operator's way out of dead letters, as the README tells it: fix the
@@ -57,12 +57,9 @@ describe('chaos: fix the hanging handler, then replay its dead letters', () => {
 async function deployFixedPayments({ pipeline }: ScenarioContext): Promise<void> {
   const payments = pipeline.services.payments;
   const restartsBefore = payments.autoRestarts;
+  // Not payments.kill(): a kill through the handle is final, and no restart would follow.
   process.kill(payments.pid!, 'SIGKILL');
-  const deadline = Date.now() + 30_000;
-  while (payments.autoRestarts === restartsBefore) {
-    if (Date.now() > deadline) throw new Error('payments was not started again after it was killed');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await eventually('payments started again after it was killed', () => payments.autoRestarts !== restartsBefore, 30_000);
   await payments.waitReady();
 }
 

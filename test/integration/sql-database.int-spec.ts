@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { TransactionRolledBackError, afterCommit, isUniqueViolation, updateAtVersion, type SqlClient } from '#database';
+import { TransactionRolledBackError, afterCommit, isUniqueViolation, updateAtVersion } from '#database';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
+import { insertPendingPayment } from './support/payments.js';
 
 /**
  * SqlDatabase, the plain-SQL path every consumer's inbox, effect and outbox
@@ -19,23 +20,13 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
     await db?.stop();
   });
 
-  async function insertPayment(tx: SqlClient, orderId = randomUUID()): Promise<string> {
-    const id = randomUUID();
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "payments"."payments" (id, order_id, amount_cents, status, updated_at) VALUES ($1::uuid, $2::uuid, 100, 'PENDING', now())`,
-      id,
-      orderId,
-    );
-    return id;
-  }
-
   async function paymentExists(id: string): Promise<boolean> {
     const rows = await db.sql.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "payments"."payments" WHERE id = $1::uuid`, id);
     return rows.length === 1;
   }
 
   it('commits what the callback wrote when it resolves', async () => {
-    const id = await db.sql.$transaction((tx) => insertPayment(tx));
+    const id = await db.sql.$transaction((tx) => insertPendingPayment(tx));
     expect(await paymentExists(id)).toBe(true);
   });
 
@@ -44,7 +35,7 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
     const failure = new Error('effect failed after its first write');
     await expect(
       db.sql.$transaction(async (tx) => {
-        written = await insertPayment(tx);
+        written = await insertPendingPayment(tx);
         throw failure;
       }),
     ).rejects.toBe(failure);
@@ -53,12 +44,12 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
 
   it("rolls back on a failed statement, and the error is pg's, classified by isUniqueViolation", async () => {
     const orderId = randomUUID();
-    await db.sql.$transaction((tx) => insertPayment(tx, orderId));
+    await db.sql.$transaction((tx) => insertPendingPayment(tx, orderId));
     let second = '';
     const error = await db.sql
       .$transaction(async (tx) => {
-        second = await insertPayment(tx); // written, then undone with the rest
-        await insertPayment(tx, orderId); // one payment per order
+        second = await insertPendingPayment(tx); // written, then undone with the rest
+        await insertPendingPayment(tx, orderId); // one payment per order
       })
       .catch((caught: unknown) => caught);
     expect(isUniqueViolation(error)).toBe(true);
@@ -69,12 +60,12 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
 
   it('fails, and commits nothing, when the callback swallowed a failed statement', async () => {
     const orderId = randomUUID();
-    await db.sql.$transaction((tx) => insertPayment(tx, orderId));
+    await db.sql.$transaction((tx) => insertPendingPayment(tx, orderId));
     let written = '';
     await expect(
       db.sql.$transaction(async (tx) => {
-        written = await insertPayment(tx);
-        await insertPayment(tx, orderId).catch(() => undefined); // the transaction is aborted from here on
+        written = await insertPendingPayment(tx);
+        await insertPendingPayment(tx, orderId).catch(() => undefined); // the transaction is aborted from here on
       }),
     ).rejects.toBeInstanceOf(TransactionRolledBackError);
     expect(await paymentExists(written)).toBe(false);
@@ -83,7 +74,7 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
   it('runs afterCommit callbacks after the COMMIT, in order; a failing one neither stops the rest nor fails the transaction', async () => {
     const calls: string[] = [];
     const id = await db.sql.$transaction(async (tx) => {
-      const written = await insertPayment(tx);
+      const written = await insertPendingPayment(tx);
       afterCommit(tx, () => calls.push(`committed ${written}`));
       afterCommit(tx, () => {
         throw new Error('a broken log line');
@@ -105,11 +96,11 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
       }),
     ).rejects.toThrow('effect failed');
     const orderId = randomUUID();
-    await db.sql.$transaction((tx) => insertPayment(tx, orderId));
+    await db.sql.$transaction((tx) => insertPendingPayment(tx, orderId));
     await expect(
       db.sql.$transaction(async (tx) => {
         afterCommit(tx, () => calls.push('swallowed'));
-        await insertPayment(tx, orderId).catch(() => undefined);
+        await insertPendingPayment(tx, orderId).catch(() => undefined);
       }),
     ).rejects.toBeInstanceOf(TransactionRolledBackError);
     expect(calls).toEqual([]);
@@ -142,7 +133,7 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
   });
 
   it('updateAtVersion changes the row only at the version it names, typing enum values from the column', async () => {
-    const id = await db.sql.$transaction((tx) => insertPayment(tx));
+    const id = await db.sql.$transaction((tx) => insertPendingPayment(tx));
     expect(await updateAtVersion(db.sql, '"payments"."payments"', { id, version: 1 }, { status: 'SUCCEEDED', gateway_reference: 'ch_1' })).toBe(1);
     expect(await updateAtVersion(db.sql, '"payments"."payments"', { id, version: 1 }, { status: 'DECLINED' })).toBe(0);
     const [row] = await db.sql.$queryRawUnsafe<Array<{ status: string; version: number; gatewayReference: string }>>(

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { afterCommit, type SqlClient } from '#database';
 import { IdempotentConsumer } from '#messaging';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
+import { insertPendingPayment } from './support/payments.js';
 import { orderCreatedEvent } from './support/events.js';
 
 /**
@@ -29,11 +29,7 @@ describe('shared transactions for events handled at the same moment', () => {
    * order after its commit, as the services' operator log lines do.
    */
   const openPayment = (orderId: string, poisoned: string | undefined, reported: string[]) => async (tx: SqlClient) => {
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "payments"."payments" (id, order_id, amount_cents, status, updated_at) VALUES ($1::uuid, $2::uuid, 100, 'PENDING', now())`,
-      randomUUID(),
-      orderId,
-    );
+    await insertPendingPayment(tx, orderId);
     afterCommit(tx, () => reported.push(orderId));
     if (orderId === poisoned) throw new Error(`poisoned order ${orderId}`);
   };

@@ -11,11 +11,6 @@ export async function scrapeMetrics(app: INestApplication): Promise<string> {
  * The sum of a metric's samples whose labels include `labels` (0 when there
  * is none), read from a scrape: `metricValue(text, 'x_total', { outcome: 'acked' })`.
  */
-/** How much a metric (its samples with `labels`) grew from the scrape `before` to the scrape `after`. */
-export function metricDelta(before: string, after: string, name: string, labels: Record<string, string> = {}): number {
-  return metricValue(after, name, labels) - metricValue(before, name, labels);
-}
-
 export function metricValue(scrape: string, name: string, labels: Record<string, string> = {}): number {
   let sum = 0;
   for (const line of scrape.split('\n')) {
@@ -25,4 +20,9 @@ export function metricValue(scrape: string, name: string, labels: Record<string,
     if (Object.entries(labels).every(([key, value]) => present[key] === value)) sum += Number(match[3]);
   }
   return sum;
+}
+
+/** How much a metric (its samples with `labels`) grew from the scrape `before` to the scrape `after`. */
+export function metricDelta(before: string, after: string, name: string, labels: Record<string, string> = {}): number {
+  return metricValue(after, name, labels) - metricValue(before, name, labels);
 }

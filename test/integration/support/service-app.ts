@@ -22,10 +22,11 @@ export interface ServiceAppOptions {
 }
 
 /**
- * A real service in this process, started as runService starts it: its
- * environment set before the module is imported (the module validates it on
- * load), every module initialised, then its JetStream consumers, then HTTP.
- * Close it with `app.close()`.
+ * A real service in this process, in runService's order: its environment set
+ * before the module is imported (the module validates it on load), every
+ * module initialised, then its JetStream consumers. HTTP is not listened on
+ * (tests use supertest on the app), and the consumers' settings come from
+ * `transport` only, not from CONSUMER_* in `env`. Close it with `app.close()`.
  */
 export async function startServiceApp(options: ServiceAppOptions): Promise<INestApplication> {
   Object.assign(process.env, { NATS_URL: options.natsUrl, DATABASE_URL: options.databaseUrl, PORT: '0', ...options.env });
