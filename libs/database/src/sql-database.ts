@@ -3,6 +3,45 @@ import type pg from 'pg';
 import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 
 /**
+ * A stable name per statement text, for pg's per-connection prepared
+ * statements. Bounded: the hot paths use a few dozen texts (some vary with a
+ * row count), and anything past the bound runs unnamed rather than growing
+ * every connection's set of prepared statements without end.
+ */
+class PreparedStatementNames {
+  private static readonly MAX = 256;
+  private readonly names = new Map<string, string>();
+
+  nameFor(text: string): string | undefined {
+    const known = this.names.get(text);
+    if (known || this.names.size >= PreparedStatementNames.MAX) return known;
+    const name = `hot_${this.names.size + 1}`;
+    this.names.set(text, name);
+    return name;
+  }
+}
+
+/** Statements run by name on one pg queryable (the pool, or a transaction's connection). */
+abstract class PreparedSql implements SqlClient {
+  constructor(
+    private readonly db: Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>,
+    protected readonly statements: PreparedStatementNames,
+  ) {}
+
+  async $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
+    return (await this.run(query, values)).rows as T;
+  }
+
+  async $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> {
+    return (await this.run(query, values)).rowCount ?? 0;
+  }
+
+  private run(text: string, values: unknown[]): Promise<pg.QueryResult> {
+    return this.db.query({ name: this.statements.nameFor(text), text, values });
+  }
+}
+
+/**
  * The service's PostgreSQL for its hot paths: plain SQL straight on the pg
  * pool that Prisma's driver adapter uses too (one pool, one connection limit).
  *
@@ -17,17 +56,9 @@ import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
  * which spares PostgreSQL the parse and plan of the same few statements on
  * every message.
  */
-export class SqlDatabase implements TransactionalSqlClient {
-  private readonly statements = new PreparedStatementNames();
-
-  constructor(private readonly pool: pg.Pool) {}
-
-  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
-    return queryRows(this.pool, this.statements, query, values) as Promise<T>;
-  }
-
-  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> {
-    return countRows(this.pool, this.statements, query, values);
+export class SqlDatabase extends PreparedSql implements TransactionalSqlClient {
+  constructor(private readonly pool: pg.Pool) {
+    super(pool, new PreparedStatementNames());
   }
 
   /**
@@ -87,13 +118,8 @@ export function afterCommit(tx: SqlClient, fn: () => void): void {
 }
 
 /** The `tx` a SqlDatabase transaction hands to its callback: every statement on its connection. */
-class TransactionSql implements SqlClient {
+class TransactionSql extends PreparedSql {
   readonly commitCallbacks: Array<() => void> = [];
-
-  constructor(
-    private readonly client: pg.PoolClient,
-    private readonly statements: PreparedStatementNames,
-  ) {}
 
   /** Runs the afterCommit callbacks; one that throws neither stops the others nor fails the committed transaction. */
   committed(): void {
@@ -104,44 +130,5 @@ class TransactionSql implements SqlClient {
         logger.error(`afterCommit callback failed: ${(error as Error).message}`, (error as Error).stack);
       }
     }
-  }
-
-  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
-    return queryRows(this.client, this.statements, query, values) as Promise<T>;
-  }
-
-  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> {
-    return countRows(this.client, this.statements, query, values);
-  }
-}
-
-type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
-
-async function queryRows(db: Queryable, statements: PreparedStatementNames, text: string, values: unknown[]): Promise<unknown[]> {
-  const result = await db.query({ name: statements.nameFor(text), text, values });
-  return result.rows;
-}
-
-async function countRows(db: Queryable, statements: PreparedStatementNames, text: string, values: unknown[]): Promise<number> {
-  const result = await db.query({ name: statements.nameFor(text), text, values });
-  return result.rowCount ?? 0;
-}
-
-/**
- * A stable name per statement text, for pg's per-connection prepared
- * statements. Bounded: the hot paths use a few dozen texts (some vary with a
- * row count), and anything past the bound runs unnamed rather than growing
- * every connection's set of prepared statements without end.
- */
-class PreparedStatementNames {
-  private static readonly MAX = 256;
-  private readonly names = new Map<string, string>();
-
-  nameFor(text: string): string | undefined {
-    const known = this.names.get(text);
-    if (known || this.names.size >= PreparedStatementNames.MAX) return known;
-    const name = `hot_${this.names.size + 1}`;
-    this.names.set(text, name);
-    return name;
   }
 }
