@@ -55,29 +55,27 @@ export const handlerDuration = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
 });
 
-type OutcomeLabels = Readonly<{ consumer: string; subject: string; outcome: DeliveryOutcome }>;
-
 /**
- * The metrics of one consumer's deliveries of one subject, with their label
- * objects built once: the transport records two of these per message, and
- * keeps one instance per consumer and subject. (prom-client keeps the first
- * label object it is handed as the series' labels, so these are never mutated;
- * not frozen, so that a library that did write to one could not throw here.)
+ * The metrics of one consumer's deliveries of one subject, bound to their
+ * labels once (prom-client's `labels()`): the transport records two of these
+ * per message, and keeps one instance per consumer and subject.
  */
 export class DeliveryMetrics {
-  private readonly labels: Readonly<{ consumer: string; subject: string }>;
-  private readonly outcomes: Readonly<Record<DeliveryOutcome, OutcomeLabels>>;
+  private readonly processed: Readonly<Record<DeliveryOutcome, { inc(): void }>>;
+  private readonly retries: { inc(): void };
+  private readonly duration: { observe(seconds: number): void };
 
   constructor(consumer: string, subject: string) {
-    this.labels = { consumer, subject };
-    const outcome = (value: DeliveryOutcome): OutcomeLabels => ({ consumer, subject, outcome: value });
-    this.outcomes = { acked: outcome('acked'), retried: outcome('retried'), terminated: outcome('terminated') };
+    const processed = (outcome: DeliveryOutcome) => eventsProcessed.labels({ consumer, subject, outcome });
+    this.processed = { acked: processed('acked'), retried: processed('retried'), terminated: processed('terminated') };
+    this.retries = retriesScheduled.labels({ consumer, subject });
+    this.duration = handlerDuration.labels({ consumer, subject });
   }
 
   /** Counts one settled delivery; a retried one is also a scheduled retry. */
   count(outcome: DeliveryOutcome): void {
-    eventsProcessed.inc(this.outcomes[outcome]);
-    if (outcome === 'retried') retriesScheduled.inc(this.labels);
+    this.processed[outcome].inc();
+    if (outcome === 'retried') this.retries.inc();
   }
 
   /** Runs one delivery's handling and records how long it took, also when it throws. */
@@ -86,7 +84,7 @@ export class DeliveryMetrics {
     try {
       return await work();
     } finally {
-      handlerDuration.observe(this.labels, (performance.now() - start) / 1_000);
+      this.duration.observe((performance.now() - start) / 1_000);
     }
   }
 }
