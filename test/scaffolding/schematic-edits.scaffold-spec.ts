@@ -57,7 +57,7 @@ describe('service-app schematic', () => {
       repositoryTree(),
     );
     expect(tree.readContent('/apps/loyalty-points/src/loyalty-points.module.ts')).toContain(
-      "ServiceCoreModule.forRoot({ service: 'loyalty-points', schema: 'loyalty_points', env: loyaltyPointsEnvSchema })",
+      "ServiceCoreModule.forRoot({ service: 'loyalty-points', schema: 'loyalty_points', env: loyaltyPointsEnvSchema, unitsOfWorkOn: PrismaService })",
     );
     expect(tree.readContent('/apps/loyalty-points/src/loyalty-points.module.ts')).toContain('export class LoyaltyPointsModule {}');
     expect(tree.readContent('/libs/contracts/src/streams.ts')).toContain(

@@ -1,4 +1,4 @@
-export { MessagingModule, idempotentConsumerOn } from './messaging.module.js';
+export { MessagingModule, type UnitsOfWorkClient } from './messaging.module.js';
 export { OutboxWriter, newEvent, type NewEvent } from './outbox-writer.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { OutboxBacklog } from './outbox-backlog.js';

@@ -4,36 +4,18 @@ import {
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
-  type Provider,
-  type Type,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { CommonEnv } from '#config';
-import { SqlDatabase, type SqlClient, type TransactionalSqlClient } from '#database';
+import { PrismaService, SqlDatabase, type TransactionalSqlClient } from '#database';
 import { JetStreamPublisher } from '#jetstream';
 import { IdempotentConsumer } from './apply-once.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxWriter } from './outbox-writer.js';
 import type { ServiceSchema } from './service-schema.js';
 
-/**
- * The IdempotentConsumer provider on `client`, transactions shared as
- * CONSUMER_TRANSACTION_BATCH says. MessagingModule provides it on SqlDatabase
- * (plain SQL); a service whose units of work want Prisma's typed client
- * provides it again in its own module on PrismaService.
- */
-export function idempotentConsumerOn<Tx extends SqlClient>(client: Type<TransactionalSqlClient<Tx>>, schema: ServiceSchema): Provider {
-  return {
-    provide: IdempotentConsumer,
-    inject: [client, ConfigService],
-    useFactory: (db: TransactionalSqlClient<Tx>, config: ConfigService<CommonEnv, true>) =>
-      new IdempotentConsumer(db, schema, {
-        maxUnits: config.get('CONSUMER_TRANSACTION_BATCH', { infer: true }),
-        // Units share a transaction only once every pooled connection is busy.
-        maxTransactions: config.get('DATABASE_POOL_SIZE', { infer: true }),
-      }),
-  };
-}
+/** What the IdempotentConsumer's units of work run on: plain SQL, or Prisma's typed client. */
+export type UnitsOfWorkClient = typeof SqlDatabase | typeof PrismaService;
 
 /**
  * The service's outbox (writer and relay) and inbox, bound to the PostgreSQL
@@ -47,12 +29,27 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly config: ConfigService<CommonEnv, true>,
   ) {}
 
-  static forRoot(schema: ServiceSchema): DynamicModule {
+  /**
+   * `unitsOfWorkOn`: the client the IdempotentConsumer's units of work get.
+   * SqlDatabase (plain SQL) by default, as the three services' hot paths use;
+   * PrismaService for Prisma's typed client (scaffolded services).
+   */
+  static forRoot(schema: ServiceSchema, unitsOfWorkOn: UnitsOfWorkClient = SqlDatabase): DynamicModule {
     return {
       module: MessagingModule,
       providers: [
         { provide: OutboxWriter, useValue: new OutboxWriter(schema) },
-        idempotentConsumerOn(SqlDatabase, schema),
+        {
+          provide: IdempotentConsumer,
+          inject: [unitsOfWorkOn, ConfigService],
+          useFactory: (db: TransactionalSqlClient, config: ConfigService<CommonEnv, true>) =>
+            new IdempotentConsumer(db, schema, {
+              maxUnits: config.get('CONSUMER_TRANSACTION_BATCH', { infer: true }),
+              // Units share a transaction once this many of its transactions are in flight
+              // (other users of the pool, the relay's say, are not counted).
+              maxTransactions: config.get('DATABASE_POOL_SIZE', { infer: true }),
+            }),
+        },
         {
           provide: OutboxRelay,
           inject: [SqlDatabase, JetStreamPublisher, ConfigService],

@@ -36,7 +36,7 @@ export class ParkedOrderEvents {
     );
   }
 
-  /** Oldest first. Asked after a transition whose statement saw parked events for the order. */
+  /** Oldest first. Asked after a transition whose statement saw parked events for the order, and again after each pass that applied one. */
   async forOrder(tx: SqlClient, orderId: string): Promise<ParkedEvent[]> {
     const rows = await tx.$queryRawUnsafe<ParkedEventRow[]>(
       `SELECT consumer, envelope, trigger, reason FROM "orders"."parked_events"
