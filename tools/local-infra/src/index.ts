@@ -3,4 +3,3 @@ export * from './nats-server.js';
 export * from './free-port.js';
 export * from './process-group.js';
 export * from './pipeline.js';
-export * from './service-memory.js';
