@@ -296,8 +296,8 @@ function nextSteps(plan) {
   return [
     `service-app ${names.name}: consumes ${plan.consumed.map((c) => c.type).join(', ')}; emits ${plan.emitted.map((e) => e.type).join(', ')} on ${names.stream}; health on port ${plan.port}.`,
     'Next:',
-    `  npm run build && npx vitest run apps/${names.name}          # client, compile, unit test`,
-    `  npx vitest run --config test/integration/vitest.config.ts test/integration/${names.name}-service.int-spec.ts`,
+    `  npm run build && npm run test:unit -- apps/${names.name}    # client, compile, unit test`,
+    `  npm run test:integration -- test/integration/${names.name}-service.int-spec.ts`,
     `  then give ${contracts.EVENTS_DIR}/${names.name}.ts real payloads, ${names.aggregate.className} real columns (and a migration),`,
     `  and apps/${names.name}/src/${names.useCase.folder}/${names.useCase.folder}.service.ts the real logic.`,
   ].join('\n');

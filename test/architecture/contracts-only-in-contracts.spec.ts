@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ALL_EVENTS, Consumers, DeadLetterConsumers, DeadLetterStreams, Streams } from '#contracts';

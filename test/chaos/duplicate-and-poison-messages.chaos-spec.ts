@@ -1,3 +1,4 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Consumers, OrderCreated, PaymentSucceeded, Streams } from '#contracts';
 import { itKeepsTheInvariants } from './support/expect-invariants.js';
 import { poisonTerminated } from './support/invariants.js';

@@ -1,3 +1,4 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { OrderState } from '#contracts';
 import { itKeepsTheInvariants } from './support/expect-invariants.js';
 import { GATEWAY_UNAVAILABLE, chargeGivenUp, ordersFailedByGateway } from './support/invariants.js';

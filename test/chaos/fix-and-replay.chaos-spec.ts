@@ -1,3 +1,4 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Consumers, DeadLetterReason } from '#contracts';
 import { itKeepsTheInvariants } from './support/expect-invariants.js';
 import { HANGING_PAYMENTS, hungOrders } from './support/hung-charges.js';

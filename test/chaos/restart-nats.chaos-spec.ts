@@ -1,3 +1,4 @@
+import { describe, beforeAll, afterAll } from '@jest/globals';
 import { itKeepsTheInvariants } from './support/expect-invariants.js';
 import { ChaosScenario } from './support/scenario.js';
 

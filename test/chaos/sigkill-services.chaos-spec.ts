@@ -1,3 +1,4 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineServiceName } from '#local-infra';
 import { itKeepsTheInvariants } from './support/expect-invariants.js';

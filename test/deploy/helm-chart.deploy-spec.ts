@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { defaultPort, parseServiceEnv, serviceNames, unknownVariables, type ServiceName } from './support/app-env.js';
 import {
   chartYaml,
@@ -137,7 +137,8 @@ function secretRefs(workload: Manifest): { env: string; name: string; key: strin
 
 function networkPolicyFor(manifests: Manifest[], podLabels: Record<string, string>): Manifest {
   const policies = ofKind(manifests, 'NetworkPolicy').filter((policy) => matches(spec(policy)['podSelector'].matchLabels, podLabels));
-  expect(policies, 'exactly one NetworkPolicy selects the pods').toHaveLength(1);
+  // Exactly one NetworkPolicy selects the pods.
+    expect(policies).toHaveLength(1);
   return policies[0]!;
 }
 
@@ -165,7 +166,7 @@ describe('the chart', () => {
 
   it('lints as it is in the repository, dependencies not fetched: only the missing charts are reported', async () => {
     const result = await helm(['lint', chartDir]);
-    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect({ code: result.code, output: result.stdout + result.stderr }).toMatchObject({ code: 0 });
     const warnings = result.stdout.split('\n').filter((line) => line.includes('[WARNING]') || line.includes('[ERROR]'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/missing these dependencies: nats,\s*postgresql/);
@@ -175,7 +176,7 @@ describe('the chart', () => {
 describe.each(Object.keys(valueSets) as ValueSetName[])('with %s', (setName) => {
   it('passes helm lint --strict', async () => {
     const result = await lint(staged.dir, valueSets[setName]);
-    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect({ code: result.code, output: result.stdout + result.stderr }).toMatchObject({ code: 0 });
     expect(result.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
   });
 
@@ -214,7 +215,8 @@ describe.each(Object.keys(valueSets) as ValueSetName[])('with %s', (setName) => 
       const manifests = rendered(setName);
       const env = containerEnv(manifests, find(manifests, 'Deployment', name));
       expect(unknownVariables(service, env)).toEqual([]);
-      expect(Object.keys(env).filter((variable) => variable.startsWith('FAULT_')), 'test-only fault injection').toEqual([]);
+      // No test-only fault injection in a deployment.
+      expect(Object.keys(env).filter((variable) => variable.startsWith('FAULT_'))).toEqual([]);
       const parsed = parseServiceEnv(service, env);
       expect(parsed['PORT']).toBe(port);
       expect(env['OTEL_SERVICE_NAME']).toBe(service);
@@ -256,7 +258,8 @@ describe.each(Object.keys(valueSets) as ValueSetName[])('with %s', (setName) => 
       const autoscaler = ofKind(manifests, 'HorizontalPodAutoscaler').find((h) => h.metadata.name === name);
       if (autoscaler) {
         expect(spec(autoscaler)['scaleTargetRef']).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
-        expect(spec(deployment)['replicas'], 'the autoscaler owns the replica count').toBeUndefined();
+        // The autoscaler owns the replica count.
+      expect(spec(deployment)['replicas']).toBeUndefined();
       } else {
         expect(spec(deployment)['replicas']).toBeGreaterThanOrEqual(1);
       }

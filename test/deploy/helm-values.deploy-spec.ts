@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { parse } from 'yaml';
 import { lint, stageChart, template, type ValueSet } from './support/helm.js';
 import { chartDir } from './support/paths.js';
@@ -65,7 +65,8 @@ describe('values.schema.json', () => {
   it('is a valid draft-07 schema that the default values satisfy', () => {
     const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
     const validate = ajv.compile(schema);
-    expect(validate(defaults), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    // On failure the diff lists the schema's errors.
+    expect({ valid: validate(defaults), errors: validate.errors }).toEqual({ valid: true, errors: null });
   });
 
   it.each(schemaViolations)('stops the install on %s, naming the value and the problem', async (_, values, valuePath, problem) => {
@@ -73,7 +74,7 @@ describe('values.schema.json', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("values don't meet the specifications of the schema");
     const lines = result.stderr.split('\n').filter((line) => mentionsPath(line, valuePath) && problem.test(line));
-    expect(lines, result.stderr).not.toEqual([]);
+    expect({ lines, stderr: result.stderr }).not.toMatchObject({ lines: [] });
   });
 
   it.each(ruleViolations)('stops the install on %s, with a sentence naming the value', async (_, values, message) => {
@@ -90,7 +91,7 @@ describe('values.schema.json', () => {
 
   it('accepts a rate given with --set, which keeps decimals as strings', async () => {
     const result = await template(staged.dir, { set: ['payments.gateway.errorRate=0.25'] });
-    expect(result.code, result.stderr).toBe(0);
+    expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: 0 });
     expect(result.stdout).toContain('PAYMENT_GATEWAY_ERROR_RATE: "0.25"');
   });
 });

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { SERVICE_HEAP_FLAGS, SERVICE_MEMORY_ENV } from '../../tools/local-infra/src/service-memory.js';
 import { defaultPort, serviceNames } from './support/app-env.js';
 import { buildContext, copies, dockerfileInstructions, type Copy } from './support/build-context.js';

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { OrderState, PaymentRefunded, Streams } from '#contracts';
 import { startPipeline, type Pipeline } from '#local-infra';
 import { PipelineDatabase } from './support/database.js';

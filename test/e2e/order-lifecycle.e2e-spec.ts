@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Consumers, OrderState } from '#contracts';
 import { startPipeline, type Pipeline } from '#local-infra';
 import { PipelineDatabase } from './support/database.js';
@@ -96,9 +96,9 @@ describe('order lifecycle (built services, real NATS JetStream and PostgreSQL)',
       for (const order of lifecycleOrders) {
         const shipped = order.state === OrderState.SHIPPED;
         const payments = await db.paymentsOf(order.id);
-        expect(payments.map((p) => p.status), `payments of ${order.id}`).toEqual([shipped ? 'SUCCEEDED' : 'DECLINED']);
+        expect({ order: order.id, payments: payments.map((p) => p.status) }).toEqual({ order: order.id, payments: [shipped ? 'SUCCEEDED' : 'DECLINED'] });
         const shipments = await db.shipmentsOf(order.id);
-        expect(shipments.map((s) => s.status), `shipments of ${order.id}`).toEqual(shipped ? ['DISPATCHED'] : []);
+        expect({ order: order.id, shipments: shipments.map((s) => s.status) }).toEqual({ order: order.id, shipments: shipped ? ['DISPATCHED'] : [] });
       }
     });
   });
@@ -168,8 +168,10 @@ describe('order lifecycle (built services, real NATS JetStream and PostgreSQL)',
         for (const page of pages.slice(0, -1)) expect(page.items).toHaveLength(2);
         for (const item of items) expect(item).toMatchObject({ state, customerId: lifecycleCustomer });
         const ids = items.map((item) => item.id);
-        expect(new Set(ids).size, 'no order on two pages').toBe(ids.length);
-        expect(ids, 'newest (highest UUIDv7) first').toEqual([...ids].sort().reverse());
+        // No order on two pages.
+    expect(new Set(ids).size).toBe(ids.length);
+        // Newest (highest UUIDv7) first.
+    expect(ids).toEqual([...ids].sort().reverse());
         expect([...ids].sort()).toEqual(withState(state).map((order) => order.id).sort());
       }
 
@@ -216,7 +218,8 @@ describe('order lifecycle (built services, real NATS JetStream and PostgreSQL)',
       const skippedBefore = (await db.paymentsInboxDuplicates(consumer, stored.envelope.id)) ?? 0;
 
       const ack = await republish(nc, stored, 'new');
-      expect(ack.duplicate, 'stored as a new message, so it reaches the consumer').toBe(false);
+      // Stored as a new message, so it reaches the consumer.
+    expect(ack.duplicate).toBe(false);
 
       // The inbox counts the redelivery it skipped: proof that it arrived and was recognised.
       await eventually('the payments inbox to skip the redelivery', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Consumers, OrderCreated, OrderState, PaymentSucceeded, ShipmentDispatched, ShipmentPrepared } from '#contracts';
 import { PIPELINE_SERVICES, startPipeline, type Pipeline, type PipelineServiceName } from '#local-infra';
 import { eventually } from './support/eventually.js';
@@ -97,7 +97,7 @@ describe('order trace (built services exporting OTLP, real NATS JetStream and Po
     for (const producer of producers) {
       // The nearest request or message span above the publish is what caused it, in the same service.
       const cause = lineage(producer).slice(1).find((s) => s.kind === SpanKind.SERVER || s.kind === SpanKind.CONSUMER);
-      expect(cause, producer.name).toBeDefined();
+      expect({ producer: producer.name, causeFound: cause !== undefined }).toEqual({ producer: producer.name, causeFound: true });
       expect(cause!.service).toBe(producer.service);
     }
     const created = producers.find((p) => p.name === `${OrderCreated.subject} publish`)!;
@@ -128,7 +128,7 @@ describe('order trace (built services exporting OTLP, real NATS JetStream and Po
     expect(consumers.length).toBeGreaterThanOrEqual(5);
     for (const consumer of consumers) {
       const producer = parentOf(consumer)!;
-      expect(producer.kind, consumer.name).toBe(SpanKind.PRODUCER);
+      expect({ consumer: consumer.name, producerKind: producer.kind }).toEqual({ consumer: consumer.name, producerKind: SpanKind.PRODUCER });
       expect(producer.attributes['messaging.message.id']).toBe(consumer.attributes['messaging.message.id']);
       expect(consumer.name).toBe(`${producer.attributes['messaging.destination.name']} process`);
       expect(consumer.attributes).toMatchObject({
@@ -150,8 +150,8 @@ describe('order trace (built services exporting OTLP, real NATS JetStream and Po
         (s) => s.service === service && s.name.startsWith('pg.query') && lineage(s).some((l) => l.kind === SpanKind.CONSUMER),
       );
       const statements = inConsumer.map((s) => String(s.attributes['db.statement'] ?? s.attributes['db.query.text'] ?? ''));
-      expect(statements.some((text) => text.includes('inbox_events')), service).toBe(true);
-      expect(statements.some((text) => text.includes('outbox_events')), service).toBe(true);
+      const touches = (table: string) => statements.some((text) => text.includes(table));
+      expect({ service, inbox: touches('inbox_events'), outbox: touches('outbox_events') }).toEqual({ service, inbox: true, outbox: true });
     }
   });
 

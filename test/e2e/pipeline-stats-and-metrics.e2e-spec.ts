@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Consumers } from '#contracts';
 import { startPipeline, type Pipeline } from '#local-infra';
 import { eventually } from './support/eventually.js';

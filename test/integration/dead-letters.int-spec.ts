@@ -1,7 +1,7 @@
 import 'reflect-metadata';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Module, type INestApplication } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
@@ -26,6 +26,7 @@ import { createValidationPipe } from '../../apps/orders-api/src/common/validatio
 import { DeadLettersApiModule } from '../../apps/orders-api/src/dead-letters/dead-letters-api.module.js';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
+import { createTestApp } from './support/nest-app.js';
 
 /** What the handler does with each order's events; the test changes it to "fix" a consumer. */
 type Behaviour = 'succeed' | 'fail' | 'hang' | 'reject';
@@ -82,7 +83,7 @@ describe('dead letters', () => {
     })
     class TestModule {}
 
-    app = await NestFactory.create(TestModule, { logger: process.env.TEST_LOGS ? ['error', 'warn', 'log'] : false });
+    app = await createTestApp(TestModule, { logger: process.env.TEST_LOGS ? ['error', 'warn', 'log'] : false });
     app.setGlobalPrefix('api/v1');
     app.useGlobalPipes(createValidationPipe());
     app.connectMicroservice({

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Module, type INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -8,6 +8,7 @@ import { Consumers, OrderCreated, type EnvelopeOf } from '#contracts';
 import { JetStreamPublisher, JetStreamServer, MessageController, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { orderCreatedEvent } from './support/events.js';
+import { createTestMicroservice } from './support/nest-app.js';
 
 const handled = new Set<string>();
 /** Set by the test: called by the handler of the last message, before its ack is even queued. */
@@ -48,7 +49,7 @@ describe('JetStream transport close', () => {
   });
 
   it('sends the acks of every finished handler before it drains', async () => {
-    const app: INestMicroservice = await NestFactory.createMicroservice(CloseTestModule, {
+    const app: INestMicroservice = await createTestMicroservice(CloseTestModule, {
       logger: false,
       strategy: new JetStreamServer({ name: 'close-test', servers: server.url, consumers: [consumer] }),
     });

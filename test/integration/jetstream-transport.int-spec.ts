@@ -1,6 +1,6 @@
 import 'reflect-metadata';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Module, type INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -8,6 +8,7 @@ import { Consumers, OrderCreated, type EnvelopeOf } from '#contracts';
 import { JetStreamPublisher, JetStreamServer, MessageController, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { eventually, orderCreatedEvent } from './support/events.js';
+import { createTestMicroservice } from './support/nest-app.js';
 
 /** What the test handler saw, and which orders it should fail on first. */
 const seen: Array<{ orderId: string; attempt: number; at: number }> = [];
@@ -50,7 +51,7 @@ describe('JetStream transport', () => {
 
   beforeAll(async () => {
     server = await startNatsServer();
-    app = await NestFactory.createMicroservice(
+    app = await createTestMicroservice(
       TestModule,
       {
         logger: false,

@@ -1,6 +1,6 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
 import { startNatsServer, type NatsServer } from '#local-infra';
 
 /**

@@ -1,3 +1,4 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Consumers, OrderState, PaymentFailed, PaymentInitiated, PaymentSucceeded, ShipmentPrepared } from '#contracts';
 import { IdempotentConsumer, OutboxWriter } from '#messaging';
 import { CreateOrderService } from '../../apps/orders-api/src/orders/create-order.service.js';

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import { v7 as uuidv7 } from 'uuid';
 import { OrderState } from '#contracts';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
+import { createTestApp } from './support/nest-app.js';
 
 interface KnownOrder {
   customerId: string;
@@ -47,7 +48,7 @@ describe('order stats (orders-api, real PostgreSQL)', () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'stats' })]);
     Object.assign(process.env, { NATS_URL: nats.url, DATABASE_URL: db.url, PORT: '0', METRICS_LOG_INTERVAL_MS: '0' });
     const { AppModule } = await import('../../apps/orders-api/src/app.module.js');
-    app = await NestFactory.create(AppModule, { logger: ['error'] });
+    app = await createTestApp(AppModule, { logger: ['error'] });
     app.setGlobalPrefix('api/v1');
     await app.init();
   });

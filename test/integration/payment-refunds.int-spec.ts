@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Module, type INestApplication, type INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -15,6 +15,7 @@ import { eventually, orderCreatedEvent } from './support/events.js';
 import { metricDelta, metricValue, scrapeMetrics } from './support/metrics.js';
 import { envelopeFor } from './support/envelope.js';
 import { startServiceApp } from './support/service-app.js';
+import { createTestMicroservice } from './support/nest-app.js';
 
 /** Fails the first delivery of every event, so each one is retried exactly once; fails every delivery of `alwaysFail`. */
 const attempts = new Map<string, number>();
@@ -55,7 +56,7 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
       databaseUrl: db.url,
       env: { PAYMENT_SUCCESS_RATE: '1', PAYMENT_LATENCY_MS: '0', OUTBOX_POLL_INTERVAL_MS: '100', METRICS_LOG_INTERVAL_MS: '0' },
     });
-    retrying = await NestFactory.createMicroservice(FailOnceModule, {
+    retrying = await createTestMicroservice(FailOnceModule, {
       logger: false,
       strategy: new JetStreamServer({
         name: 'fail-once',

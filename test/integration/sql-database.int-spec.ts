@@ -1,3 +1,4 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { TransactionRolledBackError, afterCommit, isUniqueViolation, updateAtVersion } from '#database';
 import { startTestDatabase, type TestDatabase } from './support/database.js';

@@ -1,3 +1,4 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { afterCommit, type SqlClient } from '#database';
 import { IdempotentConsumer } from '#messaging';
 import { startTestDatabase, type TestDatabase } from './support/database.js';

@@ -1,3 +1,4 @@
+import { describe, it, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -88,7 +89,7 @@ describe('nest generate service-app', () => {
 
   it('generates the service through the real nest CLI', async () => {
     const result = await runInTerminal(nestGenerate, { cwd: repo.dir, answers: prompts });
-    expect(result.code, result.output).toBe(0);
+    expect(result).toMatchObject({ code: 0 });
     expect(result.output).not.toMatch(/error/i);
     for (const file of [
       `apps/${service}/src/main.ts`,
@@ -99,7 +100,7 @@ describe('nest generate service-app', () => {
       `libs/contracts/src/events/${service}.ts`,
       `test/integration/${service}-service.int-spec.ts`,
     ]) {
-      expect(existsSync(inRepo(file)), file).toBe(true);
+      expect({ file, exists: existsSync(inRepo(file)) }).toEqual({ file, exists: true });
     }
     const nestCli = JSON.parse(readFileSync(inRepo('nest-cli.json'), 'utf8')) as { projects: Record<string, { root: string }> };
     expect(nestCli.projects[service]?.root).toBe(`apps/${service}`);
@@ -122,33 +123,25 @@ describe('nest generate service-app', () => {
 
   it('builds', async () => {
     const build = await npm(['run', 'build']);
-    expect(build.code, build.output).toBe(0);
+    expect(build).toMatchObject({ code: 0 });
     expect(existsSync(inRepo(`dist/apps/${service}/src/main.js`))).toBe(true);
   });
 
   it('passes its generated unit test, and the contract and architecture checks with its contracts', async () => {
-    const unit = await run(
-      'node_modules/.bin/vitest',
-      ['run', '--config', 'vitest.config.ts', `apps/${service}`, 'libs/contracts', 'test/architecture'],
-      { cwd: repo.dir },
-    );
-    expect(unit.code, unit.output).toBe(0);
+    const unit = await npm(['run', '--silent', 'jest', '--', '--config', 'jest.config.js', `apps/${service}`, 'libs/contracts', 'test/architecture']);
+    expect(unit).toMatchObject({ code: 0 });
     expect(unit.output).toContain('update-loyalty-point.service.spec.ts');
   });
 
   it('passes its generated integration test on a real NATS server and PostgreSQL', async () => {
-    const integration = await run(
-      'node_modules/.bin/vitest',
-      ['run', '--config', 'test/integration/vitest.config.ts', `test/integration/${service}-service.int-spec.ts`],
-      { cwd: repo.dir },
-    );
-    expect(integration.code, integration.output).toBe(0);
+    const integration = await npm(['run', '--silent', 'jest', '--', '--config', 'test/integration/jest.config.js', `test/integration/${service}-service.int-spec.ts`]);
+    expect(integration).toMatchObject({ code: 0 });
   });
 
   it('migrates a fresh database, and its migration matches schema.prisma', async () => {
     databaseUrl = await createDatabase(postgres.url, 'scaffolded');
     const migrate = await npm(['run', 'db:migrate'], { DATABASE_URL: databaseUrl });
-    expect(migrate.code, migrate.output).toBe(0);
+    expect(migrate).toMatchObject({ code: 0 });
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
@@ -165,7 +158,7 @@ describe('nest generate service-app', () => {
       await client.end();
     }
     const drift = await npm(['run', 'db:migrations:check'], { DATABASE_URL: databaseUrl });
-    expect(drift.code, drift.output).toBe(0);
+    expect(drift).toMatchObject({ code: 0 });
     expect(drift.output).toContain('No difference detected');
   });
 
@@ -211,7 +204,8 @@ describe('nest generate service-app', () => {
         published = rows[0];
         if (!published) await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect(published, `no published outbox row for order ${orderId}\n${running.output()}`).toBeDefined();
+      // On failure the diff shows the service's output.
+      expect({ published: published !== undefined, output: published ? '' : running.output() }).toMatchObject({ published: true });
       const { rows: inbox } = await client.query(`SELECT consumer FROM "${schema}".inbox_events WHERE event_id = $1`, [id]);
       expect(inbox).toEqual([{ consumer: `${service}--payments-succeeded` }]);
 
@@ -235,9 +229,7 @@ describe('nest generate service-app', () => {
 
   it('keeps the deployment checks passing with the service in compose and the Helm chart', async () => {
     const report = inRepo('deploy-report.json');
-    await run('node_modules/.bin/vitest', ['run', '--config', 'test/deploy/vitest.config.ts', '--reporter=json', `--outputFile=${report}`], {
-      cwd: repo.dir,
-    });
+    await npm(['run', '--silent', 'jest', '--', '--config', 'test/deploy/jest.config.js', '--json', `--outputFile=${report}`]);
     const results = JSON.parse(readFileSync(report, 'utf8')) as {
       numTotalTests: number;
       testResults: { assertionResults: { title: string; fullName: string; status: string; failureMessages: string[] }[] }[];

@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { v7 as uuidv7 } from 'uuid';
 import { ALL_EVENTS, Consumers, OrderCreated, Streams, envelopeSchema, eventJsonSchemas, findEventDefinition } from './index.js';
 

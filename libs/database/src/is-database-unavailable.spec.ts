@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import pg from 'pg';
 import { Prisma } from './generated/prisma/client.js';
 import { isDatabaseUnavailable, isUniqueViolation } from './is-database-unavailable.js';

@@ -1,10 +1,11 @@
+import { describe, it, expect, jest } from '@jest/globals';
 import { assertOneRowUpdated } from './assert-one-row-updated.js';
 import { VersionConflictError } from './version-conflict.error.js';
 import { backoffDelayMs, withVersionRetry } from './with-version-retry.js';
 
 /** A unit of work that loses `conflicts` races, then returns `result`. */
 function losesRaces(conflicts: number, result = 'done') {
-  return vi.fn(async (attempt: number) => {
+  return jest.fn(async (attempt: number) => {
     if (attempt <= conflicts) throw new VersionConflictError('order o-1');
     return result;
   });
@@ -31,7 +32,7 @@ describe('withVersionRetry', () => {
 
   it('does not retry other errors', async () => {
     const failure = new Error('connection lost');
-    const work = vi.fn(async () => {
+    const work = jest.fn(async () => {
       throw failure;
     });
     await expect(withVersionRetry(work, { attempts: 5, baseDelayMs: 0 })).rejects.toBe(failure);
@@ -39,21 +40,21 @@ describe('withVersionRetry', () => {
   });
 
   it('waits a jittered, growing delay before each retry', async () => {
-    vi.useFakeTimers();
+    jest.useFakeTimers();
     try {
-      vi.spyOn(Math, 'random').mockReturnValue(0.5);
+      jest.spyOn(Math, 'random').mockReturnValue(0.5);
       const delays: number[] = [];
       const result = withVersionRetry(losesRaces(3), {
         attempts: 4,
         baseDelayMs: 100,
         onRetry: ({ delayMs }) => delays.push(delayMs),
       });
-      await vi.runAllTimersAsync();
+      await jest.runAllTimersAsync();
       await expect(result).resolves.toBe('done');
       expect(delays).toEqual([50, 100, 200]);
     } finally {
-      vi.useRealTimers();
-      vi.restoreAllMocks();
+      jest.useRealTimers();
+      jest.restoreAllMocks();
     }
   });
 

@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { whereOf } from './dead-letter-filter.js';
 
 describe('whereOf', () => {

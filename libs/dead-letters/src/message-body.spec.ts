@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { v7 as uuidv7 } from 'uuid';
 import { bodyBytes, eventIdentity, storedBody } from './message-body.js';
 

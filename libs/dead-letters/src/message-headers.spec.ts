@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { asHeaderRecord, headersToRecord, recordToHeaders, republishableHeaders } from './message-headers.js';
 

@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { AckBatch } from './ack-batch.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));

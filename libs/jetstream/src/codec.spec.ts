@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { v7 as uuidv7 } from 'uuid';
 import { OrderCreated, orderingKeyOf, type EnvelopeOf } from '#contracts';
 import { decodeEnvelope, decodeMessage, encodeEnvelope } from './codec.js';

@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import { envelopeSchema } from '#contracts';
 import { envelopePatterns, quickEnvelope } from './envelope-check.js';

@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { KeyedQueue } from './keyed-queue.js';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

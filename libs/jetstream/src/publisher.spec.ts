@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { JetStreamPublisher, type OutgoingMessage } from './publisher.js';
 

@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { retryDelayMs } from './retry-delay.js';
 
 describe('retryDelayMs', () => {

@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { Semaphore } from './semaphore.js';
 
 describe('Semaphore', () => {

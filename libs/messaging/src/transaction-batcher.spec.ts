@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import type { SqlClient, TransactionalSqlClient } from '#database';
 import { TransactionBatcher } from './transaction-batcher.js';
 

@@ -1,16 +1,21 @@
+import { describe, it, expect, beforeEach, afterEach, jest } from '@jest/globals';
 import { cachedFor, withTimeout } from './cached.js';
 
 describe('cachedFor', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('shares one measurement within the time to live, and measures again after it', async () => {
     let calls = 0;
     const measure = cachedFor(1_000, async () => ++calls);
     expect(await Promise.all([measure(), measure()])).toEqual([1, 1]);
-    vi.advanceTimersByTime(999);
+    jest.advanceTimersByTime(999);
     expect(await measure()).toBe(1);
-    vi.advanceTimersByTime(1);
+    jest.advanceTimersByTime(1);
     expect(await measure()).toBe(2);
   });
 
@@ -28,11 +33,11 @@ describe('cachedFor', () => {
 
 describe('withTimeout', () => {
   it('rejects naming what did not answer', async () => {
-    vi.useFakeTimers();
+    jest.useFakeTimers();
     const pending = withTimeout(new Promise(() => undefined), 2_000, 'NATS');
-    vi.advanceTimersByTime(2_000);
+    jest.advanceTimersByTime(2_000);
     await expect(pending).rejects.toThrow('NATS did not answer within 2000 ms');
-    vi.useRealTimers();
+    jest.useRealTimers();
   });
 
   it('passes the answer through', async () => {

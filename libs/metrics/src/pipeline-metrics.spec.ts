@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { DeliveryMetrics, eventsProcessed, handlerDuration, retriesScheduled } from './pipeline-metrics.js';
 
 async function valueOf(metric: { get(): Promise<{ values: Array<{ value: number; labels: object; metricName?: string }> }> }, labels: object, metricName?: string): Promise<number> {

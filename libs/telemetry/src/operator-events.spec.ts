@@ -1,3 +1,4 @@
+import { describe, it, expect, afterEach } from '@jest/globals';
 import { isLogged, logEvent, setOperatorEventLevel } from './operator-events.js';
 
 describe('operator events', () => {

@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { tracingSettingsFromEnv } from './tracing-settings.js';
 
 describe('tracingSettingsFromEnv', () => {

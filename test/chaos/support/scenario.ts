@@ -5,10 +5,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { inject } from 'vitest';
 import type { OrderState } from '#contracts';
 import { startPipeline, type Pipeline, type PipelineOptions, type PipelineServiceName } from '#local-infra';
 import { isTerminal } from '../../../tools/demo/src/verification.js';
+import { CHAOS_SUMMARY_FILE_ENV } from './summary-file.js';
 import { listDeadLetters, type DeadLetterSummary, type ExpectedDeadLetter } from './dead-letters.js';
 import { PipelineDatabase, type PipelineFacts } from './facts.js';
 import { evaluate, type Verdict } from './invariants.js';
@@ -382,9 +382,7 @@ function summaryLine(options: ScenarioOptions, outcome: ScenarioOutcome): string
 
 function record(line: string): void {
   process.stdout.write(`[chaos] ${line}\n`);
-  try {
-    appendFileSync(inject('chaosSummaryFile'), `${line}\n`);
-  } catch {
-    // run outside the chaos config: the line above is enough
-  }
+  // Set by the chaos config's global setup; a file run another way has the line above only.
+  const summaryFile = process.env[CHAOS_SUMMARY_FILE_ENV];
+  if (summaryFile) appendFileSync(summaryFile, `${line}\n`);
 }

@@ -1,7 +1,7 @@
 import type { INestApplication, LogLevel, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { consumersOf } from '#contracts';
 import { JetStreamServer, type JetStreamServerOptions } from '#jetstream';
+import { createTestApp } from './nest-app.js';
 
 /** The worker services a test runs in its own process, each with its root module (imported on demand). */
 const ROOT_MODULES = {
@@ -31,7 +31,7 @@ export interface ServiceAppOptions {
 export async function startServiceApp(options: ServiceAppOptions): Promise<INestApplication> {
   Object.assign(process.env, { NATS_URL: options.natsUrl, DATABASE_URL: options.databaseUrl, PORT: '0', ...options.env });
   const rootModule = await ROOT_MODULES[options.service]();
-  const app = await NestFactory.create(rootModule, { logger: options.logger ?? ['error'] });
+  const app = await createTestApp(rootModule, { logger: options.logger ?? ['error'] });
   app.connectMicroservice({
     strategy: new JetStreamServer({
       name: options.service,

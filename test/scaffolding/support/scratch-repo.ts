@@ -19,7 +19,7 @@ export interface ScratchRepo {
  * file git tracks or would track (committed or not, so uncommitted work is
  * tested too), without build output or ignored files. node_modules is a
  * directory of links to the repository's packages, so nothing is installed
- * and a run in the copy (vitest's cache, say) writes nothing into the
+ * and a run in the copy (a build, say) writes nothing into the
  * original; the repository's own link to schematics/ is re-made to point at
  * the copy's.
  */

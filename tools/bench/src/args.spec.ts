@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { UsageError } from '../../cli/src/command-line.js';
 import { DEFAULTS, QUICK, TRANSPORT_DEFAULT_COUNT, parseBenchArgs, type BenchArgs } from './args.js';
 

@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { firstToLastRate, median, pairedRatio, percentile, ratePerSecond, ratio, summarize } from './stats.js';
 
 describe('percentile (nearest rank)', () => {

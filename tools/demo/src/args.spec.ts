@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { UsageError } from '../../cli/src/command-line.js';
 import { parseDemoArgs } from './args.js';
 

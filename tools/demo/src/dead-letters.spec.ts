@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { Consumers, DeadLetterReason } from '#contracts';
 import { compareDeadLetters, expectChargeGivenUp, expectPoisonTerminated, type DeadLetterSummary } from './dead-letters.js';
 

@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { OrderState } from '#contracts';
 import type { OrderView } from './orders-client.js';
 import type { DatabaseFacts } from './database-facts.js';

@@ -1,3 +1,4 @@
+import { describe, it, expect, jest } from '@jest/globals';
 import type { ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { Prisma } from '#database';
@@ -28,7 +29,7 @@ describe('DatabaseUnavailableFilter', () => {
 
   it('leaves every other error to the default handling', () => {
     const { host, response } = httpHost();
-    const fallback = vi.spyOn(BaseExceptionFilter.prototype, 'catch').mockImplementation(() => undefined);
+    const fallback = jest.spyOn(BaseExceptionFilter.prototype, 'catch').mockImplementation(() => undefined);
     const error = new Error('a bug');
     new DatabaseUnavailableFilter().catch(error, host);
     expect(fallback).toHaveBeenCalledWith(error, host);

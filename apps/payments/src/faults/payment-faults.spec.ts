@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { paymentsEnvSchema } from '../payments-env.js';
 import { PaymentFaults } from './payment-faults.js';
 

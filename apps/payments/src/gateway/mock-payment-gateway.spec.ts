@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { GatewayUnavailableError, MockPaymentGateway } from './mock-payment-gateway.js';
 
 const keys = Array.from({ length: 1_000 }, (_, i) => `payment-${i}`);

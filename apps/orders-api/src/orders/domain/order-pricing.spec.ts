@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { MAX_ORDER_TOTAL_CENTS, OrderTotalTooLargeError, priceLines } from './order-pricing.js';
 
 describe('priceLines', () => {

@@ -1,3 +1,4 @@
+import { describe, it, expect } from '@jest/globals';
 import { OrderState } from '#contracts';
 import { ORDER_TRANSITIONS, decideTransition, type OrderTrigger } from './order-state-machine.js';
 

@@ -1,5 +1,4 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
-import { sharedTestConfig } from '../../vitest.shared.js';
+import { layerConfig } from '../../jest.shared.js';
 
 /**
  * Chaos tests: the built services as real processes against a real NATS
@@ -9,16 +8,12 @@ import { sharedTestConfig } from '../../vitest.shared.js';
  * `npm run build` first. Files run one after another: each starts a whole
  * pipeline, and timing-sensitive faults need the machine to themselves.
  */
-export default mergeConfig(
-  sharedTestConfig,
-  defineConfig({
-    test: {
-      globals: true,
-      include: ['test/chaos/**/*.chaos-spec.ts'],
-      globalSetup: ['test/chaos/support/global-setup.ts'],
-      testTimeout: 60_000,
-      hookTimeout: 240_000,
-      fileParallelism: false,
-    },
-  }),
-);
+export default layerConfig({
+  testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'],
+  // Jest has one limit for a test and a hook; a scenario's beforeAll runs
+  // the whole load with its fault, which takes longest.
+  testTimeout: 240_000,
+  maxWorkers: 1,
+  globalSetup: '<rootDir>/test/chaos/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/chaos/support/global-teardown.js',
+});

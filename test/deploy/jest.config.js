@@ -1,5 +1,4 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
-import { sharedTestConfig } from '../../vitest.shared.js';
+import { layerConfig } from '../../jest.shared.js';
 
 /**
  * Deployment tests: the Dockerfile and its build context, docker-compose.yml
@@ -8,15 +7,9 @@ import { sharedTestConfig } from '../../vitest.shared.js';
  * schemas (kubernetes-models), the compose file against the Compose
  * specification schema, and both against the services' own env schemas.
  */
-export default mergeConfig(
-  sharedTestConfig,
-  defineConfig({
-    test: {
-      globals: true,
-      include: ['test/deploy/**/*.deploy-spec.ts'],
-      testTimeout: 30_000,
-      hookTimeout: 60_000,
-      maxWorkers: 2,
-    },
-  }),
-);
+export default layerConfig({
+  testMatch: ['<rootDir>/test/deploy/**/*.deploy-spec.ts'],
+  // Jest has one limit for a test and a hook: the hooks render the chart.
+  testTimeout: 60_000,
+  maxWorkers: 2,
+});

@@ -1,0 +1,1 @@
+export declare const CHAOS_SUMMARY_FILE_ENV: 'CHAOS_SUMMARY_FILE';
