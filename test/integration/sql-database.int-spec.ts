@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { register } from 'prom-client';
 import { TransactionRolledBackError, afterCommit, isUniqueViolation, updateAtVersion } from '#database';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { insertPendingPayment } from './support/payments.js';
@@ -142,5 +143,14 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
       id,
     );
     expect(row).toEqual({ status: 'SUCCEEDED', version: 2, gatewayReference: 'ch_1' });
+  });
+
+  it('counts every query of the shared pool as a round trip (db_round_trips_total), BEGIN and COMMIT too, Prisma\'s as well', async () => {
+    const roundTrips = async () => (await register.getSingleMetric('db_round_trips_total')!.get()).values[0]!.value;
+    const before = await roundTrips();
+    await db.sql.$transaction((tx) => insertPendingPayment(tx));
+    expect(await roundTrips()).toBe(before + 3); // BEGIN, INSERT, COMMIT
+    await db.prisma.payment.count();
+    expect(await roundTrips()).toBe(before + 4);
   });
 });

@@ -3,6 +3,7 @@ export { DATABASE_OPTIONS, DEFAULT_POOL_SIZE, type DatabaseOptions } from './dat
 export { PrismaService } from './prisma.service.js';
 export { SqlDatabase, TransactionRolledBackError, afterCommit } from './sql-database.js';
 export { updateAtVersion } from './update-at-version.js';
+export { countQueries } from './count-queries.js';
 export type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 export { VersionConflictError } from './version-conflict.error.js';
 export { assertOneRowUpdated } from './assert-one-row-updated.js';

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { databaseRoundTrips } from '#metrics';
+import { countQueries } from './count-queries.js';
 import { DATABASE_OPTIONS, DEFAULT_POOL_SIZE, type DatabaseOptions } from './database.options.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
@@ -73,12 +75,17 @@ const POOL_LIMITS = {
  * `error` event, and a connection the adapter has just released (or not yet
  * claimed) has no listener of its own, which crashes the process. Here the
  * broken connection is only dropped, and the next query opens a new one.
+ * Every connection also counts its queries (db_round_trips_total): the cost
+ * of a unit of work in waits on PostgreSQL, Prisma's and plain SQL alike.
  */
 function createPool(options: DatabaseOptions): pg.Pool {
   const logger = new Logger('PostgreSQL');
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? DEFAULT_POOL_SIZE, ...POOL_LIMITS });
   const report = (error: Error) => logger.warn(`connection lost: ${error.message}`);
   pool.on('error', report);
-  pool.on('connect', (client) => client.on('error', report));
+  pool.on('connect', (client) => {
+    client.on('error', report);
+    countQueries(client, () => databaseRoundTrips.inc());
+  });
   return pool;
 }

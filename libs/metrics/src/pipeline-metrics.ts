@@ -38,6 +38,17 @@ export const deadLettersRecorded = new Counter({
   labelNames: ['consumer', 'reason'] as const,
 });
 
+/**
+ * Queries sent to PostgreSQL and waited for, by any path of the service
+ * (plain SQL, Prisma, the relay), BEGIN and COMMIT included: the benchmark
+ * divides it by the orders to show what an order costs in round trips.
+ * One increment per query, no labels, so it costs nothing to speak of.
+ */
+export const databaseRoundTrips = new Counter({
+  name: 'db_round_trips_total',
+  help: 'Queries sent to PostgreSQL and waited for (BEGIN and COMMIT included; one round trip each without pipelining)',
+});
+
 export const paymentsSettled = new Counter({
   name: 'payments_settled_total',
   help: 'Payments settled by the payments service: succeeded (captured) or failed (declined or gateway gave out)',
