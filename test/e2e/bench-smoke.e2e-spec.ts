@@ -41,6 +41,11 @@ const PIPELINE_FIELDS = [
   'ratios.relayPublishVsRawPublish',
   'ratios.consumedVsRawConsumeAck',
   'ratios.ordersVsPostgresCommits',
+  ...['fsync', 'synchronousCommit', 'fullPageWrites', 'durable'].map((field) => `settings.durability.postgres.${field}`),
+  'settings.durability.nats.version',
+  'settings.durability.nats.syncInterval',
+  ...['eventsPublished', 'messagesConsumed', 'transactions', 'statements', 'databaseRoundTrips', 'cpuMicroseconds.total'].map((field) => `costPerOrder.${field}`),
+  'costPerOrder.cpuMicroseconds.byProcess.orders-api',
 ];
 const TRANSPORT_FIELDS = [
   ...COMMON_FIELDS,
@@ -82,6 +87,15 @@ describe('npm run bench (smoke)', () => {
     expect(valueAt(report, 'latencyMs.pipeline.count')).toBe(30);
     const processes = (report['processes'] as Array<{ name: string; peakRssMb: number; cpuSeconds: number }>).map((p) => p.name);
     expect(processes).toEqual(expect.arrayContaining(['orders-api', 'payments', 'shipments', 'nats-server', 'postgres']));
+    // The headline runs on durable settings, read back from the server.
+    expect(valueAt(report, 'settings.durability.postgres')).toMatchObject({ fsync: 'on', synchronousCommit: 'on', durable: true });
+    // Every order costs at least its own POST's transaction, and events both ways.
+    const cost = report['costPerOrder'] as Record<string, number>;
+    expect(cost['transactions']).toBeGreaterThanOrEqual(1);
+    expect(cost['statements']).toBeGreaterThan(cost['transactions']!);
+    expect(cost['databaseRoundTrips']).toBeGreaterThan(cost['transactions']!);
+    expect(cost['eventsPublished']).toBeGreaterThanOrEqual(1);
+    expect(cost['messagesConsumed']).toBeGreaterThan(0);
   });
 
   it('runs the transport mode and reports every field', async () => {

@@ -1,12 +1,21 @@
 import { describe, it, expect } from '@jest/globals';
 import { UsageError } from '../../cli/src/command-line.js';
-import { DEFAULTS, QUICK, TRANSPORT_DEFAULT_COUNT, parseBenchArgs, type BenchArgs } from './args.js';
+import { DEFAULTS, MAX_ORDERS_PER_RUN, QUICK, TRANSPORT_DEFAULT_COUNT, parseBenchArgs, type BenchArgs } from './args.js';
 
 const parse = (...argv: string[]) => parseBenchArgs(argv) as BenchArgs;
 
 describe('parseBenchArgs', () => {
-  it('defaults to a closed-loop pipeline run with baselines', () => {
-    expect(parse()).toMatchObject({ mode: 'pipeline', count: DEFAULTS.count, concurrency: DEFAULTS.concurrency, rate: undefined, baselines: true });
+  it('defaults to a closed-loop pipeline run with baselines, on durable settings', () => {
+    expect(parse()).toMatchObject({ mode: 'pipeline', concurrency: DEFAULTS.concurrency, rate: undefined, baselines: true, unsafeFast: false });
+    expect(parse('--unsafe-fast').unsafeFast).toBe(true);
+  });
+
+  it('runs the pipeline for a time by default, and for a count when one is given', () => {
+    expect(parse()).toMatchObject({ durationSeconds: DEFAULTS.durationSeconds, count: MAX_ORDERS_PER_RUN });
+    expect(parse('--duration', '60')).toMatchObject({ durationSeconds: 60 });
+    expect(parse('--orders', '500')).toMatchObject({ durationSeconds: undefined, count: 500 });
+    expect(parse('--quick')).toMatchObject({ durationSeconds: undefined, count: QUICK.count });
+    expect(() => parse('--orders', '500', '--duration', '10')).toThrow(UsageError);
   });
 
   it('sizes counts per mode and for --quick', () => {

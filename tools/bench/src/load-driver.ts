@@ -14,7 +14,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface LoadOptions {
   apiUrl: string;
+  /** Orders to place at most. */
   count: number;
+  /** Stop starting POSTs after this long (those in flight still finish); no limit when undefined. */
+  durationMs?: number;
   concurrency: number;
   /** Orders per second; closed loop when undefined. */
   rate?: number;
@@ -64,8 +67,9 @@ export async function driveOrders(options: LoadOptions): Promise<LoadResult> {
 
   try {
     result.firstPostAt = Date.now();
-    if (options.rate) await openLoop(options.count, options.rate, placeOne);
-    else await closedLoop(options.count, options.concurrency, placeOne);
+    const deadline = options.durationMs === undefined ? Infinity : performance.now() + options.durationMs;
+    if (options.rate) await openLoop(options.count, options.rate, deadline, placeOne);
+    else await closedLoop(options.count, options.concurrency, deadline, placeOne);
     result.lastAnswerAt = Date.now();
     return result;
   } finally {
@@ -73,10 +77,15 @@ export async function driveOrders(options: LoadOptions): Promise<LoadResult> {
   }
 }
 
-async function closedLoop(count: number, concurrency: number, placeOne: (index: number, dueAt: number) => Promise<void>): Promise<void> {
+async function closedLoop(
+  count: number,
+  concurrency: number,
+  deadline: number,
+  placeOne: (index: number, dueAt: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < count) {
+    while (next < count && performance.now() < deadline) {
       const index = next++;
       await placeOne(index, performance.now());
     }
@@ -84,12 +93,18 @@ async function closedLoop(count: number, concurrency: number, placeOne: (index: 
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
-async function openLoop(count: number, rate: number, placeOne: (index: number, dueAt: number) => Promise<void>): Promise<void> {
+async function openLoop(
+  count: number,
+  rate: number,
+  deadline: number,
+  placeOne: (index: number, dueAt: number) => Promise<void>,
+): Promise<void> {
   const start = performance.now();
   const intervalMs = 1_000 / rate;
   const inFlight = new Set<Promise<void>>();
   for (let index = 0; index < count; index++) {
     const dueAt = start + index * intervalMs;
+    if (dueAt >= deadline) break;
     const wait = dueAt - performance.now();
     if (wait > 1) await sleep(wait);
     while (inFlight.size >= OPEN_LOOP_MAX_IN_FLIGHT) await Promise.race(inFlight);

@@ -6,6 +6,8 @@ import { PIPELINE_SERVICES, startPipeline, withClient as withDatabase, type Pipe
 import { JetStreamDefaults, encodeEnvelope } from '#jetstream';
 import type { BenchArgs } from './args.js';
 import { measurePostgresCommits, measureRawJetStream } from './baselines.js';
+import { CostMeter } from './cost-budget.js';
+import { readDurability } from './durability.js';
 import { driveOrders } from './load-driver.js';
 import { readTimings, verifyOrders, waitForFinalStates } from './pipeline-facts.js';
 import { ProcessSampler, canSampleProcesses, type ProcessTarget } from './process-sampler.js';
@@ -55,6 +57,8 @@ async function openEndpoints(args: BenchArgs, log: Log): Promise<Endpoints> {
   }
   const pipeline = await startPipeline({
     databaseName: `order_pipeline_bench_${randomBytes(4).toString('hex')}`,
+    // Headline figures on durable settings: every commit flushed before it is answered.
+    postgres: { durability: args.unsafeFast ? 'fast-unsafe' : 'durable', statementStatistics: true },
     logDir: args.logDir,
     nodeArgs: args.cpuProfDir ? cpuProfileArgs(args.cpuProfDir) : undefined,
     env: Object.fromEntries(PIPELINE_SERVICES.map((name) => [name, args.serviceEnv])),
@@ -80,32 +84,48 @@ async function measure(args: BenchArgs, endpoints: Endpoints, log: Log): Promise
 
   const sampler = new ProcessSampler(canSampleProcesses() ? await processTargets(endpoints) : []);
   const how = args.rate ? `offered at ${args.rate} orders/s` : `${args.concurrency} in flight`;
-  log(`placing ${args.count} orders (${how})...`);
-  sampler.start();
-  const placing = progressBar('placing orders', args.count);
-  const load = await driveOrders({ apiUrl: endpoints.apiUrl, count: args.count, concurrency: args.concurrency, rate: args.rate, runId, onAnswer: placing.update });
-  placing.stop();
-  log(`${load.orderIds.length} orders accepted, ${load.failures} POSTs failed; waiting for their final states...`);
-
-  const facts = await withDatabase(endpoints.databaseUrl, async (client) => {
+  const { load, ...facts } = await withDatabase(endpoints.databaseUrl, async (client) => {
+    // Only for a stack the bench started: it knows every service's /metrics then.
+    const cost = endpoints.pipeline ? new CostMeter(client, Object.values(endpoints.pipeline.serviceUrls)) : undefined;
+    await cost?.start();
+    const durationMs = args.durationSeconds === undefined ? undefined : args.durationSeconds * 1_000;
+    log(durationMs === undefined ? `placing ${args.count} orders (${how})...` : `placing orders for ${args.durationSeconds} s (${how})...`);
+    sampler.start();
+    const placing = durationMs === undefined ? progressBar('placing orders', args.count) : progressBar('placing orders (s)', args.durationSeconds!);
+    const startedAt = Date.now();
+    const onAnswer = durationMs === undefined ? placing.update : () => placing.update(Math.min(args.durationSeconds!, Math.floor((Date.now() - startedAt) / 1_000)));
+    const load = await driveOrders({ apiUrl: endpoints.apiUrl, count: args.count, durationMs, concurrency: args.concurrency, rate: args.rate, runId, onAnswer });
+    placing.stop();
+    log(`${load.orderIds.length} orders accepted, ${load.failures} POSTs failed; waiting for their final states...`);
     const waiting = progressBar('final states', load.orderIds.length);
     await waitForFinalStates(client, load.orderIds, args.timeoutMs, waiting.update);
     waiting.stop();
-    const processes = sampler.finish(args.count);
+    const processes = sampler.finish(load.orderIds.length);
     const verification = await verifyOrders(client, load.orderIds);
     const timings = await readTimings(client, load.orderIds, new Date(load.firstPostAt));
-    return { processes, verification, timings };
+    if (cost) log('reading the cost per order (PostgreSQL reports its counters within about 10 s)...');
+    const costPerOrder = cost ? await cost.finish(verification.placed, timings.stages.relayPublishes.count, processes) : null;
+    const durability = await readDurability(client, endpoints.pipeline?.nats.monitorUrl);
+    return { load, processes, verification, timings, costPerOrder, durability };
   });
 
   const baselines = args.baselines ? await measureBaselines(args, endpoints, log) : null;
-  const { timings, processes, verification } = facts;
+  const { timings, processes, verification, costPerOrder, durability } = facts;
   const spanMs = timings.lastFinalAt - load.firstPostAt;
   // Only orders that reached a final state consistent with their payment count.
   const ordersPerSecond = ratePerSecond(verification.verified, spanMs);
   const cpuTotal = processes.reduce((sum, p) => sum + p.cpuSecondsPer1000, 0);
   return {
     mode: 'pipeline',
-    settings: { orders: args.count, concurrency: args.rate ? null : args.concurrency, offeredRatePerSecond: args.rate ?? null, startedStack: Boolean(endpoints.pipeline), serviceEnv: args.serviceEnv },
+    settings: {
+      orders: facts.verification.placed,
+      durationSeconds: args.durationSeconds ?? null,
+      concurrency: args.rate ? null : args.concurrency,
+      offeredRatePerSecond: args.rate ?? null,
+      startedStack: Boolean(endpoints.pipeline),
+      serviceEnv: args.serviceEnv,
+      durability,
+    },
     throughput: {
       ordersPerSecond,
       orders: verification.placed,
@@ -119,6 +139,7 @@ async function measure(args: BenchArgs, endpoints: Endpoints, log: Log): Promise
     stages: timings.stages,
     processes,
     cpuSecondsPer1000Orders: { total: round(cpuTotal), byProcess: Object.fromEntries(processes.map((p) => [p.name, p.cpuSecondsPer1000])) },
+    costPerOrder,
     baselines,
     ratios: {
       relayPublishVsRawPublish: baselines ? (ratio(timings.stages.relayPublishes.perSecond, baselines.jetstream.publishPerSecond) ?? null) : null,

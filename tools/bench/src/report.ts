@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import type { PostgresCommitRate, RawJetStreamRates } from './baselines.js';
+import type { CostPerOrder } from './cost-budget.js';
+import type { Durability } from './durability.js';
 import type { PipelineTimings, Verification } from './pipeline-facts.js';
 import type { ProcessFigures } from './process-sampler.js';
 import type { LatencySummary } from './stats.js';
@@ -43,7 +45,18 @@ interface CommonReport {
 
 export interface PipelineReport extends CommonReport {
   mode: 'pipeline';
-  settings: { orders: number; concurrency: number | null; offeredRatePerSecond: number | null; startedStack: boolean; serviceEnv: Record<string, string> };
+  settings: {
+    /** Orders placed (accepted). */
+    orders: number;
+    /** How long orders were placed for; null when a count was given. */
+    durationSeconds: number | null;
+    concurrency: number | null;
+    offeredRatePerSecond: number | null;
+    startedStack: boolean;
+    serviceEnv: Record<string, string>;
+    /** The servers' durability settings, as they reported them. */
+    durability: Durability;
+  };
   throughput: {
     /** Verified orders per second, from the first POST to the last order's final state. */
     ordersPerSecond: number;
@@ -59,6 +72,8 @@ export interface PipelineReport extends CommonReport {
   stages: PipelineTimings['stages'];
   processes: ProcessFigures[];
   cpuSecondsPer1000Orders: { total: number; byProcess: Record<string, number> };
+  /** What one order cost, in events, messages, transactions, statements, round trips and CPU; null for services not started by the bench. */
+  costPerOrder: CostPerOrder | null;
   baselines: { jetstream: RawJetStreamRates; postgres: PostgresCommitRate } | null;
   ratios: {
     /** Relay publishes per second over the raw client's publishes per second. */
@@ -120,6 +135,8 @@ export function markdownTable(report: BenchReport): string {
       ['order-state updates/s', fmt(s.orderStateUpdates.perSecond)],
       ...report.processes.map((p): [string, string] => [`${p.name}: peak RSS, CPU s / 1,000 orders`, `${fmt(p.peakRssMb)} MB, ${fmt(p.cpuSecondsPer1000)} s`]),
       ['CPU s / 1,000 orders (all measured)', fmt(report.cpuSecondsPer1000Orders.total)],
+      ...costRows(report.costPerOrder),
+      ['durability', durabilityText(report.settings.durability)],
     );
     if (b) {
       rows.push(
@@ -142,6 +159,21 @@ export function markdownTable(report: BenchReport): string {
   }
   rows.push(...report.targets.map((t): [string, string] => [`target: ${t.target}`, `${t.met ? 'met' : '**missed**'} (${t.actual})`]));
   return ['| figure | value |', '| --- | --- |', ...rows.map(([name, value]) => `| ${name} | ${value} |`)].join('\n');
+}
+
+function costRows(cost: CostPerOrder | null): Array<[string, string]> {
+  if (!cost) return [];
+  const cpu = Object.entries(cost.cpuMicroseconds.byProcess).map(([name, us]) => `${name} ${fmt(us)}`).join(', ');
+  return [
+    ['per order: events published, messages consumed', `${fmt(cost.eventsPublished)}, ${fmt(cost.messagesConsumed)}`],
+    ['per order: transactions, statements, round trips', `${fmt(cost.transactions)}, ${cost.statements === null ? 'n/a' : fmt(cost.statements)}, ${fmt(cost.databaseRoundTrips)}`],
+    ['per order: CPU µs', `**${fmt(cost.cpuMicroseconds.total)}** (${cpu})`],
+  ];
+}
+
+function durabilityText({ postgres, nats }: Durability): string {
+  const pg = `PostgreSQL fsync ${postgres.fsync}, synchronous_commit ${postgres.synchronousCommit}, full_page_writes ${postgres.fullPageWrites}${postgres.durable ? '' : ' (**not durable**)'}`;
+  return nats ? `${pg}; NATS ${nats.version}, ${nats.storage} storage, sync: ${nats.syncInterval}` : pg;
 }
 
 function latencies(summary: LatencySummary): string {

@@ -34,7 +34,7 @@ export interface TransportFigures {
   rawConsumeAckPerSecond: number;
   transportPublishPerSecond: number;
   transportConsumeAckPerSecond: number;
-  /** Transport over raw client, the median of the rounds' ratios; the target is at least 0.8 for each. */
+  /** Transport over raw client, the median of the rounds' ratios; the target is at least 0.9 for each (TARGETS). */
   publishRatio: number | undefined;
   consumeAckRatio: number | undefined;
 }
