@@ -40,6 +40,20 @@ export const commonEnvSchema = z.object({
    * new orders until it has caught up.
    */
   OUTBOX_BACKLOG_READY_MAX: z.coerce.number().int().positive().default(10_000),
+  /**
+   * How long a published outbox row is kept (for diagnosis) before the
+   * retention pruner deletes it. An unpublished row is never deleted.
+   */
+  OUTBOX_RETENTION_MS: z.coerce.number().int().min(60_000).default(3_600_000),
+  /**
+   * How long an inbox row is kept: it turns a redelivery of its event into a
+   * duplicate, so it must outlive every way a copy can still arrive
+   * (redeliveries and relay re-sends take minutes; see docs/operations.md,
+   * "Retention"). Default 24 h.
+   */
+  INBOX_RETENTION_MS: z.coerce.number().int().min(60_000).default(86_400_000),
+  /** Time between the retention pruner's passes; 0 turns it off. */
+  RETENTION_PRUNE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   /** Interval of the one-line METRICS summary in the log; 0 turns it off. */
   METRICS_LOG_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
   /**

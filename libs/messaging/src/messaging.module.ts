@@ -12,6 +12,7 @@ import { JetStreamPublisher } from '#jetstream';
 import { IdempotentConsumer } from './apply-once.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxWriter } from './outbox-writer.js';
+import { RetentionPruner } from './retention-pruner.js';
 import type { ServiceSchema } from './service-schema.js';
 
 /** What the IdempotentConsumer's units of work run on: plain SQL, or Prisma's typed client. */
@@ -26,6 +27,7 @@ export type UnitsOfWorkClient = typeof SqlDatabase | typeof PrismaService;
 export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly relay: OutboxRelay,
+    private readonly pruner: RetentionPruner,
     private readonly config: ConfigService<CommonEnv, true>,
   ) {}
 
@@ -63,17 +65,29 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
               crashAfterPublishBatch: config.get('FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH', { infer: true }),
             }),
         },
+        {
+          provide: RetentionPruner,
+          inject: [SqlDatabase, ConfigService],
+          useFactory: (db: SqlDatabase, config: ConfigService<CommonEnv, true>) =>
+            new RetentionPruner(db, {
+              schema,
+              outboxRetentionMs: config.get('OUTBOX_RETENTION_MS', { infer: true }),
+              inboxRetentionMs: config.get('INBOX_RETENTION_MS', { infer: true }),
+              intervalMs: config.get('RETENTION_PRUNE_INTERVAL_MS', { infer: true }),
+            }),
+        },
       ],
-      exports: [OutboxWriter, IdempotentConsumer, OutboxRelay],
+      exports: [OutboxWriter, IdempotentConsumer, OutboxRelay, RetentionPruner],
     };
   }
 
   onApplicationBootstrap(): void {
     if (this.config.get('OUTBOX_RELAY_ENABLED', { infer: true })) this.relay.start();
+    if (this.config.get('RETENTION_PRUNE_INTERVAL_MS', { infer: true }) > 0) this.pruner.start();
   }
 
-  /** Stops the relay before the database and NATS connections go away. */
+  /** Stops the relay and the pruner before the database and NATS connections go away. */
   async onModuleDestroy(): Promise<void> {
-    await this.relay.stop();
+    await Promise.all([this.relay.stop(), this.pruner.stop()]);
   }
 }

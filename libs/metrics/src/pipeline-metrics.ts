@@ -49,6 +49,12 @@ export const databaseRoundTrips = new Counter({
   help: 'Queries sent to PostgreSQL and waited for (BEGIN and COMMIT included; one round trip each without pipelining)',
 });
 
+export const rowsPruned = new Counter({
+  name: 'retention_rows_pruned_total',
+  help: 'Outbox rows (published, past OUTBOX_RETENTION_MS) and inbox rows (past INBOX_RETENTION_MS) deleted by the retention pruner',
+  labelNames: ['schema', 'table'] as const,
+});
+
 export const paymentsSettled = new Counter({
   name: 'payments_settled_total',
   help: 'Payments settled by the payments service: succeeded (captured) or failed (declined or gateway gave out)',
