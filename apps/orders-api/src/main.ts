@@ -5,30 +5,10 @@ import { startTracing } from '#telemetry';
 await startTracing({ serviceName: 'orders-api' });
 
 await import('reflect-metadata');
-const [
-  { runService },
-  { AppModule },
-  { DatabaseUnavailableFilter },
-  { DomainErrorsFilter },
-  { createValidationPipe },
-  { setUpOpenApi },
-] = await Promise.all([
-    import('#bootstrap'),
-    import('./app.module.js'),
-    import('./common/database-unavailable.filter.js'),
-    import('./common/domain-errors.filter.js'),
-    import('./common/validation.js'),
-    import('./openapi.js'),
-  ]);
+const [{ runService }, { AppModule }, { configureOrdersHttp }] = await Promise.all([
+  import('#bootstrap'),
+  import('./app.module.js'),
+  import('./configure-http.js'),
+]);
 
-await runService({
-  name: 'orders-api',
-  module: AppModule,
-  configureHttp: (app) => {
-    app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
-    app.useGlobalPipes(createValidationPipe());
-    // Nest tries the last registered filter first: domain errors, then the database check.
-    app.useGlobalFilters(new DatabaseUnavailableFilter(app.getHttpAdapter()), new DomainErrorsFilter(app.getHttpAdapter()));
-    setUpOpenApi(app);
-  },
-});
+await runService({ name: 'orders-api', module: AppModule, configureHttp: configureOrdersHttp });

@@ -3,4 +3,16 @@ import { commonEnvSchema } from '#config';
 
 export const ordersEnvSchema = commonEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * Writes (place, cancel) in progress at once in this process; one more is
+   * refused with 503 at once instead of queueing for the database pool.
+   */
+  ORDERS_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(64),
+  /**
+   * New writes are refused with 503 while more outbox rows than this wait to
+   * be published (below OUTBOX_BACKLOG_READY_MAX, where readiness fails).
+   */
+  ORDERS_ADMIT_MAX_OUTBOX_BACKLOG: z.coerce.number().int().positive().default(5_000),
 });
+
+export type OrdersEnv = z.infer<typeof ordersEnvSchema>;

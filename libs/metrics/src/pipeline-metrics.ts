@@ -55,6 +55,12 @@ export const rowsPruned = new Counter({
   labelNames: ['schema', 'table'] as const,
 });
 
+export const requestsShed = new Counter({
+  name: 'http_requests_shed_total',
+  help: 'Write requests refused at once with 503 by admission control, by reason (in_flight, outbox_backlog)',
+  labelNames: ['reason'] as const,
+});
+
 export const paymentsSettled = new Counter({
   name: 'payments_settled_total',
   help: 'Payments settled by the payments service: succeeded (captured) or failed (declined or gateway gave out)',

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdmissionInterceptor } from '../common/admission/admission.interceptor.js';
 import { OrderStateCache } from '../order-state-cache/order-state-cache.js';
 import { OrderStateChangedHandler } from '../order-state-cache/order-state-changed.handler.js';
 import { CancelOrderService } from './cancel-order.service.js';
@@ -21,6 +22,8 @@ import { OrderViews } from './order-views.js';
     ApplyOrderEventService,
     ParkedOrderEvents,
     OrderStateCache,
+    // One instance for both write routes: it counts this process's writes in progress.
+    AdmissionInterceptor,
   ],
 })
 export class OrdersModule {}

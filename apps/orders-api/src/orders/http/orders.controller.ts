@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -23,6 +23,7 @@ import { ListOrdersQuery } from './list-orders.query.js';
 import { OrderPageDto, OrderViewDto } from './order-view.dto.js';
 import { ErrorResponseDto, ValidationErrorResponseDto } from './error-response.dto.js';
 import { uuidParam } from '../../common/validation.js';
+import { AdmissionInterceptor } from '../../common/admission/admission.interceptor.js';
 
 const correlationHeader = {
   name: 'X-Correlation-Id',
@@ -34,8 +35,14 @@ const correlationHeader = {
 @ApiTags('orders')
 @ApiServiceUnavailableResponse({
   type: ErrorResponseDto,
-  description: 'PostgreSQL cannot be reached (down or restarting): nothing was changed; retry after the Retry-After seconds',
-  headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 5 } } },
+  description:
+    'Nothing was changed; retry after the Retry-After (with the same Idempotency-Key). PostgreSQL cannot be reached (down or ' +
+    'restarting), or, for placing and cancelling, the service is past its admission bounds (writes in progress, events ' +
+    'waiting to be published) and refused the request at once.',
+  headers: {
+    'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 1 } },
+    'Retry-After-Ms': { description: 'The same in milliseconds, when the request was refused by admission control', schema: { type: 'integer', example: 250 } },
+  },
 })
 @Controller('orders')
 export class OrdersController {
@@ -47,6 +54,7 @@ export class OrdersController {
   ) {}
 
   @Post()
+  @UseInterceptors(AdmissionInterceptor)
   @ApiOperation({ summary: 'Place an order', description: 'Totals are computed by the server from the lines.' })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -106,6 +114,7 @@ export class OrdersController {
   }
 
   @Post(':id/cancel')
+  @UseInterceptors(AdmissionInterceptor)
   @ApiOperation({
     summary: 'Cancel an order that has not shipped',
     description:

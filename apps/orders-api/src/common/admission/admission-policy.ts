@@ -1,0 +1,54 @@
+/**
+ * When orders-api takes new work, and when it refuses at once instead.
+ *
+ * Beyond what the pipeline can absorb, a request that is queued only waits:
+ * the client times out or retries while the server still holds it, memory
+ * grows with the queue, and a connection reset leaves the client not knowing
+ * whether its order was taken. A fast 503 with a retry hint is better for
+ * everyone: nothing was written, and a retry with the same Idempotency-Key is
+ * safe. Two bounds:
+ * - in-flight writes in this process: past it, requests would queue for the
+ *   database pool (a short burst: retry soon);
+ * - the service's outbox backlog: past it, the relay is behind (or NATS is
+ *   away) and every accepted order only lengthens the line (retry later).
+ */
+export interface AdmissionLimits {
+  maxInFlight: number;
+  maxOutboxBacklog: number;
+}
+
+export interface AdmissionLoad {
+  /** Write requests this process is working on, not counting the one asking. */
+  inFlight: number;
+  /** Unpublished outbox rows, as last measured. */
+  outboxBacklog: number;
+}
+
+export type ShedReason = 'in_flight' | 'outbox_backlog';
+
+export type AdmissionDecision = { admit: true } | { admit: false; reason: ShedReason; retryAfterMs: number; message: string };
+
+/** A burst of in-flight writes drains within a few transactions. */
+export const IN_FLIGHT_RETRY_AFTER_MS = 250;
+/** A relay that is behind needs longer to catch up than one burst. */
+export const BACKLOG_RETRY_AFTER_MS = 2_000;
+
+export function admissionFor(load: AdmissionLoad, limits: AdmissionLimits): AdmissionDecision {
+  if (load.inFlight >= limits.maxInFlight) {
+    return {
+      admit: false,
+      reason: 'in_flight',
+      retryAfterMs: IN_FLIGHT_RETRY_AFTER_MS,
+      message: `Overloaded: ${load.inFlight} write requests in progress (limit ${limits.maxInFlight}); nothing was changed, retry in ${IN_FLIGHT_RETRY_AFTER_MS} ms (a POST with the same Idempotency-Key).`,
+    };
+  }
+  if (load.outboxBacklog > limits.maxOutboxBacklog) {
+    return {
+      admit: false,
+      reason: 'outbox_backlog',
+      retryAfterMs: BACKLOG_RETRY_AFTER_MS,
+      message: `Overloaded: ${load.outboxBacklog} events wait to be published (limit ${limits.maxOutboxBacklog}); nothing was changed, retry in ${BACKLOG_RETRY_AFTER_MS} ms (a POST with the same Idempotency-Key).`,
+    };
+  }
+  return { admit: true };
+}
