@@ -29,6 +29,7 @@ const PIPELINE_FIELDS = [
   'verification.notFinal',
   'verification.inconsistent',
   'verification.outcomes',
+  ...['offered', 'accepted', 'shed', 'failed'].map((field) => `admission.${field}`),
   ...LATENCY.map((field) => `latencyMs.post.${field}`),
   ...LATENCY.map((field) => `latencyMs.pipeline.${field}`),
   ...['relayPublishes', 'eventsConsumed', 'payments', 'shipments', 'orderStateUpdates'].flatMap((stage) => [`stages.${stage}.count`, `stages.${stage}.perSecond`]),

@@ -35,7 +35,10 @@ export interface LoadResult {
   orderIds: string[];
   /** Per accepted POST, milliseconds. */
   postLatenciesMs: number[];
-  /** POSTs that were not answered 201, with a few of the reasons. */
+  /** POSTs refused with 503 by admission control (overload: nothing was written), and how long each refusal took. */
+  shed: number;
+  shedLatenciesMs: number[];
+  /** POSTs that were not answered 201 nor 503 (errors, resets, timeouts), with a few of the reasons. */
   failures: number;
   failureSamples: string[];
 }
@@ -48,7 +51,7 @@ const MAX_FAILURE_SAMPLES = 5;
 export async function driveOrders(options: LoadOptions): Promise<LoadResult> {
   const url = new URL('/api/v1/orders', options.apiUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: options.rate ? OPEN_LOOP_MAX_IN_FLIGHT : options.concurrency });
-  const result: LoadResult = { firstPostAt: 0, lastAnswerAt: 0, orderIds: [], postLatenciesMs: [], failures: 0, failureSamples: [] };
+  const result: LoadResult = { firstPostAt: 0, lastAnswerAt: 0, orderIds: [], postLatenciesMs: [], shed: 0, shedLatenciesMs: [], failures: 0, failureSamples: [] };
   let answered = 0;
 
   const placeOne = async (index: number, dueAt: number): Promise<void> => {
@@ -57,6 +60,9 @@ export async function driveOrders(options: LoadOptions): Promise<LoadResult> {
     if (outcome.id) {
       result.orderIds.push(outcome.id);
       result.postLatenciesMs.push(latency);
+    } else if (outcome.shed) {
+      result.shed += 1;
+      result.shedLatenciesMs.push(latency);
     } else {
       result.failures += 1;
       if (result.failureSamples.length < MAX_FAILURE_SAMPLES) result.failureSamples.push(outcome.error);
@@ -126,7 +132,7 @@ function orderBody(runId: string, index: number): string {
   });
 }
 
-function postOrder(url: URL, agent: Agent, body: string, idempotencyKey: string): Promise<{ id?: string; error: string }> {
+function postOrder(url: URL, agent: Agent, body: string, idempotencyKey: string): Promise<{ id?: string; shed?: boolean; error: string }> {
   return new Promise((resolve) => {
     const req = request(
       url,
@@ -141,6 +147,8 @@ function postOrder(url: URL, agent: Agent, body: string, idempotencyKey: string)
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString();
+          // Admission control refused it at once: overload, not a failure (nothing was written).
+          if (res.statusCode === 503 && res.headers['retry-after-ms']) return resolve({ shed: true, error: '' });
           if (res.statusCode !== 201) return resolve({ error: `HTTP ${res.statusCode}: ${text.slice(0, 200)}` });
           try {
             resolve({ id: (JSON.parse(text) as { id: string }).id, error: '' });

@@ -96,7 +96,7 @@ async function measure(args: BenchArgs, endpoints: Endpoints, log: Log): Promise
     const onAnswer = durationMs === undefined ? placing.update : () => placing.update(Math.min(args.durationSeconds!, Math.floor((Date.now() - startedAt) / 1_000)));
     const load = await driveOrders({ apiUrl: endpoints.apiUrl, count: args.count, durationMs, concurrency: args.concurrency, rate: args.rate, runId, onAnswer });
     placing.stop();
-    log(`${load.orderIds.length} orders accepted, ${load.failures} POSTs failed; waiting for their final states...`);
+    log(`${load.orderIds.length} orders accepted, ${load.shed} refused with 503 (overload), ${load.failures} POSTs failed; waiting for their final states...`);
     const waiting = progressBar('final states', load.orderIds.length);
     await waitForFinalStates(client, load.orderIds, args.timeoutMs, waiting.update);
     waiting.stop();
@@ -132,9 +132,16 @@ async function measure(args: BenchArgs, endpoints: Endpoints, log: Log): Promise
       spanMs: round(spanMs),
       firstPostAt: new Date(load.firstPostAt).toISOString(),
       lastFinalAt: new Date(timings.lastFinalAt).toISOString(),
-      postsPerSecond: ratePerSecond(load.orderIds.length + load.failures, load.lastAnswerAt - load.firstPostAt),
+      postsPerSecond: ratePerSecond(load.orderIds.length + load.shed + load.failures, load.lastAnswerAt - load.firstPostAt),
     },
     verification: { ...verification, passed: verification.passed && load.failures === 0, postFailures: load.failures, postFailureSamples: load.failureSamples },
+    admission: {
+      offered: load.orderIds.length + load.shed + load.failures,
+      accepted: load.orderIds.length,
+      shed: load.shed,
+      failed: load.failures,
+      refusalLatencyMs: load.shed > 0 ? summarize(load.shedLatenciesMs) : null,
+    },
     latencyMs: { post: summarize(load.postLatenciesMs), pipeline: timings.pipelineLatencyMs },
     stages: timings.stages,
     processes,

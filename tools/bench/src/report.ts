@@ -68,6 +68,8 @@ export interface PipelineReport extends CommonReport {
     postsPerSecond: number;
   };
   verification: Verification & { postFailures: number; postFailureSamples: string[] };
+  /** What became of the POSTs: taken, refused at once by admission control (503), or failed (errors, resets). */
+  admission: { offered: number; accepted: number; shed: number; failed: number; refusalLatencyMs: LatencySummary | null };
   latencyMs: { post: LatencySummary; pipeline: LatencySummary };
   stages: PipelineTimings['stages'];
   processes: ProcessFigures[];
@@ -127,6 +129,7 @@ export function markdownTable(report: BenchReport): string {
     rows.push(
       ['end-to-end throughput', `**${fmt(t.ordersPerSecond)} orders/s** (${t.orders} orders in ${fmt(t.spanMs / 1_000)} s)`],
       ['verified', `${v.passed ? 'all' : 'NOT all'}: ${v.lost} lost, ${v.notFinal} not final, ${v.inconsistent} inconsistent, ${v.postFailures} POSTs failed`],
+      ['POSTs offered: accepted / shed (503) / failed', admissionText(report.admission)],
       ['POST latency p50 / p90 / p99 / max', latencies(l.post)],
       ['pipeline latency p50 / p90 / p99 / max', latencies(l.pipeline)],
       ['relay publishes/s', `${fmt(s.relayPublishes.perSecond)} (${s.relayPublishes.count} events)`],
@@ -159,6 +162,11 @@ export function markdownTable(report: BenchReport): string {
   }
   rows.push(...report.targets.map((t): [string, string] => [`target: ${t.target}`, `${t.met ? 'met' : '**missed**'} (${t.actual})`]));
   return ['| figure | value |', '| --- | --- |', ...rows.map(([name, value]) => `| ${name} | ${value} |`)].join('\n');
+}
+
+function admissionText(a: PipelineReport['admission']): string {
+  const refusals = a.refusalLatencyMs ? `; refusals p50 / p99 ${fmt(a.refusalLatencyMs.p50)} / ${fmt(a.refusalLatencyMs.p99)} ms` : '';
+  return `${a.offered}: ${a.accepted} / ${a.shed} / ${a.failed}${refusals}`;
 }
 
 function costRows(cost: CostPerOrder | null): Array<[string, string]> {

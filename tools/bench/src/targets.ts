@@ -14,6 +14,8 @@ export const TARGETS = {
   maxPostP99Ms: 25,
   maxPipelineP99Ms: 250,
   maxServiceRssMb: 200,
+  /** A refusal under overload is worth something only if it is fast. */
+  maxRefusalP99Ms: 50,
   minTransportRatio: 0.9,
 } as const;
 
@@ -43,6 +45,17 @@ export function pipelineTargets(report: Omit<PipelineReport, 'targets' | 'passed
         met: report.latencyMs.pipeline.p99 < TARGETS.maxPipelineP99Ms,
       },
     );
+  }
+  if (report.admission.shed > 0) {
+    const p99 = report.admission.refusalLatencyMs?.p99 ?? Infinity;
+    checks.push({ target: `every refusal a fast 503 (p99 < ${TARGETS.maxRefusalP99Ms} ms)`, actual: `${p99} ms`, met: p99 < TARGETS.maxRefusalP99Ms });
+  }
+  if (report.settings.offeredRatePerSecond !== null) {
+    checks.push({
+      target: 'no POST failed (no connection reset, no timeout): overload is refused, never dropped',
+      actual: `${report.admission.failed} failed`,
+      met: report.admission.failed === 0,
+    });
   }
   if (report.costPerOrder) {
     checks.push({
