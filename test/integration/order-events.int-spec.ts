@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Consumers, OrderState, PaymentFailed, PaymentInitiated, PaymentSucceeded, ShipmentPrepared } from '#contracts';
-import { IdempotentConsumer, OutboxWriter } from '#messaging';
+import { IdempotentConsumer, KV_PUT_TYPE, OutboxWriter } from '#messaging';
 import { CreateOrderService } from '../../apps/orders-api/src/orders/create-order.service.js';
 import { ApplyOrderEventService } from '../../apps/orders-api/src/orders/events/apply-order-event.service.js';
 import { ParkedOrderEvents } from '../../apps/orders-api/src/orders/events/parked-order-events.js';
@@ -32,7 +32,7 @@ describe('orders-api order writes', () => {
     create = new CreateOrderService(db.sql, outbox, views);
     apply = new ApplyOrderEventService(
       new IdempotentConsumer(db.sql, 'orders'),
-      new OrderTransitionsService(outbox),
+      new OrderTransitionsService(outbox, views),
       new ParkedOrderEvents(),
     );
   });
@@ -46,12 +46,16 @@ describe('orders-api order writes', () => {
     return (await create.create(request, idempotencyKey)).order;
   }
 
+  /** The versions of the order's views written to the outbox for the KV mirror, one per change, in write order. */
   async function stateChangedVersions(orderId: string): Promise<number[]> {
-    const rows = await db.prisma.$queryRawUnsafe<Array<{ version: number }>>(
-      `SELECT (envelope->'payload'->>'version')::int AS version FROM "orders"."outbox_events"
-        WHERE aggregate_id = $1::uuid AND type = 'orders.state-changed' ORDER BY version`,
+    const rows = await db.prisma.$queryRawUnsafe<Array<{ version: number; value: { id: string; version: number } }>>(
+      `SELECT (envelope->>'version')::int AS version, envelope AS value FROM "orders"."outbox_events"
+        WHERE aggregate_id = $1::uuid AND type = $2 ORDER BY id`,
       orderId,
+      KV_PUT_TYPE,
     );
+    // The last one is the order as it is now, field for field.
+    if (rows.length > 0) expect(rows.at(-1)!.value).toEqual(await views.find(orderId));
     return rows.map((row) => row.version);
   }
 

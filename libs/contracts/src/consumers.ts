@@ -65,13 +65,6 @@ export const Consumers = {
     service: 'orders-api',
     description: 'Moves orders through shipment states.',
   },
-  orderStateCache: {
-    durable: 'orders-api--order-state-cache',
-    stream: 'ORDERS',
-    filterSubject: 'orders.state-changed',
-    service: 'orders-api',
-    description: 'Mirrors each order’s last-known state into the order_state KV bucket.',
-  },
 } as const satisfies Record<string, ConsumerDefinition>;
 
 /** The consumers one service runs. */

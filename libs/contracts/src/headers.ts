@@ -7,5 +7,15 @@ export const Headers = {
   TRACESTATE: 'tracestate',
 } as const;
 
-/** The JetStream key-value bucket that mirrors each order's last-known state. */
+/**
+ * The JetStream key-value bucket that mirrors each order's last-known state:
+ * key the order id, value the order as GET /api/v1/orders/:id shows it. It is
+ * written by orders-api's outbox relay, a KV put committed with the change
+ * (kvSubject), so the mirror costs no consumed message.
+ */
 export const ORDER_STATE_BUCKET = 'order_state';
+
+/** The subject a put of `key` in a KV bucket is published on (a bucket is the stream `KV_<bucket>`). */
+export function kvSubject(bucket: string, key: string): string {
+  return `$KV.${bucket}.${key}`;
+}

@@ -33,6 +33,20 @@ describe('JetStreamPublisher.publishAll', () => {
     expect(results.filter((r) => r.status === 'stored')).toHaveLength(19);
   });
 
+  it('publishes one ordering key one message after another, and sends none of it after one failed', async () => {
+    const { client, state } = fakeClient();
+    const keyed = (id: number, key: string, subject = 'ok'): OutgoingMessage => ({ ...message(id, subject), orderingKey: key });
+    const messages = [keyed(1, 'a'), keyed(2, 'b'), keyed(3, 'a', 'fail'), keyed(4, 'b'), keyed(5, 'a'), message(6)];
+    const results = await new JetStreamPublisher(client, 8).publishAll(messages);
+    // a: 1 then 3 (refused), 5 never sent; b: 2 then 4; 6 alone.
+    expect(state.order).not.toContain('5');
+    expect(state.order.indexOf('1')).toBeLessThan(state.order.indexOf('3'));
+    expect(state.order.indexOf('2')).toBeLessThan(state.order.indexOf('4'));
+    expect(state.peak).toBe(3); // one publish per key at a time, and the unkeyed one
+    expect(results.map((r) => r.status)).toEqual(['stored', 'stored', 'failed', 'stored', 'failed', 'stored']);
+    expect(results[4]).toMatchObject({ error: new Error('not sent: an earlier message of a failed (refused 3)') });
+  });
+
   it('returns an empty list for an empty batch', async () => {
     const { client } = fakeClient();
     await expect(new JetStreamPublisher(client).publishAll([])).resolves.toEqual([]);

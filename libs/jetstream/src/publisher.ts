@@ -13,6 +13,11 @@ export interface OutgoingMessage {
   headers?: Record<string, string>;
   /** The order the message is about: tagged on the publish span (`order.id`). */
   orderId?: string;
+  /**
+   * Messages of one batch with the same key are published one after another,
+   * in the order given, and none after one of them failed (see publishAll).
+   */
+  orderingKey?: string;
 }
 
 export type PublishResult =
@@ -50,21 +55,53 @@ export class JetStreamPublisher {
   /**
    * Publishes a batch concurrently (bounded); never rejects, reports each
    * outcome. Started in order by as many lanes as there are slots, each
-   * taking the next message when its publish settles: a batch of thousands
-   * does not hold a pending promise per message while it waits its turn.
+   * taking the next message (or the next run of one ordering key) when its
+   * publish settles: a batch of thousands does not hold a pending promise
+   * per message while it waits its turn.
+   *
+   * Messages that share an `orderingKey` are published one after another in
+   * the order given, so the stream stores them in that order; after one of
+   * them fails, the rest of that key are not sent (reported failed), so a
+   * later attempt can send them again in order and nothing newer ever lands
+   * before something older of the same key.
    */
   async publishAll(messages: readonly OutgoingMessage[]): Promise<PublishResult[]> {
     const results = new Array<PublishResult>(messages.length);
+    const runs = runsByKey(messages);
     let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < messages.length) {
-        const index = next++;
-        results[index] = await this.publish(messages[index]!).catch((error: unknown) => failed(messages[index]!, error));
+      while (next < runs.length) {
+        const run = runs[next++]!;
+        let failure: Error | undefined;
+        for (const index of run) {
+          const message = messages[index]!;
+          if (failure) {
+            results[index] = failed(message, new Error(`not sent: an earlier message of ${message.orderingKey} failed (${failure.message})`));
+            continue;
+          }
+          results[index] = await this.publish(message).catch((error: unknown) => failed(message, error));
+          if (results[index]!.status === 'failed') failure = (results[index] as { error: Error }).error;
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.inFlight.size, messages.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(this.inFlight.size, runs.length) }, lane));
     return results;
   }
+}
+
+/** The batch's indexes in runs: all of one ordering key together, in order; a message without a key alone. */
+function runsByKey(messages: readonly OutgoingMessage[]): number[][] {
+  const runs: number[][] = [];
+  const byKey = new Map<string, number[]>();
+  messages.forEach((message, index) => {
+    if (message.orderingKey === undefined) return void runs.push([index]);
+    const run = byKey.get(message.orderingKey);
+    if (run) return void run.push(index);
+    const fresh = [index];
+    byKey.set(message.orderingKey, fresh);
+    runs.push(fresh);
+  });
+  return runs;
 }
 
 function failed(message: OutgoingMessage, error: unknown): PublishResult {

@@ -1,5 +1,5 @@
 export { MessagingModule, type UnitsOfWorkClient } from './messaging.module.js';
-export { OutboxWriter, newEvent, type NewEvent } from './outbox-writer.js';
+export { KV_PUT_TYPE, OutboxWriter, newEvent, type KvPut, type NewEvent } from './outbox-writer.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { RetentionPruner, uuidV7Floor, type PruneResult, type RetentionOptions } from './retention-pruner.js';
 export { OutboxBacklog } from './outbox-backlog.js';

@@ -4,6 +4,7 @@ import { Headers, orderingKeyOf, type EventEnvelope } from '#contracts';
 import { JetStreamPublisher, type OutgoingMessage } from '#jetstream';
 import { isTracingEnabled, untraced } from '#telemetry';
 import type { SqlClient, TransactionalSqlClient } from '#database';
+import { KV_PUT_TYPE } from './outbox-writer.js';
 import { outboxChannel, outboxTable, type ServiceSchema } from './service-schema.js';
 
 export interface OutboxRelayOptions {
@@ -24,6 +25,9 @@ export interface OutboxRelayOptions {
 interface OutboxRow {
   id: string;
   subject: string;
+  type: string;
+  aggregate_id: string;
+  /** The event's envelope; for a KV put, the value. */
   envelope: EventEnvelope;
   headers: Record<string, string>;
 }
@@ -39,10 +43,24 @@ const encoder = new TextEncoder();
  * same transaction. If the relay dies in between, the rows unlock unmarked and
  * are published again with the same `Nats-Msg-Id`: the server answers
  * `duplicate`, which counts as delivered.
+ *
+ * One aggregate's rows are published in the order they were written:
+ * - a relay claims an aggregate's rows only when it holds that aggregate's
+ *   advisory lock for the transaction, so two relays never publish one
+ *   order's rows at the same time;
+ * - within a batch, one order's rows are published one after another, and
+ *   none after one of them failed (JetStreamPublisher.publishAll), so the
+ *   next pass sends the failed one and those after it, in order;
+ * - of several KV puts of one key in a batch, only the newest is published,
+ *   the older ones are marked published unsent (superseded): after a crash
+ *   the re-sent batch cannot put an older value over a newer one, even past
+ *   the bucket's duplicate window.
  */
 export class OutboxRelay {
   private readonly logger: Logger;
   private readonly table: string;
+  /** First key of the aggregates' advisory locks: one class per outbox, so services never contend. */
+  private readonly lockClass: number;
   private listener?: pg.Client;
   private wake?: () => void;
   /** A NOTIFY arrived while a batch was in flight: go again instead of sleeping. */
@@ -58,6 +76,7 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
   ) {
     this.table = outboxTable(options.schema);
+    this.lockClass = advisoryLockClass(options.schema);
     this.logger = new Logger(`OutboxRelay(${options.schema})`);
   }
 
@@ -85,15 +104,21 @@ export class OutboxRelay {
     // idle-in-transaction limit (60 s, see PrismaService) bounds a relay that
     // hangs there.
     return this.db.$transaction(async (tx) => {
+      // The advisory lock is tried row by row as the index scan reaches it, and
+      // held to the end of the transaction (a second row of the same aggregate
+      // takes it again); rows of an aggregate another relay holds are passed over.
       const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-        `SELECT id::text, subject, envelope, headers FROM ${this.table}
-         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT id::text, subject, type, aggregate_id::text, envelope, headers FROM ${this.table}
+         WHERE published_at IS NULL AND pg_try_advisory_xact_lock($2::int, hashtext(aggregate_id::text))
+         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         this.options.batchSize,
+        this.lockClass,
       );
       if (rows.length === 0) return 0;
-      const results = await this.publisher.publishAll(rows.map(toMessage));
+      const { toSend, superseded } = newestPutPerKey(rows);
+      const results = await this.publisher.publishAll(toSend.map(toMessage));
       this.maybeCrashAfterPublish(rows.length);
-      const delivered = results.filter((r) => r.status !== 'failed').map((r) => r.msgId);
+      const delivered = [...superseded, ...results.filter((r) => r.status !== 'failed').map((r) => r.msgId)];
       await this.markPublished(tx, delivered);
       const failed = results.filter((r) => r.status === 'failed');
       if (failed.length > 0) await this.recordFailures(tx, failed);
@@ -187,13 +212,37 @@ export class OutboxRelay {
 }
 
 function toMessage(row: OutboxRow): OutgoingMessage {
+  // An event's consumers order by its ordering key (the order); a KV put belongs to its aggregate (the order, too).
+  const orderingKey = row.type === KV_PUT_TYPE ? row.aggregate_id : orderingKeyOf(row.envelope);
   return {
     subject: row.subject,
     msgId: row.id,
     data: encoder.encode(JSON.stringify(row.envelope)),
     // The stored headers carry the trace context of the request or handler that wrote the row.
     headers: { ...row.headers, [Headers.MSG_ID]: row.id },
+    orderingKey,
     // Only a span needs it (`order.id`, for finding an order's trace).
-    orderId: isTracingEnabled() ? orderingKeyOf(row.envelope) : undefined,
+    orderId: isTracingEnabled() ? orderingKey : undefined,
   };
+}
+
+/** Of the KV puts of one key in a batch, the newest is sent; the others are superseded (their ids, to mark). */
+function newestPutPerKey(rows: readonly OutboxRow[]): { toSend: OutboxRow[]; superseded: string[] } {
+  const newest = new Map<string, OutboxRow>();
+  // Rows come in id order (UUIDv7: write order), so the last put of a subject is its newest.
+  for (const row of rows) if (row.type === KV_PUT_TYPE) newest.set(row.subject, row);
+  const superseded: string[] = [];
+  const toSend = rows.filter((row) => {
+    if (row.type !== KV_PUT_TYPE || newest.get(row.subject) === row) return true;
+    superseded.push(row.id);
+    return false;
+  });
+  return { toSend, superseded };
+}
+
+/** A stable 32-bit key for the outbox's advisory locks (PostgreSQL's hashtext of the table would do as well). */
+function advisoryLockClass(schema: ServiceSchema): number {
+  let hash = 0;
+  for (const char of `outbox:${schema}`) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) | 0;
+  return hash;
 }

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { EventDefinition, EventEnvelope, PayloadOf } from '#contracts';
+import { kvSubject, type EventDefinition, type EventEnvelope, type PayloadOf } from '#contracts';
 import { activeTraceHeaders } from '#telemetry';
 import type { EventCause } from './event-cause.js';
 import { outboxChannel, outboxTable, type ServiceSchema } from './service-schema.js';
@@ -11,6 +11,25 @@ export interface NewEvent<D extends EventDefinition = EventDefinition> {
   payload: PayloadOf<D>;
   cause: EventCause;
 }
+
+/**
+ * A put into a JetStream KV bucket, written to the outbox with the change it
+ * mirrors and published by the relay like an event: the value lands in the
+ * bucket only if the change committed, and a re-send is deduplicated by its
+ * msg id. The relay publishes an aggregate's rows in order and, of several
+ * puts of one key in a batch, only the newest, so a key never goes back to
+ * an older value.
+ */
+export interface KvPut {
+  bucket: string;
+  key: string;
+  /** The aggregate the value belongs to (the order): relays claim one aggregate's rows together. */
+  aggregateId: string;
+  value: unknown;
+}
+
+/** The outbox `type` of a KV put (every other row's is its event type). */
+export const KV_PUT_TYPE = 'kv.put';
 
 /** Builds an event for `add`, typed by its definition. */
 export function newEvent<D extends EventDefinition>(
@@ -36,18 +55,23 @@ export class OutboxWriter {
     this.channel = outboxChannel(schema);
   }
 
-  async add(tx: SqlClient, events: readonly NewEvent[]): Promise<EventEnvelope[]> {
-    if (events.length === 0) return [];
+  async add(tx: SqlClient, events: readonly NewEvent[], kvPuts: readonly KvPut[] = []): Promise<EventEnvelope[]> {
+    if (events.length === 0 && kvPuts.length === 0) return [];
     const envelopes = events.map(toEnvelope);
     // The caller's trace context (request or message handler), so the relay's
     // publish continues this trace even though it happens later, elsewhere.
     const headers = JSON.stringify(activeTraceHeaders());
     const values: unknown[] = [];
-    const rows = envelopes.map((envelope) => {
-      values.push(envelope.id, envelope.type, envelope.aggregateId, JSON.stringify(envelope), headers);
+    const row = (id: string, subject: string, type: string, aggregateId: string, body: unknown) => {
+      values.push(id, subject, type, aggregateId, JSON.stringify(body), headers);
       const n = values.length;
-      return `($${n - 4}::uuid, $${n - 3}, $${n - 3}, $${n - 2}::uuid, $${n - 1}::jsonb, $${n}::jsonb)`;
-    });
+      return `($${n - 5}::uuid, $${n - 4}, $${n - 3}, $${n - 2}::uuid, $${n - 1}::jsonb, $${n}::jsonb)`;
+    };
+    const rows = [
+      ...envelopes.map((envelope) => row(envelope.id, envelope.type, envelope.type, envelope.aggregateId, envelope)),
+      // After the events, so the relay publishes a change's events before the mirror shows the change.
+      ...kvPuts.map((put) => row(uuidv7(), kvSubject(put.bucket, put.key), KV_PUT_TYPE, put.aggregateId, put.value)),
+    ];
     values.push(this.channel);
     // One statement, one round trip: the insert and the relay's wake-up call.
     // The NOTIFY is delivered at commit, and only if the transaction commits.

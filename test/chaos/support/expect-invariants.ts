@@ -20,6 +20,10 @@ export function itKeepsTheInvariants(scenario: ChaosScenario): void {
     expect(scenario.result.inconsistent).toEqual([]);
   });
 
+  it('mirrors every order as it ended into the order_state KV bucket (never an older version)', () => {
+    expect(scenario.result.mirrorBehind).toEqual([]);
+  });
+
   it('dead-letters exactly the messages that deserved it, each once', () => {
     expect(scenario.result.deadLetters.problems).toEqual([]);
   });

@@ -9,6 +9,7 @@ import type { OrderState } from '#contracts';
 import { startPipeline, type Pipeline, type PipelineOptions, type PipelineServiceName } from '#local-infra';
 import { isTerminal } from '../../../tools/demo/src/verification.js';
 import { CHAOS_SUMMARY_FILE_ENV } from './summary-file.js';
+import { mirrorBehind } from './mirror.js';
 import { listDeadLetters, type DeadLetterSummary, type ExpectedDeadLetter } from './dead-letters.js';
 import { PipelineDatabase, type PipelineFacts } from './facts.js';
 import { evaluate, type Verdict } from './invariants.js';
@@ -101,6 +102,8 @@ export interface Expectations {
 
 export interface ScenarioOutcome extends Verdict {
   run: SettledRun;
+  /** Orders the KV mirror does not show as they ended (mirror.ts): must be none. */
+  mirrorBehind: string[];
   /** From the first order to the settled pipeline. */
   durationMs: number;
   /** Starting the pipeline (NATS, PostgreSQL, migrations, three services). */
@@ -193,6 +196,7 @@ export class ChaosScenario {
       retrying(() => this.db!.facts()),
       retrying(() => listDeadLetters(pipeline.apiUrl)),
     ]);
+    const behind = await retrying(() => mirrorBehind(this.nc!, facts));
     const durationMs = Date.now() - loadStartedAt;
     const settled: SettledRun = { accepted, facts, deadLetters, timedOut, log: (service) => readLog(this.logDir, service) };
     const restarts = (Object.entries(pipeline.services) as Array<[PipelineServiceName, Pipeline['services'][PipelineServiceName]]>)
@@ -208,7 +212,7 @@ export class ChaosScenario {
       expectedDeadLetters: expectations.deadLetters(settled),
       expectedStuck: expectations.stuck?.(settled),
     });
-    const outcome: ScenarioOutcome = { ...verdict, run: settled, durationMs, startMs, stopMs: 0, totalMs: 0, notes, summary: '' };
+    const outcome: ScenarioOutcome = { ...verdict, run: settled, mirrorBehind: behind, durationMs, startMs, stopMs: 0, totalMs: 0, notes, summary: '' };
     this.outcome = outcome;
     return outcome;
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { OrderCreated, OrderState, OrderStateChanged } from '#contracts';
+import { OrderCreated } from '#contracts';
 import { SqlDatabase, isUniqueViolation, type SqlClient } from '#database';
 import { OutboxWriter, causedByRequest, newEvent } from '#messaging';
 import { priceLines } from './domain/order-pricing.js';
@@ -9,6 +9,7 @@ import type { CreateOrderDto } from './http/create-order.dto.js';
 import type { OrderViewDto } from './http/order-view.dto.js';
 import { findByIdempotencyKey, insertOrder } from './order-rows.js';
 import { OrderViews } from './order-views.js';
+import { orderStatePut } from '../order-state-cache/order-state-cache.js';
 
 export class IdempotencyKeyReusedError extends Error {
   override readonly name = 'IdempotencyKeyReusedError';
@@ -23,8 +24,8 @@ export interface CreateOrderResult {
 const DEFAULT_CURRENCY = 'EUR';
 
 /**
- * Accepts an order: the order, its lines, its first history entry and the
- * orders.created event commit together. The same Idempotency-Key with the
+ * Accepts an order: the order, its lines, its first history entry, the
+ * orders.created event and the order's entry in the KV mirror commit together. The same Idempotency-Key with the
  * same body returns the first order; with another body it is refused.
  */
 @Injectable()
@@ -78,17 +79,14 @@ export class CreateOrderService {
       causationId: cause.causationId,
       lines,
     });
-    await this.outbox.add(tx, [
-      newEvent(OrderCreated, id, { orderId: id, customerId: request.customerId, currency, lines: request.lines.map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, unitPriceCents })), totalCents }, cause),
-      newEvent(
-        OrderStateChanged,
-        id,
-        { orderId: id, customerId: request.customerId, from: null, to: OrderState.CREATED, version: 1, reason: null },
-        cause,
-      ),
-    ]);
-    const view = await this.views.find(id, tx);
-    return view!;
+    // The view the client gets is the mirror's value too: one read for both.
+    const view = (await this.views.find(id, tx))!;
+    await this.outbox.add(
+      tx,
+      [newEvent(OrderCreated, id, { orderId: id, customerId: request.customerId, currency, lines: request.lines.map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, unitPriceCents })), totalCents }, cause)],
+      [orderStatePut(view)],
+    );
+    return view;
   }
 
   private async findByIdempotencyKey(key: string, requestHash: string): Promise<OrderViewDto | null> {

@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OrderStateChanged, OrderCancelled } from '#contracts';
+import { OrderCancelled } from '#contracts';
 import { afterCommit, assertOneRowUpdated, type SqlClient } from '#database';
 import { OutboxWriter, newEvent, type EventCause, type NewEvent } from '#messaging';
 import { logEvent } from '#telemetry';
 import { decideTransition, type OrderTrigger, type TransitionDecision } from './domain/order-state-machine.js';
 import { applyStateChange, type OrderStateRow } from './order-rows.js';
+import { OrderViews } from './order-views.js';
+import { orderStatePut } from '../order-state-cache/order-state-cache.js';
 
 export class OrderNotFoundError extends Error {
   override readonly name = 'OrderNotFoundError';
@@ -30,15 +32,18 @@ export interface TransitionOutcome {
 
 /**
  * Moves one order through the state machine inside the caller's transaction:
- * a version-checked update, a history row, and the orders.state-changed event
- * in the outbox. Illegal and early transitions change nothing. The caller
+ * a version-checked update, a history row, and in the outbox the order's new
+ * view for the KV mirror (plus orders.cancelled for a cancellation). Illegal and early transitions change nothing. The caller
  * holds the order's row lock and passes the state it read with it.
  */
 @Injectable()
 export class OrderTransitionsService {
   private readonly logger = new Logger('OrderTransitions');
 
-  constructor(private readonly outbox: OutboxWriter) {}
+  constructor(
+    private readonly outbox: OutboxWriter,
+    private readonly views: OrderViews,
+  ) {}
 
   async transition(tx: SqlClient, order: OrderStateRow, request: TransitionRequest): Promise<TransitionOutcome> {
     const decision = decideTransition(order.state, request.trigger);
@@ -57,18 +62,11 @@ export class OrderTransitionsService {
       causationId: request.cause.causationId,
     });
     assertOneRowUpdated(changed, `order ${order.id}`);
-    const events: NewEvent[] = [
-      newEvent(
-        OrderStateChanged,
-        order.id,
-        { orderId: order.id, customerId: order.customerId, from: decision.from, to: decision.to, version, reason },
-        request.cause,
-      ),
-    ];
-    if (request.trigger === 'CANCEL') {
-      events.push(newEvent(OrderCancelled, order.id, { orderId: order.id, reason: reason ?? 'cancelled' }, request.cause));
-    }
-    await this.outbox.add(tx, events);
+    const events: NewEvent[] =
+      request.trigger === 'CANCEL' ? [newEvent(OrderCancelled, order.id, { orderId: order.id, reason: reason ?? 'cancelled' }, request.cause)] : [];
+    // Read in the transaction, so the mirror holds exactly what commits.
+    const view = (await this.views.find(order.id, tx))!;
+    await this.outbox.add(tx, events, [orderStatePut(view)]);
     afterCommit(tx, () =>
       logEvent(this.logger, 'STATE_CHANGE', { orderId: order.id, from: decision.from, to: decision.to, version }, `order ${order.id} ${decision.from} -> ${decision.to} v${version}`),
     );

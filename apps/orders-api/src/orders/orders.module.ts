@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdmissionInterceptor } from '../common/admission/admission.interceptor.js';
 import { OrderStateCache } from '../order-state-cache/order-state-cache.js';
-import { OrderStateChangedHandler } from '../order-state-cache/order-state-changed.handler.js';
 import { CancelOrderService } from './cancel-order.service.js';
 import { CreateOrderService } from './create-order.service.js';
 import { ApplyOrderEventService } from './events/apply-order-event.service.js';
@@ -13,7 +12,7 @@ import { OrderTransitionsService } from './order-transitions.service.js';
 import { OrderViews } from './order-views.js';
 
 @Module({
-  controllers: [OrdersController, PaymentEventsHandler, ShipmentEventsHandler, OrderStateChangedHandler],
+  controllers: [OrdersController, PaymentEventsHandler, ShipmentEventsHandler],
   providers: [
     CreateOrderService,
     CancelOrderService,

@@ -42,7 +42,9 @@ export const OrderStateChanged = defineEvent({
   type: 'orders.state-changed',
   schemaVersion: 1,
   stream: 'ORDERS',
-  description: 'The order moved from one state to another; feeds the last-known-state cache.',
+  description:
+    'The order moved from one state to another. No longer emitted: the order_state KV bucket, written by the relay with each ' +
+    'change, replaced it. Kept so that messages still in the stream decode (libs/contracts/VERSIONING.md).',
   orderingKey: byOrder,
   payload: z.object({
     orderId: z.uuid(),
