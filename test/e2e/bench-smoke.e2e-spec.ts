@@ -35,6 +35,8 @@ const PIPELINE_FIELDS = [
   ...['relayPublishes', 'eventsConsumed', 'payments', 'shipments', 'orderStateUpdates'].flatMap((stage) => [`stages.${stage}.count`, `stages.${stage}.perSecond`]),
   'stages.relayPublishes.byService.orders.perSecond',
   'cpuSecondsPer1000Orders.total',
+  'sustained',
+  'tableRows',
   'baselines.jetstream.publishPerSecond',
   'baselines.jetstream.consumeAckPerSecond',
   'baselines.postgres.connections',

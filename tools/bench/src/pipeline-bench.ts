@@ -9,7 +9,7 @@ import { measurePostgresCommits, measureRawJetStream } from './baselines.js';
 import { CostMeter } from './cost-budget.js';
 import { readDurability } from './durability.js';
 import { driveOrders } from './load-driver.js';
-import { readTimings, verifyOrders, waitForFinalStates } from './pipeline-facts.js';
+import { readTableRows, readTimings, verifyOrders, waitForFinalStates } from './pipeline-facts.js';
 import { ProcessSampler, canSampleProcesses, type ProcessTarget } from './process-sampler.js';
 import { progressBar } from './progress.js';
 import type { PipelineReport } from './report.js';
@@ -106,11 +106,12 @@ async function measure(args: BenchArgs, endpoints: Endpoints, log: Log): Promise
     if (cost) log('reading the cost per order (PostgreSQL reports its counters within about 10 s)...');
     const costPerOrder = cost ? await cost.finish(verification.placed, timings.stages.relayPublishes.count, processes) : null;
     const durability = await readDurability(client, endpoints.pipeline?.nats.monitorUrl);
-    return { load, processes, verification, timings, costPerOrder, durability };
+    const tableRows = await readTableRows(client);
+    return { load, processes, verification, timings, costPerOrder, durability, tableRows };
   });
 
   const baselines = args.baselines ? await measureBaselines(args, endpoints, log) : null;
-  const { timings, processes, verification, costPerOrder, durability } = facts;
+  const { timings, processes, verification, costPerOrder, durability, tableRows } = facts;
   const spanMs = timings.lastFinalAt - load.firstPostAt;
   // Only orders that reached a final state consistent with their payment count.
   const ordersPerSecond = ratePerSecond(verification.verified, spanMs);
@@ -143,6 +144,8 @@ async function measure(args: BenchArgs, endpoints: Endpoints, log: Log): Promise
       refusalLatencyMs: load.shed > 0 ? summarize(load.shedLatenciesMs) : null,
     },
     latencyMs: { post: summarize(load.postLatenciesMs), pipeline: timings.pipelineLatencyMs },
+    sustained: timings.sustained,
+    tableRows,
     stages: timings.stages,
     processes,
     cpuSecondsPer1000Orders: { total: round(cpuTotal), byProcess: Object.fromEntries(processes.map((p) => [p.name, p.cpuSecondsPer1000])) },

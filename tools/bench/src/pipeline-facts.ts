@@ -39,6 +39,13 @@ export interface PipelineTimings {
   lastFinalAt: number;
   /** Created to final state, per order, ms (millisecond timestamps). */
   pipelineLatencyMs: LatencySummary;
+  /**
+   * Does the rate hold over the run? Orders finished per second in the first
+   * and the last tenth of the finished orders (by the time each finished),
+   * and last over first: cost that grows with history shows as a ratio
+   * below 1 (null with fewer than 100 orders).
+   */
+  sustained: { firstTenthPerSecond: number; lastTenthPerSecond: number; ratio: number } | null;
   stages: {
     relayPublishes: StageRate & { byService: Record<string, StageRate> };
     /** Events applied by the consumers (inbox records), all services together. */
@@ -179,6 +186,7 @@ export async function readTimings(client: pg.Client, orderIds: readonly string[]
   return {
     lastFinalAt,
     pipelineLatencyMs: summarize(finished.map((row) => Number(row.final) - Number(row.created))),
+    sustained: sustainedRate(finished.map((row) => Number(row.final))),
     stages: {
       relayPublishes: { count: publishes, perSecond: firstToLastRate(publishes, lastPublish - firstPublish), byService },
       eventsConsumed: stageRate(consumed),
@@ -199,6 +207,30 @@ async function spanOf(client: pg.Client, sql: string, params: unknown[]): Promis
   const { rows } = await client.query<{ n: string; first: number | null; last: number | null }>(sql, params);
   const row = rows[0]!;
   return { n: Number(row.n), first: Number(row.first ?? 0), last: Number(row.last ?? 0) };
+}
+
+const MIN_ORDERS_FOR_TENTHS = 100;
+
+export function sustainedRate(finalTimes: number[]): PipelineTimings['sustained'] {
+  if (finalTimes.length < MIN_ORDERS_FOR_TENTHS) return null;
+  const sorted = [...finalTimes].sort((a, b) => a - b);
+  const tenth = Math.floor(sorted.length / 10);
+  const rateOf = (slice: number[]) => firstToLastRate(slice.length, slice.at(-1)! - slice[0]!);
+  const first = rateOf(sorted.slice(0, tenth));
+  const last = rateOf(sorted.slice(-tenth));
+  return { firstTenthPerSecond: first, lastTenthPerSecond: last, ratio: Math.round((last / first) * 1_000) / 1_000 };
+}
+
+/** Rows in each service's outbox and inbox now: bounded when retention prunes them. */
+export async function readTableRows(client: pg.Client): Promise<Record<string, number>> {
+  const rows: Record<string, number> = {};
+  for (const schema of SERVICE_SCHEMAS) {
+    for (const table of ['outbox_events', 'inbox_events']) {
+      const { rows: result } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.${table}`);
+      rows[`${schema}.${table}`] = Number(result[0]!.n);
+    }
+  }
+  return rows;
 }
 
 /** Timed from the first row's timestamp to the last, as the consume baseline is: count minus one intervals. */

@@ -71,6 +71,10 @@ export interface PipelineReport extends CommonReport {
   /** What became of the POSTs: taken, refused at once by admission control (503), or failed (errors, resets). */
   admission: { offered: number; accepted: number; shed: number; failed: number; refusalLatencyMs: LatencySummary | null };
   latencyMs: { post: LatencySummary; pipeline: LatencySummary };
+  /** Orders finished per second in the first and last tenth of the run, and their ratio (null under 100 orders). */
+  sustained: PipelineTimings['sustained'];
+  /** Rows in each outbox and inbox at the end of the run. */
+  tableRows: Record<string, number>;
   stages: PipelineTimings['stages'];
   processes: ProcessFigures[];
   cpuSecondsPer1000Orders: { total: number; byProcess: Record<string, number> };
@@ -132,6 +136,8 @@ export function markdownTable(report: BenchReport): string {
       ['POSTs offered: accepted / shed (503) / failed', admissionText(report.admission)],
       ['POST latency p50 / p90 / p99 / max', latencies(l.post)],
       ['pipeline latency p50 / p90 / p99 / max', latencies(l.pipeline)],
+      ['orders/s finished: first tenth, last tenth (ratio)', report.sustained ? `${fmt(report.sustained.firstTenthPerSecond)}, ${fmt(report.sustained.lastTenthPerSecond)} (${report.sustained.ratio})` : 'n/a (under 100 orders)'],
+      ['outbox / inbox rows at the end', Object.entries(report.tableRows).map(([table, n]) => `${table} ${n.toLocaleString('en-US')}`).join(', ')],
       ['relay publishes/s', `${fmt(s.relayPublishes.perSecond)} (${s.relayPublishes.count} events)`],
       ['events consumed/s', `${fmt(s.eventsConsumed.perSecond)} (${s.eventsConsumed.count} events)`],
       ['payments/s, shipments/s', `${fmt(s.payments.perSecond)}, ${fmt(s.shipments.perSecond)}`],
