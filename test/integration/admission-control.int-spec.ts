@@ -1,9 +1,13 @@
 import 'reflect-metadata';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import request from 'supertest';
 import { v7 as uuidv7 } from 'uuid';
+import { Consumers, Streams } from '#contracts';
+import { JetStreamDefaults, provisionConsumers, provisionStreams } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually } from './support/events.js';
@@ -20,6 +24,7 @@ import { createTestApp } from './support/nest-app.js';
  */
 const MAX_IN_FLIGHT = 2;
 const MAX_OUTBOX_BACKLOG = 50;
+const MAX_PIPELINE_LAG = 20;
 
 describe('admission control (orders-api writes)', () => {
   let nats: NatsServer;
@@ -42,6 +47,7 @@ describe('admission control (orders-api writes)', () => {
       OUTBOX_RELAY_ENABLED: 'false',
       ORDERS_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT),
       ORDERS_ADMIT_MAX_OUTBOX_BACKLOG: String(MAX_OUTBOX_BACKLOG),
+      ORDERS_ADMIT_MAX_PIPELINE_LAG: String(MAX_PIPELINE_LAG),
     });
     // One after the other: Jest's ESM loader fails on two dynamic imports linking the same modules at once.
     const { AppModule } = await import('../../apps/orders-api/src/app.module.js');
@@ -54,7 +60,7 @@ describe('admission control (orders-api writes)', () => {
   afterAll(async () => {
     await app?.close();
     await Promise.all([nats?.stop(), db?.stop()]);
-    for (const name of ['OUTBOX_RELAY_ENABLED', 'ORDERS_MAX_IN_FLIGHT', 'ORDERS_ADMIT_MAX_OUTBOX_BACKLOG']) delete process.env[name];
+    for (const name of ['OUTBOX_RELAY_ENABLED', 'ORDERS_MAX_IN_FLIGHT', 'ORDERS_ADMIT_MAX_OUTBOX_BACKLOG', 'ORDERS_ADMIT_MAX_PIPELINE_LAG']) delete process.env[name];
   });
 
   it('refuses a write past the in-flight bound at once, writes nothing for it, and takes it on retry', async () => {
@@ -119,5 +125,34 @@ describe('admission control (orders-api writes)', () => {
 
     await db.sql.$executeRawUnsafe('UPDATE orders.outbox_events SET published_at = now() WHERE published_at IS NULL');
     await eventually(async () => (await place('drained', uuidv7())).status === 201, 10_000, 'writes taken again');
+  });
+
+  it('refuses writes while the consumers downstream are behind, and takes them again once they catch up', async () => {
+    // orders-api's payments consumer, with nobody consuming: every message published waits in it.
+    const nc: NatsConnection = await connect({ servers: nats.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await provisionStreams(jsm);
+      await provisionConsumers(jsm, [Consumers.ordersOnPayments], JetStreamDefaults);
+      const js = jetstream(nc);
+      for (let i = 0; i <= MAX_PIPELINE_LAG; i++) await js.publish('payments.initiated', '{}');
+
+      let refused: request.Response | undefined;
+      await eventually(
+        async () => {
+          refused = await place('lagging', uuidv7());
+          return refused.status === 503;
+        },
+        10_000,
+        'a 503 for the pipeline lag',
+      );
+      expect(refused!.body).toMatchObject({ reason: 'pipeline_lag' });
+      expect(refused!.body.message).toContain(`${MAX_PIPELINE_LAG + 1} messages wait in the pipeline's consumers (limit ${MAX_PIPELINE_LAG})`);
+
+      await jsm.streams.purge(Streams.PAYMENTS.name);
+      await eventually(async () => (await place('caught-up', uuidv7())).status === 201, 10_000, 'writes taken again');
+    } finally {
+      await nc.close();
+    }
   });
 });

@@ -13,6 +13,13 @@ export const ordersEnvSchema = commonEnvSchema.extend({
    * be published (below OUTBOX_BACKLOG_READY_MAX, where readiness fails).
    */
   ORDERS_ADMIT_MAX_OUTBOX_BACKLOG: z.coerce.number().int().positive().default(5_000),
+  /**
+   * New writes are refused with 503 while more messages than this wait in
+   * the pipeline's durable consumers (delivered or not, unacknowledged):
+   * about 3 s of work at today's rate on 2 cores, so accepted orders do not
+   * queue behind a minute of others.
+   */
+  ORDERS_ADMIT_MAX_PIPELINE_LAG: z.coerce.number().int().positive().default(2_000),
 });
 
 export type OrdersEnv = z.infer<typeof ordersEnvSchema>;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdmissionInterceptor } from '../common/admission/admission.interceptor.js';
+import { PipelineLag } from '../common/admission/pipeline-lag.js';
 import { OrderStateCache } from '../order-state-cache/order-state-cache.js';
 import { CancelOrderService } from './cancel-order.service.js';
 import { CreateOrderService } from './create-order.service.js';
@@ -23,6 +24,7 @@ import { OrderViews } from './order-views.js';
     OrderStateCache,
     // One instance for both write routes: it counts this process's writes in progress.
     AdmissionInterceptor,
+    PipelineLag,
   ],
 })
 export class OrdersModule {}

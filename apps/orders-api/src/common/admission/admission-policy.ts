@@ -10,11 +10,15 @@
  * - in-flight writes in this process: past it, requests would queue for the
  *   database pool (a short burst: retry soon);
  * - the service's outbox backlog: past it, the relay is behind (or NATS is
- *   away) and every accepted order only lengthens the line (retry later).
+ *   away) and every accepted order only lengthens the line (retry later);
+ * - the pipeline's lag, messages waiting in the durable consumers: past it,
+ *   the services downstream are behind, and a new order would wait behind
+ *   all of them (retry later).
  */
 export interface AdmissionLimits {
   maxInFlight: number;
   maxOutboxBacklog: number;
+  maxPipelineLag: number;
 }
 
 export interface AdmissionLoad {
@@ -22,15 +26,17 @@ export interface AdmissionLoad {
   inFlight: number;
   /** Unpublished outbox rows, as last measured. */
   outboxBacklog: number;
+  /** Messages waiting in the pipeline's durable consumers, as last measured. */
+  pipelineLag: number;
 }
 
-export type ShedReason = 'in_flight' | 'outbox_backlog';
+export type ShedReason = 'in_flight' | 'outbox_backlog' | 'pipeline_lag';
 
 export type AdmissionDecision = { admit: true } | { admit: false; reason: ShedReason; retryAfterMs: number; message: string };
 
 /** A burst of in-flight writes drains within a few transactions. */
 export const IN_FLIGHT_RETRY_AFTER_MS = 250;
-/** A relay that is behind needs longer to catch up than one burst. */
+/** A relay or consumers that are behind need longer to catch up than one burst. */
 export const BACKLOG_RETRY_AFTER_MS = 2_000;
 
 export function admissionFor(load: AdmissionLoad, limits: AdmissionLimits): AdmissionDecision {
@@ -48,6 +54,14 @@ export function admissionFor(load: AdmissionLoad, limits: AdmissionLimits): Admi
       reason: 'outbox_backlog',
       retryAfterMs: BACKLOG_RETRY_AFTER_MS,
       message: `Overloaded: ${load.outboxBacklog} events wait to be published (limit ${limits.maxOutboxBacklog}); nothing was changed, retry in ${BACKLOG_RETRY_AFTER_MS} ms (a POST with the same Idempotency-Key).`,
+    };
+  }
+  if (load.pipelineLag > limits.maxPipelineLag) {
+    return {
+      admit: false,
+      reason: 'pipeline_lag',
+      retryAfterMs: BACKLOG_RETRY_AFTER_MS,
+      message: `Overloaded: ${load.pipelineLag} messages wait in the pipeline's consumers (limit ${limits.maxPipelineLag}); nothing was changed, retry in ${BACKLOG_RETRY_AFTER_MS} ms (a POST with the same Idempotency-Key).`,
     };
   }
   return { admit: true };

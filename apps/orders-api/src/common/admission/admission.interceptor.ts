@@ -6,42 +6,43 @@ import { ServiceProbes } from '#bootstrap';
 import { requestsShed } from '#metrics';
 import type { OrdersEnv } from '../../orders-env.js';
 import { admissionFor, type AdmissionLimits } from './admission-policy.js';
+import { BackgroundFigure } from './background-figure.js';
+import { PipelineLag } from './pipeline-lag.js';
 
-/** How old the outbox backlog figure may be before a request starts a new measurement (not waiting for it). */
-const BACKLOG_REFRESH_MS = 500;
+/** How old a load figure may be before a request starts a new measurement (never waiting for it). */
+const FIGURE_MAX_AGE_MS = 500;
 
 /**
  * Admission control for the write endpoints (placing and cancelling orders):
  * counts the writes in progress and refuses a new one at once, 503 with
- * Retry-After (seconds, as HTTP has it) and Retry-After-Ms, when the process
- * or its relay is past its bound (see admission-policy.ts).
+ * Retry-After (seconds, as HTTP has it) and Retry-After-Ms, when the process,
+ * its relay or the pipeline downstream is past its bound (admission-policy.ts).
  *
- * The backlog figure never delays a request: the last measurement is used,
- * and a stale one is refreshed in the background (ServiceProbes' cached
- * query, the one readiness and the metrics use). One instance per process,
- * shared by every route it guards.
+ * The backlog and lag figures never delay a request: the last measurement is
+ * used, and a stale one is refreshed in the background (BackgroundFigure).
+ * One instance per process, shared by every route it guards.
  */
 @Injectable()
 export class AdmissionInterceptor implements NestInterceptor {
   private readonly limits: AdmissionLimits;
+  private readonly outboxBacklog: BackgroundFigure;
+  private readonly pipelineLag: BackgroundFigure;
   private inFlight = 0;
-  private outboxBacklog = 0;
-  private backlogMeasuredAt = 0;
-  private measuring = false;
 
-  constructor(
-    private readonly probes: ServiceProbes,
-    config: ConfigService<OrdersEnv, true>,
-  ) {
+  constructor(probes: ServiceProbes, lag: PipelineLag, config: ConfigService<OrdersEnv, true>) {
     this.limits = {
       maxInFlight: config.get('ORDERS_MAX_IN_FLIGHT', { infer: true }),
       maxOutboxBacklog: config.get('ORDERS_ADMIT_MAX_OUTBOX_BACKLOG', { infer: true }),
+      maxPipelineLag: config.get('ORDERS_ADMIT_MAX_PIPELINE_LAG', { infer: true }),
     };
+    // The readiness check's cached query, and the consumers' info on NATS.
+    this.outboxBacklog = new BackgroundFigure(async () => (await probes.outbox()).unpublished, FIGURE_MAX_AGE_MS);
+    this.pipelineLag = new BackgroundFigure(() => lag.measure(), FIGURE_MAX_AGE_MS);
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    this.refreshBacklogIfStale();
-    const decision = admissionFor({ inFlight: this.inFlight, outboxBacklog: this.outboxBacklog }, this.limits);
+    const load = { inFlight: this.inFlight, outboxBacklog: this.outboxBacklog.read(), pipelineLag: this.pipelineLag.read() };
+    const decision = admissionFor(load, this.limits);
     if (!decision.admit) {
       // Counted, not logged: under overload a line per refusal would be the next overload.
       requestsShed.inc({ reason: decision.reason });
@@ -55,19 +56,5 @@ export class AdmissionInterceptor implements NestInterceptor {
     }
     this.inFlight += 1;
     return next.handle().pipe(finalize(() => (this.inFlight -= 1)));
-  }
-
-  private refreshBacklogIfStale(): void {
-    if (this.measuring || Date.now() - this.backlogMeasuredAt < BACKLOG_REFRESH_MS) return;
-    this.measuring = true;
-    this.probes
-      .outbox()
-      .then((sample) => (this.outboxBacklog = sample.unpublished))
-      // PostgreSQL away: the request will meet it and answer 503 itself; keep the last figure.
-      .catch(() => undefined)
-      .finally(() => {
-        this.backlogMeasuredAt = Date.now();
-        this.measuring = false;
-      });
   }
 }
