@@ -102,7 +102,7 @@ async function measure(args: BenchArgs, endpoints: Endpoints, log: Log): Promise
     waiting.stop();
     const processes = sampler.finish(load.orderIds.length);
     const verification = await verifyOrders(client, load.orderIds);
-    const timings = await readTimings(client, load.orderIds, new Date(load.firstPostAt));
+    const timings = await readTimings(client, load.orderIds, new Date(load.firstPostAt), { from: load.firstPostAt, to: load.lastAnswerAt });
     if (cost) log('reading the cost per order (PostgreSQL reports its counters within about 10 s)...');
     const costPerOrder = cost ? await cost.finish(verification.placed, timings.stages.relayPublishes.count, processes) : null;
     const durability = await readDurability(client, endpoints.pipeline?.nats.monitorUrl);

@@ -41,9 +41,10 @@ export interface PipelineTimings {
   pipelineLatencyMs: LatencySummary;
   /**
    * Does the rate hold over the run? Orders finished per second in the first
-   * and the last tenth of the finished orders (by the time each finished),
-   * and last over first: cost that grows with history shows as a ratio
-   * below 1 (null with fewer than 100 orders).
+   * and the last tenth of the time orders were being placed (not the drain
+   * after the last POST), and last over first: cost that grows with history
+   * shows as a ratio below 1 (null with fewer than 100 orders or a window
+   * under 10 s).
    */
   sustained: { firstTenthPerSecond: number; lastTenthPerSecond: number; ratio: number } | null;
   stages: {
@@ -149,7 +150,12 @@ function isConsistent(order: OrderEnd): boolean {
 }
 
 /** Timings of the run from the services' own timestamps; `since` excludes older rows of a reused database. */
-export async function readTimings(client: pg.Client, orderIds: readonly string[], since: Date): Promise<PipelineTimings> {
+export async function readTimings(
+  client: pg.Client,
+  orderIds: readonly string[],
+  since: Date,
+  placing: { from: number; to: number },
+): Promise<PipelineTimings> {
   const latencies = await client.query<{ created: number; final: number }>(
     `SELECT ${epochMs(`min(occurred_at) FILTER (WHERE to_state = 'CREATED')`)} AS created,
             ${epochMs('max(occurred_at) FILTER (WHERE to_state::text = ANY($2::text[]))')} AS final
@@ -186,7 +192,7 @@ export async function readTimings(client: pg.Client, orderIds: readonly string[]
   return {
     lastFinalAt,
     pipelineLatencyMs: summarize(finished.map((row) => Number(row.final) - Number(row.created))),
-    sustained: sustainedRate(finished.map((row) => Number(row.final))),
+    sustained: sustainedRate(finished.map((row) => Number(row.final)), placing.from, placing.to),
     stages: {
       relayPublishes: { count: publishes, perSecond: firstToLastRate(publishes, lastPublish - firstPublish), byService },
       eventsConsumed: stageRate(consumed),
@@ -210,15 +216,16 @@ async function spanOf(client: pg.Client, sql: string, params: unknown[]): Promis
 }
 
 const MIN_ORDERS_FOR_TENTHS = 100;
+const MIN_WINDOW_MS = 10_000;
 
-export function sustainedRate(finalTimes: number[]): PipelineTimings['sustained'] {
-  if (finalTimes.length < MIN_ORDERS_FOR_TENTHS) return null;
-  const sorted = [...finalTimes].sort((a, b) => a - b);
-  const tenth = Math.floor(sorted.length / 10);
-  const rateOf = (slice: number[]) => firstToLastRate(slice.length, slice.at(-1)! - slice[0]!);
-  const first = rateOf(sorted.slice(0, tenth));
-  const last = rateOf(sorted.slice(-tenth));
-  return { firstTenthPerSecond: first, lastTenthPerSecond: last, ratio: Math.round((last / first) * 1_000) / 1_000 };
+/** Finishes per second in the first and last tenth of [from, to] (epoch ms), and their ratio. */
+export function sustainedRate(finalTimes: readonly number[], from: number, to: number): PipelineTimings['sustained'] {
+  if (finalTimes.length < MIN_ORDERS_FOR_TENTHS || to - from < MIN_WINDOW_MS) return null;
+  const tenthMs = (to - from) / 10;
+  const rateIn = (start: number) => (finalTimes.filter((t) => t >= start && t < start + tenthMs).length * 1_000) / tenthMs;
+  const first = Math.round(rateIn(from) * 10) / 10;
+  const last = Math.round(rateIn(to - tenthMs) * 10) / 10;
+  return { firstTenthPerSecond: first, lastTenthPerSecond: last, ratio: first > 0 ? Math.round((last / first) * 1_000) / 1_000 : 0 };
 }
 
 /** Rows in each service's outbox and inbox now: bounded when retention prunes them. */
