@@ -10,6 +10,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * In open loop a POST's latency counts from the moment it was due, not from
  * when it was sent, so a stalled server cannot hide its stall by delaying the
  * bench's own requests (coordinated omission).
+ *
+ * A closed-loop client behaves as a client should when it is refused with 503
+ * and Retry-After-Ms: it waits that long before its next POST. One that
+ * retried at once would spend the server's CPU on refusals (the open loop
+ * shows what that costs).
  */
 
 export interface LoadOptions {
@@ -54,13 +59,13 @@ export async function driveOrders(options: LoadOptions): Promise<LoadResult> {
   const result: LoadResult = { firstPostAt: 0, lastAnswerAt: 0, orderIds: [], postLatenciesMs: [], shed: 0, shedLatenciesMs: [], failures: 0, failureSamples: [] };
   let answered = 0;
 
-  const placeOne = async (index: number, dueAt: number): Promise<void> => {
+  const placeOne = async (index: number, dueAt: number): Promise<number> => {
     const outcome = await postOrder(url, agent, orderBody(options.runId, index), `${options.runId}-${index}`);
     const latency = performance.now() - dueAt;
     if (outcome.id) {
       result.orderIds.push(outcome.id);
       result.postLatenciesMs.push(latency);
-    } else if (outcome.shed) {
+    } else if (outcome.shed !== undefined) {
       result.shed += 1;
       result.shedLatenciesMs.push(latency);
     } else {
@@ -69,6 +74,7 @@ export async function driveOrders(options: LoadOptions): Promise<LoadResult> {
     }
     answered += 1;
     options.onAnswer?.(answered);
+    return outcome.shed ?? 0;
   };
 
   try {
@@ -87,13 +93,14 @@ async function closedLoop(
   count: number,
   concurrency: number,
   deadline: number,
-  placeOne: (index: number, dueAt: number) => Promise<void>,
+  placeOne: (index: number, dueAt: number) => Promise<number>,
 ): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count && performance.now() < deadline) {
       const index = next++;
-      await placeOne(index, performance.now());
+      const retryAfterMs = await placeOne(index, performance.now());
+      if (retryAfterMs > 0) await sleep(retryAfterMs);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
@@ -103,11 +110,11 @@ async function openLoop(
   count: number,
   rate: number,
   deadline: number,
-  placeOne: (index: number, dueAt: number) => Promise<void>,
+  placeOne: (index: number, dueAt: number) => Promise<unknown>,
 ): Promise<void> {
   const start = performance.now();
   const intervalMs = 1_000 / rate;
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<unknown>>();
   for (let index = 0; index < count; index++) {
     const dueAt = start + index * intervalMs;
     if (dueAt >= deadline) break;
@@ -132,7 +139,8 @@ function orderBody(runId: string, index: number): string {
   });
 }
 
-function postOrder(url: URL, agent: Agent, body: string, idempotencyKey: string): Promise<{ id?: string; shed?: boolean; error: string }> {
+/** The order's id when taken; `shed` (the Retry-After-Ms) when admission control refused it; otherwise the error. */
+function postOrder(url: URL, agent: Agent, body: string, idempotencyKey: string): Promise<{ id?: string; shed?: number; error: string }> {
   return new Promise((resolve) => {
     const req = request(
       url,
@@ -148,7 +156,7 @@ function postOrder(url: URL, agent: Agent, body: string, idempotencyKey: string)
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString();
           // Admission control refused it at once: overload, not a failure (nothing was written).
-          if (res.statusCode === 503 && res.headers['retry-after-ms']) return resolve({ shed: true, error: '' });
+          if (res.statusCode === 503 && res.headers['retry-after-ms']) return resolve({ shed: Number(res.headers['retry-after-ms']), error: '' });
           if (res.statusCode !== 201) return resolve({ error: `HTTP ${res.statusCode}: ${text.slice(0, 200)}` });
           try {
             resolve({ id: (JSON.parse(text) as { id: string }).id, error: '' });
