@@ -8,10 +8,11 @@ import request from 'supertest';
 import { v7 as uuidv7 } from 'uuid';
 import { Consumers, Streams } from '#contracts';
 import { JetStreamDefaults, provisionConsumers, provisionStreams } from '#jetstream';
+import { metricValue } from '#metrics';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually } from './support/events.js';
-import { metricValue, scrapeMetrics } from './support/metrics.js';
+import { scrapeMetrics } from './support/metrics.js';
 import { createTestApp } from './support/nest-app.js';
 
 /**
@@ -33,6 +34,12 @@ describe('admission control (orders-api writes)', () => {
   const api = () => request(app.getHttpServer());
   const order = (customerId: string) => ({ customerId, currency: 'EUR', lines: [{ sku: 'SKU-1', quantity: 1, unitPriceCents: 500 }] });
   const place = (customerId: string, key: string) => api().post('/api/v1/orders').set('Idempotency-Key', key).send(order(customerId));
+  /** Places orders until one is refused: the load figures are refreshed in the background (never on a request's time), so within a second or two. */
+  const firstRefusal = async (customerId: string, what: string): Promise<request.Response> => {
+    let answer: request.Response | undefined;
+    await eventually(async () => (answer = await place(customerId, uuidv7())).status === 503, 10_000, what);
+    return answer!;
+  };
   const ordersOf = async (customerId: string) =>
     (await db.sql.$queryRawUnsafe<unknown[]>('SELECT 1 FROM orders.orders WHERE customer_id = $1', customerId)).length;
 
@@ -108,17 +115,7 @@ describe('admission control (orders-api writes)', () => {
        SELECT gen_random_uuid(), 'orders.created', 'orders.created', gen_random_uuid(), '{}'::jsonb FROM generate_series(1, $1::int)`,
       MAX_OUTBOX_BACKLOG + 1,
     );
-    // The figure is refreshed in the background (never on a request's time), so the refusal comes within a second or two.
-    let refused: request.Response | undefined;
-    await eventually(
-      async () => {
-        refused = await place('backlogged', uuidv7());
-        return refused.status === 503;
-      },
-      10_000,
-      'a 503 for the outbox backlog',
-    );
-    if (!refused) throw new Error('no answer');
+    const refused = await firstRefusal('backlogged', 'a 503 for the outbox backlog');
     expect(refused.headers['retry-after-ms']).toBe('2000');
     expect(refused.body).toMatchObject({ reason: 'outbox_backlog' });
     expect(refused.body.message).toMatch(/events wait to be published \(limit 50\)/);
@@ -137,17 +134,9 @@ describe('admission control (orders-api writes)', () => {
       const js = jetstream(nc);
       for (let i = 0; i <= MAX_PIPELINE_LAG; i++) await js.publish('payments.initiated', '{}');
 
-      let refused: request.Response | undefined;
-      await eventually(
-        async () => {
-          refused = await place('lagging', uuidv7());
-          return refused.status === 503;
-        },
-        10_000,
-        'a 503 for the pipeline lag',
-      );
-      expect(refused!.body).toMatchObject({ reason: 'pipeline_lag' });
-      expect(refused!.body.message).toContain(`${MAX_PIPELINE_LAG + 1} messages wait in the pipeline's consumers (limit ${MAX_PIPELINE_LAG})`);
+      const refused = await firstRefusal('lagging', 'a 503 for the pipeline lag');
+      expect(refused.body).toMatchObject({ reason: 'pipeline_lag' });
+      expect(refused.body.message).toContain(`${MAX_PIPELINE_LAG + 1} messages wait in the pipeline's consumers (limit ${MAX_PIPELINE_LAG})`);
 
       await jsm.streams.purge(Streams.PAYMENTS.name);
       await eventually(async () => (await place('caught-up', uuidv7())).status === 201, 10_000, 'writes taken again');

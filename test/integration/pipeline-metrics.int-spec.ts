@@ -9,10 +9,10 @@ import { Consumers, ShipmentPrepared, Streams, type EnvelopeOf } from '#contract
 import { DeadLetterRecorder, parseAdvisory } from '#dead-letters';
 import { JetStreamPublisher, JetStreamServer, MessageController, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
-import { summaryLine } from '#metrics';
+import { metricValue, summaryLine } from '#metrics';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
-import { metricDelta, metricValue, scrapeMetrics } from './support/metrics.js';
+import { metricDelta, scrapeMetrics } from './support/metrics.js';
 import { envelopeFor } from './support/envelope.js';
 import { startServiceApp } from './support/service-app.js';
 import { createTestMicroservice } from './support/nest-app.js';

@@ -59,8 +59,8 @@ const encoder = new TextEncoder();
 export class OutboxRelay {
   private readonly logger: Logger;
   private readonly table: string;
-  /** First key of the aggregates' advisory locks: one class per outbox, so services never contend. */
-  private readonly lockClass: number;
+  /** First key of the aggregates' advisory locks (hashed by PostgreSQL): one class per outbox, so services never contend. */
+  private readonly lockClass: string;
   private listener?: pg.Client;
   private wake?: () => void;
   /** A NOTIFY arrived while a batch was in flight: go again instead of sleeping. */
@@ -76,7 +76,7 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
   ) {
     this.table = outboxTable(options.schema);
-    this.lockClass = advisoryLockClass(options.schema);
+    this.lockClass = `outbox:${options.schema}`;
     this.logger = new Logger(`OutboxRelay(${options.schema})`);
   }
 
@@ -109,7 +109,7 @@ export class OutboxRelay {
       // takes it again); rows of an aggregate another relay holds are passed over.
       const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
         `SELECT id::text, subject, type, aggregate_id::text, envelope, headers FROM ${this.table}
-         WHERE published_at IS NULL AND pg_try_advisory_xact_lock($2::int, hashtext(aggregate_id::text))
+         WHERE published_at IS NULL AND pg_try_advisory_xact_lock(hashtext($2), hashtext(aggregate_id::text))
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         this.options.batchSize,
         this.lockClass,
@@ -238,11 +238,4 @@ function newestPutPerKey(rows: readonly OutboxRow[]): { toSend: OutboxRow[]; sup
     return false;
   });
   return { toSend, superseded };
-}
-
-/** A stable 32-bit key for the outbox's advisory locks (PostgreSQL's hashtext of the table would do as well). */
-function advisoryLockClass(schema: ServiceSchema): number {
-  let hash = 0;
-  for (const char of `outbox:${schema}`) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) | 0;
-  return hash;
 }

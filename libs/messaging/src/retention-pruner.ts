@@ -53,8 +53,7 @@ export class RetentionPruner {
   private readonly batchRows: number;
   private timer?: NodeJS.Timeout;
   private pass?: Promise<unknown>;
-  private running = false;
-  /** Set by stop(): a pass in progress ends after its current batch. */
+  /** Set by stop(): no pass is scheduled any more, and one in progress ends after its current batch. */
   private stopped = false;
 
   constructor(
@@ -68,14 +67,13 @@ export class RetentionPruner {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.timer && !this.stopped) return;
+    this.stopped = false;
     this.schedule();
   }
 
   /** Waits for a pass in progress, then stops. */
   async stop(): Promise<void> {
-    this.running = false;
     this.stopped = true;
     clearTimeout(this.timer);
     await this.pass;
@@ -99,7 +97,7 @@ export class RetentionPruner {
       this.pass = this.pruneOnce()
         .catch((error: unknown) => this.logger.warn(`pruning failed, trying again in ${this.options.intervalMs} ms: ${(error as Error).message}`))
         .finally(() => {
-          if (this.running) this.schedule();
+          if (!this.stopped) this.schedule();
         });
     }, this.options.intervalMs);
     // A pending pass must not keep a process alive that is otherwise done.

@@ -3,3 +3,4 @@ export { duplicatesSkipped, deadLettersRecorded, paymentsSettled, databaseRoundT
 export { registerProbes, type MetricsProbes, type OutboxBacklogSample, type ConsumerBacklog } from './probes.js';
 export { summaryLine } from './metrics-summary.logger.js';
 export { cachedFor, withTimeout } from './cached.js';
+export { metricValue } from './scrape.js';

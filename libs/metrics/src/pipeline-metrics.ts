@@ -57,7 +57,7 @@ export const rowsPruned = new Counter({
 
 export const requestsShed = new Counter({
   name: 'http_requests_shed_total',
-  help: 'Write requests refused at once with 503 by admission control, by reason (in_flight, outbox_backlog)',
+  help: 'Write requests refused at once with 503 by admission control, by reason (in_flight, outbox_backlog, pipeline_lag)',
   labelNames: ['reason'] as const,
 });
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { countQueries } from '#database';
+import { metricValue } from '#metrics';
 import type { ProcessFigures } from './process-sampler.js';
 import { round } from './stats.js';
 
@@ -111,18 +112,8 @@ export class CostMeter {
   private async readServices(): Promise<ServiceCounters> {
     const scrapes = await Promise.all(this.serviceUrls.map(async (url) => (await fetch(`${url}/metrics`)).text()));
     return {
-      roundTrips: scrapes.reduce((sum, text) => sum + metricSum(text, 'db_round_trips_total'), 0),
-      deliveries: scrapes.reduce((sum, text) => sum + metricSum(text, 'pipeline_events_processed_total'), 0),
+      roundTrips: scrapes.reduce((sum, text) => sum + metricValue(text, 'db_round_trips_total'), 0),
+      deliveries: scrapes.reduce((sum, text) => sum + metricValue(text, 'pipeline_events_processed_total'), 0),
     };
   }
-}
-
-/** The sum of every sample of one metric in a Prometheus text scrape. */
-export function metricSum(scrape: string, name: string): number {
-  let sum = 0;
-  for (const line of scrape.split('\n')) {
-    if (!line.startsWith(name) || (line[name.length] !== ' ' && line[name.length] !== '{')) continue;
-    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
 }

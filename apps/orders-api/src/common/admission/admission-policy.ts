@@ -6,7 +6,7 @@
  * grows with the queue, and a connection reset leaves the client not knowing
  * whether its order was taken. A fast 503 with a retry hint is better for
  * everyone: nothing was written, and a retry with the same Idempotency-Key is
- * safe. Two bounds:
+ * safe. Three bounds:
  * - in-flight writes in this process: past it, requests would queue for the
  *   database pool (a short burst: retry soon);
  * - the service's outbox backlog: past it, the relay is behind (or NATS is
@@ -41,28 +41,22 @@ export const BACKLOG_RETRY_AFTER_MS = 2_000;
 
 export function admissionFor(load: AdmissionLoad, limits: AdmissionLimits): AdmissionDecision {
   if (load.inFlight >= limits.maxInFlight) {
-    return {
-      admit: false,
-      reason: 'in_flight',
-      retryAfterMs: IN_FLIGHT_RETRY_AFTER_MS,
-      message: `Overloaded: ${load.inFlight} write requests in progress (limit ${limits.maxInFlight}); nothing was changed, retry in ${IN_FLIGHT_RETRY_AFTER_MS} ms (a POST with the same Idempotency-Key).`,
-    };
+    return refused('in_flight', IN_FLIGHT_RETRY_AFTER_MS, `${load.inFlight} write requests in progress (limit ${limits.maxInFlight})`);
   }
   if (load.outboxBacklog > limits.maxOutboxBacklog) {
-    return {
-      admit: false,
-      reason: 'outbox_backlog',
-      retryAfterMs: BACKLOG_RETRY_AFTER_MS,
-      message: `Overloaded: ${load.outboxBacklog} events wait to be published (limit ${limits.maxOutboxBacklog}); nothing was changed, retry in ${BACKLOG_RETRY_AFTER_MS} ms (a POST with the same Idempotency-Key).`,
-    };
+    return refused('outbox_backlog', BACKLOG_RETRY_AFTER_MS, `${load.outboxBacklog} events wait to be published (limit ${limits.maxOutboxBacklog})`);
   }
   if (load.pipelineLag > limits.maxPipelineLag) {
-    return {
-      admit: false,
-      reason: 'pipeline_lag',
-      retryAfterMs: BACKLOG_RETRY_AFTER_MS,
-      message: `Overloaded: ${load.pipelineLag} messages wait in the pipeline's consumers (limit ${limits.maxPipelineLag}); nothing was changed, retry in ${BACKLOG_RETRY_AFTER_MS} ms (a POST with the same Idempotency-Key).`,
-    };
+    return refused('pipeline_lag', BACKLOG_RETRY_AFTER_MS, `${load.pipelineLag} messages wait in the pipeline's consumers (limit ${limits.maxPipelineLag})`);
   }
   return { admit: true };
+}
+
+function refused(reason: ShedReason, retryAfterMs: number, why: string): AdmissionDecision {
+  return {
+    admit: false,
+    reason,
+    retryAfterMs,
+    message: `Overloaded: ${why}; nothing was changed, retry in ${retryAfterMs} ms (a POST with the same Idempotency-Key).`,
+  };
 }

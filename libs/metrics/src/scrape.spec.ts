@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
-import { metricSum } from './cost-budget.js';
+import { metricValue } from './scrape.js';
 
-describe('metricSum', () => {
+describe('metricValue', () => {
   const scrape = [
     '# HELP db_round_trips_total Queries sent to PostgreSQL',
     '# TYPE db_round_trips_total counter',
@@ -13,14 +13,18 @@ describe('metricSum', () => {
   ].join('\n');
 
   it('adds every sample of the metric, whatever its labels', () => {
-    expect(metricSum(scrape, 'pipeline_events_processed_total')).toBe(17);
+    expect(metricValue(scrape, 'pipeline_events_processed_total')).toBe(17);
   });
 
   it('matches the whole name, not a longer metric that starts with it', () => {
-    expect(metricSum(scrape, 'db_round_trips_total')).toBe(1234);
+    expect(metricValue(scrape, 'db_round_trips_total')).toBe(1234);
+  });
+
+  it('adds only the samples with the labels asked for', () => {
+    expect(metricValue(scrape, 'pipeline_events_processed_total', { outcome: 'acked' })).toBe(15);
   });
 
   it('is 0 for a metric the scrape does not have', () => {
-    expect(metricSum(scrape, 'nothing_total')).toBe(0);
+    expect(metricValue(scrape, 'nothing_total')).toBe(0);
   });
 });
