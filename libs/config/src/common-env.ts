@@ -28,6 +28,15 @@ export const commonEnvSchema = z.object({
    * disk flush.
    */
   CONSUMER_TRANSACTION_BATCH: z.coerce.number().int().positive().default(1),
+  /**
+   * Group commit of units of work that arrive one at a time (HTTP requests,
+   * messages of a consumer that handles them singly): units waiting while
+   * GROUP_COMMIT_MAX_TRANSACTIONS shared transactions are in flight commit
+   * together in the next, up to GROUP_COMMIT_MAX_UNITS each. An idle service
+   * starts a unit at once, alone: grouping never waits for company.
+   */
+  GROUP_COMMIT_MAX_UNITS: z.coerce.number().int().positive().default(64),
+  GROUP_COMMIT_MAX_TRANSACTIONS: z.coerce.number().int().positive().default(2),
   /** Rows the outbox relay publishes per batch. */
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().default(500),
   /** Fallback poll when no NOTIFY arrives (missed while reconnecting, say). */

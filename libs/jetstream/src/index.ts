@@ -2,6 +2,7 @@ export { JetStreamServer, type JetStreamServerOptions } from './server.js';
 export { JetStreamContext, type DeliveryLimits } from './context.js';
 export { JetStreamPublisher, type OutgoingMessage, type PublishResult } from './publisher.js';
 export { MessageController } from './message-controller.decorator.js';
+export { EventBatchPattern, type BatchOutcomes, type DeliveredEvent } from './event-batch.js';
 export { connectToNats, type NatsConnectionOptions } from './connection.js';
 export { provisionStreams, provisionConsumers } from './provisioning.js';
 export { encodeEnvelope, decodeEnvelope } from './codec.js';

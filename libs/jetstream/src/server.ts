@@ -1,17 +1,19 @@
 import { Logger } from '@nestjs/common';
-import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { ConsumerDefinition, EventEnvelope } from '#contracts';
 import { DeliveryMetrics } from '#metrics';
-import { ConsumerSpans, isLogged, logEvent } from '#telemetry';
+import { ConsumerSpans, isLogged, logEvent, type DeliverySpan } from '#telemetry';
 import { AckBatch } from './ack-batch.js';
 import { decodeMessage, type DecodedMessage } from './codec.js';
 import { connectToNats, type NatsConnectionOptions } from './connection.js';
 import { JetStreamDefaults, type ConsumerSettings } from './constants.js';
 import { JetStreamContext, type DeliveryLimits } from './context.js';
 import { InvalidMessageError, isPermanentFailure } from './errors.js';
+import { BATCH_HANDLER, type BatchOutcomes, type DeliveredEvent } from './event-batch.js';
+import { KeyedBatcher } from './keyed-batcher.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { provisionConsumers, provisionStreams } from './provisioning.js';
 import { retryDelayMs } from './retry-delay.js';
@@ -55,6 +57,14 @@ interface ConsumerRuntime {
   slots: Semaphore;
   spans: ConsumerSpans;
   routes: Map<string, SubjectRoute>;
+}
+
+/** A decoded message waiting for its batch. */
+interface BatchedMessage {
+  message: JsMsg;
+  envelope: EventEnvelope;
+  orderingKey: string;
+  route: SubjectRoute;
 }
 
 /**
@@ -102,7 +112,9 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
           .get(consumer.stream, consumer.durable)
           .then((c) => c.consume({ max_messages: this.settings.pullBatch }));
         this.subscriptions.push(messages);
-        void this.consumeLoop(this.runtimeFor(consumer), messages);
+        const batchHandler = this.batchHandlerOf(consumer);
+        const runtime = this.runtimeFor(consumer);
+        void (batchHandler ? this.batchConsumeLoop(runtime, batchHandler, messages) : this.consumeLoop(runtime, messages));
       }
       this._status$.next('connected');
       callback();
@@ -155,17 +167,105 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
     }
   }
 
+  /** The consumer's `@EventBatchPattern` handler, if it has one instead of handlers per subject. */
+  private batchHandlerOf(consumer: ConsumerDefinition): NonNullable<MessageHandler> | undefined {
+    const handler = this.getHandlerByPattern(consumer.filterSubject);
+    return handler?.extras?.[BATCH_HANDLER] ? handler : undefined;
+  }
+
+  /**
+   * A batch handler's loop: each message is decoded as it arrives, and the
+   * messages that arrived while the previous batch ran go to the handler
+   * together, one per ordering key (KeyedBatcher). One batch at a time per
+   * consumer, so one order's events are still handled in stream order.
+   */
+  private async batchConsumeLoop(runtime: ConsumerRuntime, handler: NonNullable<MessageHandler>, messages: ConsumerMessages): Promise<void> {
+    const batcher = new KeyedBatcher<BatchedMessage>(
+      this.settings.pullBatch,
+      (item) => item.orderingKey,
+      (batch) => this.runBatch(runtime, handler, batch),
+    );
+    for await (const message of messages) {
+      this.running += 1;
+      const route = this.routeFor(runtime, message.subject);
+      const decoded = this.decodeOrSettle(runtime, route, message);
+      if (!decoded) {
+        this.settled();
+        continue;
+      }
+      await batcher.add({ message, envelope: decoded.envelope, orderingKey: decoded.orderingKey, route });
+    }
+  }
+
+  /**
+   * Hands one batch to its handler and settles each message by its outcome:
+   * acked when done (the handler resolved, so its commit is behind it),
+   * retried or terminated alone when it failed. A handler that throws fails
+   * the whole batch, each message retried on its own schedule.
+   */
+  private async runBatch(runtime: ConsumerRuntime, handler: NonNullable<MessageHandler>, batch: BatchedMessage[]): Promise<void> {
+    const spans: DeliverySpan[] = batch.map((item) => runtime.spans.start(item.message, item.envelope, item.orderingKey));
+    if (isLogged('EVENT_RECEIVED')) {
+      // In each message's span, so the line carries its trace.
+      batch.forEach((item, index) =>
+        spans[index].run(async () =>
+          logEvent(this.logger, 'EVENT_RECEIVED', eventFields(runtime.consumer, item.message, item.envelope), `${runtime.consumer.durable}: ${item.message.subject} #${item.message.seq}`),
+        ),
+      );
+    }
+    const events: DeliveredEvent[] = batch.map((item, index) => ({
+      envelope: item.envelope,
+      delivery: new JetStreamContext([item.message, runtime.consumer, item.envelope, this.limits]),
+      inTrace: spans[index].run,
+    }));
+    const started = performance.now();
+    let outcomes: BatchOutcomes;
+    try {
+      const result: unknown = await handler(events, new BaseRpcContext([runtime.consumer]));
+      outcomes = (isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result) as BatchOutcomes;
+      if (!Array.isArray(outcomes) || outcomes.length !== batch.length) {
+        throw new Error(`the batch handler of ${runtime.consumer.durable} answered no outcome per message`);
+      }
+    } catch (error) {
+      outcomes = batch.map(() => ({ outcome: 'failed', error }));
+    }
+    const seconds = (performance.now() - started) / 1_000;
+    batch.forEach((item, index) => {
+      const outcome = outcomes[index];
+      item.route.metrics.observe(seconds);
+      if (outcome.outcome === 'failed') {
+        spans[index].fail(outcome.error);
+        this.settle(runtime, item.route, item.message, outcome.error);
+      } else {
+        // Not awaited, batched with the other acks of this turn (see deliver()).
+        this.acks.add(item.message);
+        item.route.metrics.count('acked');
+      }
+      spans[index].end();
+      this.settled();
+    });
+  }
+
+  /** The message decoded and checked against its contract; an invalid one is settled (terminated) here. */
+  private decodeOrSettle(runtime: ConsumerRuntime, route: SubjectRoute, message: JsMsg): DecodedMessage | undefined {
+    try {
+      return decodeMessage(message.data, message.subject);
+    } catch (error) {
+      this.settle(runtime, route, message, error);
+      return undefined;
+    }
+  }
+
+  private settled(): void {
+    if (--this.running === 0) this.allSettled?.();
+  }
+
   /** One message from decode to settle; frees its slot however it ends. */
   private async process(runtime: ConsumerRuntime, message: JsMsg): Promise<void> {
     try {
       const route = this.routeFor(runtime, message.subject);
-      let decoded: DecodedMessage;
-      try {
-        decoded = decodeMessage(message.data, message.subject);
-      } catch (error) {
-        this.settle(runtime, route, message, error);
-        return;
-      }
+      const decoded = this.decodeOrSettle(runtime, route, message);
+      if (!decoded) return;
       // One order's events wait for each other; other orders' events go ahead.
       const { envelope, orderingKey: key } = decoded;
       // Each delivery in a CONSUMER span that continues the producer's trace
@@ -177,7 +277,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       );
     } finally {
       runtime.slots.release();
-      if (--this.running === 0) this.allSettled?.();
+      this.settled();
     }
   }
 

@@ -1,13 +1,10 @@
-import { Logger } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
 import { withVersionRetry, type SqlClient, type TransactionalSqlClient } from '#database';
-import { duplicatesSkipped } from '#metrics';
-import { logEvent } from '#telemetry';
 import { Inbox } from './inbox.js';
+import type { ApplyOutcome } from './unit-of-work/idempotent-batch.js';
 import type { ServiceSchema } from './service-schema.js';
 import { TransactionBatcher, type TransactionBatcherOptions } from './transaction-batcher.js';
 
-export type ApplyOutcome = 'applied' | 'duplicate';
 
 /** One transaction per event: the default (CONSUMER_TRANSACTION_BATCH=1), and for tests. */
 const UNBATCHED: TransactionBatcherOptions = { maxUnits: 1, maxTransactions: 1 };
@@ -25,7 +22,6 @@ const UNBATCHED: TransactionBatcherOptions = { maxUnits: 1, maxTransactions: 1 }
 export class IdempotentConsumer<Tx extends SqlClient = SqlClient> {
   private readonly inbox: Inbox;
   private readonly transactions: TransactionBatcher<Tx>;
-  private readonly logger = new Logger('Inbox');
 
   constructor(db: TransactionalSqlClient<Tx>, schema: ServiceSchema, batching: TransactionBatcherOptions = UNBATCHED) {
     this.inbox = new Inbox(schema);
@@ -45,16 +41,8 @@ export class IdempotentConsumer<Tx extends SqlClient = SqlClient> {
         return 'applied' as const;
       }),
     );
-    if (outcome === 'duplicate') {
-      // Counted after the commit: a rolled-back attempt has skipped nothing.
-      duplicatesSkipped.inc({ consumer, subject: event.type });
-      logEvent(
-        this.logger,
-        'DUPLICATE_EVENT',
-        { consumer, eventId: event.id, eventType: event.type, aggregateId: event.aggregateId },
-        `${consumer}: ${event.type} ${event.id} already applied, skipped`,
-      );
-    }
+    // Counted after the commit: a rolled-back attempt has skipped nothing.
+    if (outcome === 'duplicate') this.inbox.reportDuplicate(consumer, event);
     return outcome;
   }
 }

@@ -3,7 +3,11 @@ export { KV_PUT_TYPE, OutboxWriter, newEvent, type KvPut, type NewEvent } from '
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { RetentionPruner, uuidV7Floor, type PruneResult, type RetentionOptions } from './retention-pruner.js';
 export { OutboxBacklog } from './outbox-backlog.js';
-export { Inbox } from './inbox.js';
-export { IdempotentConsumer, type ApplyOutcome } from './apply-once.js';
+export { Inbox, type ReceivedEvent } from './inbox.js';
+export { IdempotentConsumer } from './apply-once.js';
 export { causedBy, causedByRequest, type EventCause } from './event-cause.js';
 export type { ServiceSchema } from './service-schema.js';
+export { inKeyOrder, canonicalUuid, type BatchQuery } from './unit-of-work/batch-query.js';
+export { runInSharedTransaction, runUnitsIsolated, type UnitOfWork, type UnitBody, type UnitResult } from './unit-of-work/shared-transaction.js';
+export { IdempotentBatchConsumer, type ApplyOutcome, type BatchedEvent, type EventEffect, type EventOutcome } from './unit-of-work/idempotent-batch.js';
+export { UnitsOfWork, type GroupCommitOptions } from './unit-of-work/units-of-work.js';

@@ -14,6 +14,8 @@ import { OutboxRelay } from './outbox-relay.js';
 import { OutboxWriter } from './outbox-writer.js';
 import { RetentionPruner } from './retention-pruner.js';
 import type { ServiceSchema } from './service-schema.js';
+import { IdempotentBatchConsumer } from './unit-of-work/idempotent-batch.js';
+import { UnitsOfWork } from './unit-of-work/units-of-work.js';
 
 /** What the IdempotentConsumer's units of work run on: plain SQL, or Prisma's typed client. */
 export type UnitsOfWorkClient = typeof SqlDatabase | typeof PrismaService;
@@ -37,10 +39,22 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
    * PrismaService for Prisma's typed client (scaffolded services).
    */
   static forRoot(schema: ServiceSchema, unitsOfWorkOn: UnitsOfWorkClient = SqlDatabase): DynamicModule {
+    const outbox = new OutboxWriter(schema);
     return {
       module: MessagingModule,
       providers: [
-        { provide: OutboxWriter, useValue: new OutboxWriter(schema) },
+        { provide: OutboxWriter, useValue: outbox },
+        // The set-based units of work (a batch of events, a request, a message) run on plain SQL.
+        {
+          provide: UnitsOfWork,
+          inject: [SqlDatabase, ConfigService],
+          useFactory: (db: SqlDatabase, config: ConfigService<CommonEnv, true>) =>
+            new UnitsOfWork(db, outbox, {
+              maxUnits: config.get('GROUP_COMMIT_MAX_UNITS', { infer: true }),
+              maxTransactions: config.get('GROUP_COMMIT_MAX_TRANSACTIONS', { infer: true }),
+            }),
+        },
+        { provide: IdempotentBatchConsumer, inject: [UnitsOfWork], useFactory: (units: UnitsOfWork) => new IdempotentBatchConsumer(units, schema) },
         {
           provide: IdempotentConsumer,
           inject: [unitsOfWorkOn, ConfigService],
@@ -77,7 +91,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
             }),
         },
       ],
-      exports: [OutboxWriter, IdempotentConsumer, OutboxRelay, RetentionPruner],
+      exports: [OutboxWriter, IdempotentConsumer, IdempotentBatchConsumer, UnitsOfWork, OutboxRelay, RetentionPruner],
     };
   }
 

@@ -41,48 +41,82 @@ export function newEvent<D extends EventDefinition>(
   return { event, aggregateId, payload, cause };
 }
 
+/** One outbox row as `OutboxWriter.insert` writes it: built (ids fixed, trace context taken) by `prepare`. */
+export interface OutboxRow {
+  id: string;
+  subject: string;
+  type: string;
+  aggregateId: string;
+  /** The envelope (or the KV value), as JSON text. */
+  body: string;
+  /** The trace headers of the request or handler that caused the row, as JSON text. */
+  headers: string;
+}
+
 /**
  * Writes events into the service's outbox inside the caller's transaction, so
  * they commit (or roll back) with the state change that caused them. The event
  * id is fixed here, once, and travels as `Nats-Msg-Id` on every publish.
  */
 export class OutboxWriter {
-  private readonly table: string;
-  private readonly channel: string;
+  private readonly insertSql: string;
 
   constructor(schema: ServiceSchema) {
-    this.table = outboxTable(schema);
-    this.channel = outboxChannel(schema);
+    // One statement text whatever the row count (arrays, not a VALUES list),
+    // so it is prepared once per connection. The NOTIFY wakes the relay; it
+    // is delivered at commit, and only if the transaction commits.
+    this.insertSql = `WITH inserted AS (
+         INSERT INTO ${outboxTable(schema)} (id, subject, type, aggregate_id, envelope, headers)
+         SELECT id, subject, type, aggregate_id, body::jsonb, headers::jsonb
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[])
+                AS row (id, subject, type, aggregate_id, body, headers)
+         RETURNING 1
+       )
+       SELECT pg_notify('${outboxChannel(schema)}', '') FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row`;
   }
 
+  /** Writes the events and KV puts in one statement; returns the events' envelopes. */
   async add(tx: SqlClient, events: readonly NewEvent[], kvPuts: readonly KvPut[] = []): Promise<EventEnvelope[]> {
-    if (events.length === 0 && kvPuts.length === 0) return [];
-    const envelopes = events.map(toEnvelope);
-    // The caller's trace context (request or message handler), so the relay's
-    // publish continues this trace even though it happens later, elsewhere.
-    const headers = JSON.stringify(activeTraceHeaders());
-    const values: unknown[] = [];
-    const row = (id: string, subject: string, type: string, aggregateId: string, body: unknown) => {
-      values.push(id, subject, type, aggregateId, JSON.stringify(body), headers);
-      const n = values.length;
-      return `($${n - 5}::uuid, $${n - 4}, $${n - 3}, $${n - 2}::uuid, $${n - 1}::jsonb, $${n}::jsonb)`;
-    };
-    const rows = [
-      ...envelopes.map((envelope) => row(envelope.id, envelope.type, envelope.type, envelope.aggregateId, envelope)),
-      // After the events, so the relay publishes a change's events before the mirror shows the change.
-      ...kvPuts.map((put) => row(uuidv7(), kvSubject(put.bucket, put.key), KV_PUT_TYPE, put.aggregateId, put.value)),
-    ];
-    values.push(this.channel);
-    // One statement, one round trip: the insert and the relay's wake-up call.
-    // The NOTIFY is delivered at commit, and only if the transaction commits.
-    await tx.$executeRawUnsafe(
-      `WITH inserted AS (
-         INSERT INTO ${this.table} (id, subject, type, aggregate_id, envelope, headers) VALUES ${rows.join(', ')} RETURNING 1
-       )
-       SELECT pg_notify($${values.length}, '') FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row`,
-      ...values,
-    );
+    const { envelopes, rows } = this.prepare(events, kvPuts);
+    await this.insert(tx, rows);
     return envelopes;
+  }
+
+  /**
+   * Builds the rows without writing them, for a unit of work that writes the
+   * rows of a whole batch in one statement. The trace context is the caller's
+   * now (the request or message handler), so the relay's publish continues
+   * that trace even though it happens later, elsewhere.
+   */
+  prepare(events: readonly NewEvent[], kvPuts: readonly KvPut[] = []): { envelopes: EventEnvelope[]; rows: OutboxRow[] } {
+    const envelopes = events.map(toEnvelope);
+    const headers = JSON.stringify(activeTraceHeaders());
+    const rows: OutboxRow[] = envelopes.map((envelope) => ({
+      id: envelope.id,
+      subject: envelope.type,
+      type: envelope.type,
+      aggregateId: envelope.aggregateId,
+      body: JSON.stringify(envelope),
+      headers,
+    }));
+    // After the events, so the relay publishes a change's events before the mirror shows the change.
+    for (const put of kvPuts) {
+      rows.push({ id: uuidv7(), subject: kvSubject(put.bucket, put.key), type: KV_PUT_TYPE, aggregateId: put.aggregateId, body: JSON.stringify(put.value), headers });
+    }
+    return { envelopes, rows };
+  }
+
+  async insert(tx: SqlClient, rows: readonly OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await tx.$executeRawUnsafe(
+      this.insertSql,
+      rows.map((row) => row.id),
+      rows.map((row) => row.subject),
+      rows.map((row) => row.type),
+      rows.map((row) => row.aggregateId),
+      rows.map((row) => row.body),
+      rows.map((row) => row.headers),
+    );
   }
 }
 

@@ -101,6 +101,11 @@ export class DeliveryMetrics {
     if (outcome === 'retried') this.retries.inc();
   }
 
+  /** Records how long one delivery's handling took (in a batch: the batch's). */
+  observe(seconds: number): void {
+    this.duration.observe(seconds);
+  }
+
   /** Runs one delivery's handling and records how long it took, also when it throws. */
   async time<T>(work: () => Promise<T>): Promise<T> {
     const start = performance.now();

@@ -26,7 +26,14 @@ export function recordFailure(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message });
 }
 
-const noFailure = (): void => {};
+/** One delivery's CONSUMER span: run code in its context, mark it failed, end it. */
+export interface DeliverySpan {
+  run<T>(fn: () => Promise<T>): Promise<T>;
+  fail(error: unknown): void;
+  end(): void;
+}
+
+const UNTRACED: DeliverySpan = Object.freeze({ run: <T>(fn: () => Promise<T>) => fn(), fail: () => {}, end: () => {} });
 
 /** A message as the consumer span needs it (a subset of JetStream's JsMsg). */
 export interface ConsumedMessage {
@@ -67,7 +74,16 @@ export class ConsumerSpans {
     orderId: string | undefined,
     work: (fail: (error: unknown) => void) => Promise<T>,
   ): Promise<T> {
-    if (!isTracingEnabled()) return work(noFailure);
+    const span = this.start(message, event, orderId);
+    return span.run(() => work(span.fail)).finally(span.end);
+  }
+
+  /**
+   * The same span, opened now and ended by the caller: for a message handled
+   * in a batch, whose work runs in several steps shared with its neighbours.
+   */
+  start(message: ConsumedMessage, event: { id: string; correlationId?: string }, orderId: string | undefined): DeliverySpan {
+    if (!isTracingEnabled()) return UNTRACED;
     const parent = contextFromNatsHeaders(message.headers);
     const span = tracer().startSpan(
       this.nameFor(message.subject),
@@ -85,7 +101,12 @@ export class ConsumerSpans {
       },
       parent,
     );
-    return context.with(trace.setSpan(parent, span), () => work((error) => recordFailure(span, error))).finally(() => span.end());
+    const active = trace.setSpan(parent, span);
+    return {
+      run: (fn) => context.with(active, fn),
+      fail: (error) => recordFailure(span, error),
+      end: () => span.end(),
+    };
   }
 
   private nameFor(subject: string): string {

@@ -1,0 +1,81 @@
+import type { EventEnvelope } from '#contracts';
+import { Inbox, type ReceivedEvent } from '../inbox.js';
+import type { ServiceSchema } from '../service-schema.js';
+import type { UnitBody, UnitOfWork, UnitResult } from './shared-transaction.js';
+import type { UnitsOfWork } from './units-of-work.js';
+
+/** One event of a batch, and how to run code in its trace (the transport's CONSUMER span). */
+export interface BatchedEvent<E extends EventEnvelope = EventEnvelope> {
+  envelope: E;
+  /** Runs `fn` in the event's trace context, so what it emits continues that trace. Absent: the active context. */
+  inTrace?<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export type ApplyOutcome = 'applied' | 'duplicate';
+
+/** How one event of a batch ended: applied now, applied before (skipped), or failed (to be retried). */
+export type EventOutcome = { outcome: ApplyOutcome } | { outcome: 'failed'; error: unknown };
+
+/** A consumer's effect for one event: decide and emit through the unit of work. */
+export type EventEffect<E extends EventEnvelope> = (event: E, uow: UnitOfWork) => Promise<void>;
+
+/**
+ * Applies events once each, as units of work: the inbox record of every
+ * event of a shared transaction in one statement, each new event's effect
+ * set-based with its neighbours' (see runInSharedTransaction), one outbox
+ * insert and one COMMIT.
+ *
+ * `applyBatch` takes a transport batch; `apply` one event, which joins the
+ * events of other messages being applied at the same moment (group commit,
+ * see UnitsOfWork). Isolation: an effect that throws before writing is left
+ * out of the commit (its inbox record taken back) and fails alone; when the
+ * shared transaction itself fails, each event runs again on its own. The
+ * caller acknowledges each event after this resolves, by its outcome: the
+ * ack always follows the commit that applied it.
+ */
+export class IdempotentBatchConsumer {
+  private readonly inbox: Inbox;
+
+  constructor(
+    private readonly unitsOfWork: UnitsOfWork,
+    schema: ServiceSchema,
+  ) {
+    this.inbox = new Inbox(schema);
+  }
+
+  async applyBatch<E extends EventEnvelope>(consumer: string, events: ReadonlyArray<BatchedEvent<E>>, effect: EventEffect<E>): Promise<EventOutcome[]> {
+    const results = await this.unitsOfWork.runAll(events.map(({ envelope, inTrace }) => this.unitFor(consumer, envelope, effect, inTrace)));
+    return results.map((result, index) => this.outcomeOf(consumer, events[index].envelope, result));
+  }
+
+  /** One event, committed with whatever else is being applied at the moment; a failure is thrown. */
+  async apply<E extends EventEnvelope>(consumer: string, event: E, effect: EventEffect<E>): Promise<ApplyOutcome> {
+    const outcome = await this.unitsOfWork.run(this.unitFor(consumer, event, effect));
+    if (outcome === 'duplicate') this.inbox.reportDuplicate(consumer, event);
+    return outcome;
+  }
+
+  private unitFor<E extends EventEnvelope>(
+    consumer: string,
+    envelope: E,
+    effect: EventEffect<E>,
+    inTrace?: BatchedEvent['inTrace'],
+  ): UnitBody<ApplyOutcome> {
+    const received: ReceivedEvent = { consumer, event: envelope };
+    const body = async (uow: UnitOfWork): Promise<ApplyOutcome> => {
+      if (!(await uow.read(this.inbox.firstDeliveries, received))) return 'duplicate';
+      // The record is the one write of a unit that fails before its effect wrote: taken back then.
+      uow.onLeftOut(this.inbox.forgetting, received);
+      await effect(envelope, uow);
+      return 'applied';
+    };
+    return inTrace ? (uow) => inTrace(() => body(uow)) : body;
+  }
+
+  private outcomeOf(consumer: string, event: EventEnvelope, result: UnitResult<ApplyOutcome>): EventOutcome {
+    if (!result.ok) return { outcome: 'failed', error: result.error };
+    // Counted after the commit: a rolled-back attempt has skipped nothing.
+    if (result.value === 'duplicate') this.inbox.reportDuplicate(consumer, event);
+    return { outcome: result.value };
+  }
+}
