@@ -1,12 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Consumers, OrderState, PaymentFailed, PaymentInitiated, PaymentSucceeded, ShipmentPrepared } from '#contracts';
-import { IdempotentConsumer, KV_PUT_TYPE, OutboxWriter } from '#messaging';
+import { IdempotentBatchConsumer, KV_PUT_TYPE, OutboxWriter, UnitsOfWork } from '#messaging';
 import { CreateOrderService } from '../../apps/orders-api/src/orders/create-order.service.js';
 import { ApplyOrderEventService } from '../../apps/orders-api/src/orders/events/apply-order-event.service.js';
-import { ParkedOrderEvents } from '../../apps/orders-api/src/orders/events/parked-order-events.js';
 import { OrderTransitionsService } from '../../apps/orders-api/src/orders/order-transitions.service.js';
 import { OrderViews } from '../../apps/orders-api/src/orders/order-views.js';
-import { applyStateChange } from '../../apps/orders-api/src/orders/order-rows.js';
+import { applyStateChanges } from '../../apps/orders-api/src/orders/order-rows.js';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { envelopeFor } from './support/envelope.js';
 
@@ -27,14 +26,10 @@ describe('orders-api order writes', () => {
 
   beforeAll(async () => {
     db = await startTestDatabase({ label: 'order_writes' });
-    const outbox = new OutboxWriter('orders');
+    const units = new UnitsOfWork(db.sql, new OutboxWriter('orders'));
     views = new OrderViews(db.prisma, db.sql);
-    create = new CreateOrderService(db.sql, outbox, views);
-    apply = new ApplyOrderEventService(
-      new IdempotentConsumer(db.sql, 'orders'),
-      new OrderTransitionsService(outbox, views),
-      new ParkedOrderEvents(),
-    );
+    create = new CreateOrderService(db.sql, units, views);
+    apply = new ApplyOrderEventService(new IdempotentBatchConsumer(units, 'orders'), new OrderTransitionsService());
   });
 
   afterAll(async () => {
@@ -144,7 +139,7 @@ describe('orders-api order writes', () => {
       causationId: order.id,
     };
 
-    expect(await db.sql.$transaction((tx) => applyStateChange(tx, stale))).toEqual({ changed: 0, hasParkedEvents: false });
+    expect(await db.sql.$transaction((tx) => applyStateChanges.run(tx, [stale]))).toEqual([{ changed: false, hasParkedEvents: false }]);
     expect(await views.find(order.id)).toEqual(order);
   });
 });

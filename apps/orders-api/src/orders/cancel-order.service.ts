@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { OrderState } from '#contracts';
-import { SqlDatabase, withVersionRetry } from '#database';
-import { causedByRequest } from '#messaging';
+import { UnitsOfWork, causedByRequest } from '#messaging';
 import { ApplyOrderEventService } from './events/apply-order-event.service.js';
 import type { OrderViewDto } from './http/order-view.dto.js';
-import { OrderViews } from './order-views.js';
+import { orderViewsById } from './order-views.js';
 
 export class IllegalTransitionError extends Error {
   override readonly name = 'IllegalTransitionError';
@@ -28,19 +27,17 @@ const ALREADY_CANCELLED: readonly OrderState[] = [OrderState.CANCELLING, OrderSt
 @Injectable()
 export class CancelOrderService {
   constructor(
-    private readonly db: SqlDatabase,
+    private readonly unitsOfWork: UnitsOfWork,
     private readonly events: ApplyOrderEventService,
-    private readonly views: OrderViews,
   ) {}
 
   cancel(orderId: string, reason: string | undefined, correlationId?: string): Promise<CancelResult> {
-    // A payment event may update the order at the same moment: re-read and decide again.
-    return withVersionRetry(() =>
-      this.db.$transaction(async (tx) => {
+    // A lost version race (a payment event updated the order first) runs the unit again: re-read and decide again.
+    return this.unitsOfWork.run(async (uow) => {
         // Once CANCELLING, a parked shipments.dispatched (it overtook
         // shipments.prepared) is legal and ends the cancellation as SHIPPED;
         // parked happy-path events are dropped as overtaken.
-        const decision = await this.events.transitionLocked(tx, {
+        const decision = await this.events.transitionLocked(uow, {
           orderId,
           trigger: 'CANCEL',
           cause: causedByRequest(correlationId),
@@ -49,8 +46,7 @@ export class CancelOrderService {
         if (decision.kind !== 'apply' && !ALREADY_CANCELLED.includes(decision.from)) {
           throw new IllegalTransitionError(`order ${orderId} cannot be cancelled in state ${decision.from}`);
         }
-        return { order: (await this.views.find(orderId, tx))!, accepted: decision.kind === 'apply' };
-      }),
-    );
+        return { order: (await uow.read(orderViewsById, orderId))!, accepted: decision.kind === 'apply' };
+    });
   }
 }

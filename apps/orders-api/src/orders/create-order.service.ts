@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { OrderCreated } from '#contracts';
-import { SqlDatabase, isUniqueViolation, type SqlClient } from '#database';
-import { OutboxWriter, causedByRequest, newEvent } from '#messaging';
+import { SqlDatabase, isUniqueViolation } from '#database';
+import { UnitsOfWork, causedByRequest, newEvent, type UnitOfWork } from '#messaging';
 import { priceLines } from './domain/order-pricing.js';
 import type { CreateOrderDto } from './http/create-order.dto.js';
 import type { OrderViewDto } from './http/order-view.dto.js';
-import { findByIdempotencyKey, insertOrder } from './order-rows.js';
-import { OrderViews } from './order-views.js';
+import { findByIdempotencyKey, insertOrders } from './order-rows.js';
+import { OrderViews, orderViewsById } from './order-views.js';
 import { orderStatePut } from '../order-state-cache/order-state-cache.js';
 
 export class IdempotencyKeyReusedError extends Error {
@@ -25,14 +25,17 @@ const DEFAULT_CURRENCY = 'EUR';
 
 /**
  * Accepts an order: the order, its lines, its first history entry, the
- * orders.created event and the order's entry in the KV mirror commit together. The same Idempotency-Key with the
- * same body returns the first order; with another body it is refused.
+ * orders.created event and the order's entry in the KV mirror commit
+ * together, as one unit of work: requests arriving together share a
+ * transaction and its statements (group commit, see UnitsOfWork), each
+ * answered after that commit. The same Idempotency-Key with the same body
+ * returns the first order; with another body it is refused.
  */
 @Injectable()
 export class CreateOrderService {
   constructor(
     private readonly db: SqlDatabase,
-    private readonly outbox: OutboxWriter,
+    private readonly unitsOfWork: UnitsOfWork,
     private readonly views: OrderViews,
   ) {}
 
@@ -43,9 +46,7 @@ export class CreateOrderService {
       if (earlier) return { order: earlier, replayed: true };
     }
     try {
-      const order = await this.db.$transaction((tx) =>
-        this.insert(tx, request, requestHash, idempotencyKey, correlationId),
-      );
+      const order = await this.unitsOfWork.run((uow) => this.insert(uow, request, requestHash, idempotencyKey, correlationId));
       return { order, replayed: false };
     } catch (error) {
       // Two requests with one key raced; the loser answers like a replay.
@@ -58,7 +59,7 @@ export class CreateOrderService {
   }
 
   private async insert(
-    tx: SqlClient,
+    uow: UnitOfWork,
     request: CreateOrderDto,
     requestHash: string,
     idempotencyKey: string | undefined,
@@ -68,7 +69,7 @@ export class CreateOrderService {
     const cause = causedByRequest(correlationId);
     const currency = request.currency ?? DEFAULT_CURRENCY;
     const { lines, totalCents } = priceLines(request.lines);
-    await insertOrder(tx, {
+    await uow.write(insertOrders, {
       id,
       customerId: request.customerId,
       currency,
@@ -80,9 +81,8 @@ export class CreateOrderService {
       lines,
     });
     // The view the client gets is the mirror's value too: one read for both.
-    const view = (await this.views.find(id, tx))!;
-    await this.outbox.add(
-      tx,
+    const view = (await uow.read(orderViewsById, id))!;
+    uow.emit(
       [newEvent(OrderCreated, id, { orderId: id, customerId: request.customerId, currency, lines: request.lines.map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, unitPriceCents })), totalCents }, cause)],
       [orderStatePut(view)],
     );

@@ -1,5 +1,6 @@
 import type { OrderState } from '#contracts';
 import type { SqlClient } from '#database';
+import { canonicalUuid, inKeyOrder, type BatchQuery } from '#messaging';
 
 /*
  * The statements orders-api runs for every order and every event it applies
@@ -7,8 +8,8 @@ import type { SqlClient } from '#database';
  * Prisma's query API: Prisma 6.19's client engine plans every query anew in
  * WebAssembly (it has no plan cache) and maps every result, which the bench
  * measured at about half of orders-api's CPU per order; a raw statement
- * skips both. Each function runs one statement, in the caller's transaction
- * when given one.
+ * skips both. Each function (or BatchQuery) runs one statement, in the
+ * caller's transaction when given one.
  */
 
 /** What a state transition needs to know about the order. */
@@ -21,20 +22,25 @@ export interface OrderStateRow {
 }
 
 /**
- * Locks the order's row for the rest of the transaction and reads its state
- * in the same statement. FOR UPDATE returns the row as the lock holder before
- * us left it, so the decision is made on the latest state. Every transition
- * of an order takes this lock first: a parker is ordered after an applier
- * (see ApplyOrderEventService), and the version check still guards the update.
+ * Locks the orders' rows for the rest of the transaction and reads their
+ * state in the same statement, for every unit of work of the batch at once.
+ * FOR UPDATE returns each row as the lock holder before us left it, so the
+ * decision is made on the latest state; the rows are locked in id order, so
+ * two batches locking overlapping orders cannot deadlock. Every transition of
+ * an order takes this lock first: a parker is ordered after an applier (see
+ * ApplyOrderEventService), and the version check still guards the update.
  */
-export async function lockOrderState(tx: SqlClient, orderId: string): Promise<OrderStateRow | null> {
-  const [row] = await tx.$queryRawUnsafe<OrderStateRow[]>(
-    `SELECT id, customer_id AS "customerId", state, version, failure_reason AS "failureReason"
-       FROM "orders"."orders" WHERE id = $1::uuid FOR UPDATE`,
-    orderId,
-  );
-  return row ?? null;
-}
+export const lockOrderStates: BatchQuery<string, OrderStateRow | null> = {
+  name: 'lock order states',
+  async run(tx, orderIds) {
+    const rows = await tx.$queryRawUnsafe<OrderStateRow[]>(
+      `SELECT id::text, customer_id AS "customerId", state, version, failure_reason AS "failureReason"
+         FROM "orders"."orders" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      orderIds,
+    );
+    return inKeyOrder(orderIds.map(canonicalUuid), rows, (row) => row.id, null);
+  },
+};
 
 export interface StateChange {
   orderId: string;
@@ -48,43 +54,56 @@ export interface StateChange {
 }
 
 export interface StateChangeResult {
-  /** Orders changed: 0 means another writer won the race. */
-  changed: number;
+  /** False: another writer won the race, and the order is not at the expected version any more. */
+  changed: boolean;
   /** Whether events wait in parked_events for this order (see ApplyOrderEventService). */
   hasParkedEvents: boolean;
 }
 
 /**
- * Moves the order to its next state and version if it is still at the
+ * Moves each order to its next state and version if it is still at the
  * expected version, records the change in its history, and tells whether
- * events are parked for the order, in one statement. Run under the order's
- * row lock (lockOrderState), it sees every parked row committed before the
- * lock was granted; a later parker waits for the lock and decides on the
- * state this statement leaves.
+ * events are parked for it: one statement for the whole batch. Run under the
+ * orders' row locks (lockOrderStates), it sees every parked row committed
+ * before the lock was granted; a later parker waits for the lock and decides
+ * on the state this statement leaves. One change per order per statement
+ * (an UPDATE touches a row once): a unit of work changes an order once per
+ * turn, and a batch holds one unit per order.
  */
-export async function applyStateChange(tx: SqlClient, change: StateChange): Promise<StateChangeResult> {
-  const [result] = await tx.$queryRawUnsafe<StateChangeResult[]>(
-    `WITH updated AS (
-       UPDATE "orders"."orders"
-          SET state = $3::"orders"."OrderState", version = version + 1, failure_reason = $4, updated_at = now()
-        WHERE id = $1::uuid AND version = $2::int
-        RETURNING id, version
-     ), history AS (
-       INSERT INTO "orders"."order_state_changes" (order_id, from_state, to_state, version, reason, causation_id)
-       SELECT id, $5::"orders"."OrderState", $3::"orders"."OrderState", version, $6, $7::uuid FROM updated
-     )
-     SELECT (SELECT count(*) FROM updated)::int AS changed,
-            EXISTS (SELECT 1 FROM "orders"."parked_events" WHERE order_id = $1::uuid) AS "hasParkedEvents"`,
-    change.orderId,
-    change.expectedVersion,
-    change.to,
-    change.failureReason,
-    change.from,
-    change.reason,
-    change.causationId,
-  );
-  return result;
-}
+export const applyStateChanges: BatchQuery<StateChange, StateChangeResult> = {
+  name: 'apply state changes',
+  async run(tx, changes) {
+    if (new Set(changes.map((change) => canonicalUuid(change.orderId))).size < changes.length) {
+      throw new Error('applyStateChanges: two changes of one order in one statement');
+    }
+    const rows = await tx.$queryRawUnsafe<Array<StateChangeResult & { orderId: string }>>(
+      `WITH change AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::"orders"."OrderState"[], $4::text[], $5::"orders"."OrderState"[], $6::text[], $7::uuid[])
+                AS c (order_id, expected_version, to_state, failure_reason, from_state, reason, causation_id)
+       ), updated AS (
+         UPDATE "orders"."orders" o
+            SET state = c.to_state, version = o.version + 1, failure_reason = c.failure_reason, updated_at = now()
+           FROM change c
+          WHERE o.id = c.order_id AND o.version = c.expected_version
+          RETURNING o.id, o.version
+       ), history AS (
+         INSERT INTO "orders"."order_state_changes" (order_id, from_state, to_state, version, reason, causation_id)
+         SELECT u.id, c.from_state, c.to_state, u.version, c.reason, c.causation_id FROM updated u JOIN change c ON c.order_id = u.id
+       )
+       SELECT c.order_id::text AS "orderId", (u.id IS NOT NULL) AS changed,
+              EXISTS (SELECT 1 FROM "orders"."parked_events" p WHERE p.order_id = c.order_id) AS "hasParkedEvents"
+         FROM change c LEFT JOIN updated u ON u.id = c.order_id`,
+      changes.map((change) => change.orderId),
+      changes.map((change) => change.expectedVersion),
+      changes.map((change) => change.to),
+      changes.map((change) => change.failureReason),
+      changes.map((change) => change.from),
+      changes.map((change) => change.reason),
+      changes.map((change) => change.causationId),
+    );
+    return inKeyOrder(changes.map((change) => canonicalUuid(change.orderId)), rows, (row) => row.orderId).map(({ changed, hasParkedEvents }) => ({ changed, hasParkedEvents }));
+  },
+};
 
 /** A new order as create-order.service.ts priced it, with its first history entry's cause. */
 export interface NewOrderRow {
@@ -100,42 +119,49 @@ export interface NewOrderRow {
 }
 
 /**
- * Inserts the order in state CREATED at version 1, its lines in order, and
- * its first history entry, in one statement. A taken Idempotency-Key fails it
- * with a unique violation (isUniqueViolation in #database knows both forms).
+ * Inserts new orders in state CREATED at version 1, their lines in order,
+ * and their first history entries: one statement for every order of a shared
+ * transaction (group commit). A taken Idempotency-Key fails it with a unique
+ * violation (isUniqueViolation in #database knows both forms); the shared
+ * transaction then runs each order again alone, so only that request fails.
  */
-export async function insertOrder(tx: SqlClient, order: NewOrderRow): Promise<void> {
-  const values: unknown[] = [
-    order.id,
-    order.customerId,
-    order.currency,
-    order.totalCents,
-    order.idempotencyKey,
-    order.requestHash,
-    order.correlationId,
-    order.causationId,
-  ];
-  const lines = order.lines.map((line, position) => {
-    values.push(position, line.sku, line.quantity, line.unitPriceCents, line.lineTotalCents);
-    const n = values.length;
-    return `($1::uuid, $${n - 4}::int, $${n - 3}, $${n - 2}::int, $${n - 1}::int, $${n}::int)`;
-  });
-  // The foreign keys of lines and history are checked at the end of the
-  // statement, when the order row is there.
-  await tx.$executeRawUnsafe(
-    `WITH new_order AS (
-       INSERT INTO "orders"."orders"
-              (id, customer_id, state, currency, total_cents, idempotency_key, request_hash, correlation_id, updated_at)
-       VALUES ($1::uuid, $2, 'CREATED', $3, $4::int, $5, $6, $7::uuid, now())
-     ), new_lines AS (
-       INSERT INTO "orders"."order_lines" (order_id, position, sku, quantity, unit_price_cents, line_total_cents)
-       VALUES ${lines.join(', ')}
-     )
-     INSERT INTO "orders"."order_state_changes" (order_id, from_state, to_state, version, causation_id)
-     VALUES ($1::uuid, NULL, 'CREATED', 1, $8::uuid)`,
-    ...values,
-  );
-}
+export const insertOrders: BatchQuery<NewOrderRow, void> = {
+  name: 'insert orders',
+  async run(tx, orders) {
+    const lines = orders.flatMap((order) => order.lines.map((line, position) => ({ orderId: order.id, position, ...line })));
+    // The foreign keys of lines and history are checked at the end of the
+    // statement, when the order rows are there.
+    await tx.$executeRawUnsafe(
+      `WITH new_orders AS (
+         INSERT INTO "orders"."orders"
+                (id, customer_id, state, currency, total_cents, idempotency_key, request_hash, correlation_id, updated_at)
+         SELECT id, customer_id, 'CREATED', currency, total_cents, idempotency_key, request_hash, correlation_id, now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::uuid[])
+                AS o (id, customer_id, currency, total_cents, idempotency_key, request_hash, correlation_id)
+       ), new_lines AS (
+         INSERT INTO "orders"."order_lines" (order_id, position, sku, quantity, unit_price_cents, line_total_cents)
+         SELECT * FROM unnest($9::uuid[], $10::int[], $11::text[], $12::int[], $13::int[], $14::int[])
+       )
+       INSERT INTO "orders"."order_state_changes" (order_id, from_state, to_state, version, causation_id)
+       SELECT id, NULL, 'CREATED', 1, causation_id FROM unnest($1::uuid[], $8::uuid[]) AS h (id, causation_id)`,
+      orders.map((o) => o.id),
+      orders.map((o) => o.customerId),
+      orders.map((o) => o.currency),
+      orders.map((o) => o.totalCents),
+      orders.map((o) => o.idempotencyKey),
+      orders.map((o) => o.requestHash),
+      orders.map((o) => o.correlationId),
+      orders.map((o) => o.causationId),
+      lines.map((l) => l.orderId),
+      lines.map((l) => l.position),
+      lines.map((l) => l.sku),
+      lines.map((l) => l.quantity),
+      lines.map((l) => l.unitPriceCents),
+      lines.map((l) => l.lineTotalCents),
+    );
+    return orders.map(() => undefined);
+  },
+};
 
 /** The order an Idempotency-Key was first used for, with the hash of that request. */
 export async function findByIdempotencyKey(

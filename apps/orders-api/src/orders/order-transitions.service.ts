@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OrderCancelled } from '#contracts';
-import { afterCommit, assertOneRowUpdated, type SqlClient } from '#database';
-import { OutboxWriter, newEvent, type EventCause, type NewEvent } from '#messaging';
+import { assertOneRowUpdated } from '#database';
+import { newEvent, type EventCause, type NewEvent, type UnitOfWork } from '#messaging';
 import { logEvent } from '#telemetry';
 import { decideTransition, type OrderTrigger, type TransitionDecision } from './domain/order-state-machine.js';
-import { applyStateChange, type OrderStateRow } from './order-rows.js';
-import { OrderViews } from './order-views.js';
+import { applyStateChanges, type OrderStateRow } from './order-rows.js';
+import { orderViewsById } from './order-views.js';
 import { orderStatePut } from '../order-state-cache/order-state-cache.js';
 
 export class OrderNotFoundError extends Error {
@@ -31,28 +31,24 @@ export interface TransitionOutcome {
 }
 
 /**
- * Moves one order through the state machine inside the caller's transaction:
- * a version-checked update, a history row, and in the outbox the order's new
- * view for the KV mirror (plus orders.cancelled for a cancellation). Illegal and early transitions change nothing. The caller
- * holds the order's row lock and passes the state it read with it.
+ * Moves one order through the state machine in the caller's unit of work: a
+ * version-checked update, a history row, and in the outbox the order's new
+ * view for the KV mirror (plus orders.cancelled for a cancellation). Illegal
+ * and early transitions change nothing. The caller holds the order's row lock
+ * and passes the state it read with it.
  */
 @Injectable()
 export class OrderTransitionsService {
   private readonly logger = new Logger('OrderTransitions');
 
-  constructor(
-    private readonly outbox: OutboxWriter,
-    private readonly views: OrderViews,
-  ) {}
-
-  async transition(tx: SqlClient, order: OrderStateRow, request: TransitionRequest): Promise<TransitionOutcome> {
+  async transition(uow: UnitOfWork, order: OrderStateRow, request: TransitionRequest): Promise<TransitionOutcome> {
     const decision = decideTransition(order.state, request.trigger);
     if (decision.kind !== 'apply') return { decision, order, parkedEventsWaiting: false };
 
     const version = order.version + 1;
     const reason = request.reason ?? null;
     const failureReason = decision.to === 'FAILED' ? reason : order.failureReason;
-    const { changed, hasParkedEvents } = await applyStateChange(tx, {
+    const { changed, hasParkedEvents } = await uow.write(applyStateChanges, {
       orderId: order.id,
       expectedVersion: order.version,
       from: decision.from,
@@ -61,13 +57,13 @@ export class OrderTransitionsService {
       reason,
       causationId: request.cause.causationId,
     });
-    assertOneRowUpdated(changed, `order ${order.id}`);
+    assertOneRowUpdated(changed ? 1 : 0, `order ${order.id}`);
     const events: NewEvent[] =
       request.trigger === 'CANCEL' ? [newEvent(OrderCancelled, order.id, { orderId: order.id, reason: reason ?? 'cancelled' }, request.cause)] : [];
-    // Read in the transaction, so the mirror holds exactly what commits.
-    const view = (await this.views.find(order.id, tx))!;
-    await this.outbox.add(tx, events, [orderStatePut(view)]);
-    afterCommit(tx, () =>
+    // Read in the transaction after the change, so the mirror holds exactly what commits.
+    const view = (await uow.read(orderViewsById, order.id))!;
+    uow.emit(events, [orderStatePut(view)]);
+    uow.afterCommit(() =>
       logEvent(this.logger, 'STATE_CHANGE', { orderId: order.id, from: decision.from, to: decision.to, version }, `order ${order.id} ${decision.from} -> ${decision.to} v${version}`),
     );
     return { decision, order: { ...order, state: decision.to, version, failureReason }, parkedEventsWaiting: hasParkedEvents };

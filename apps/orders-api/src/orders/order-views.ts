@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OrderState } from '#contracts';
 import { PrismaService, SqlDatabase, type Prisma, type SqlClient } from '#database';
+import { canonicalUuid, inKeyOrder, type BatchQuery } from '#messaging';
 import type { OrderPageDto, OrderViewDto } from './http/order-view.dto.js';
 
 const withDetails = {
@@ -15,8 +16,8 @@ type OrderViewRow = Omit<OrderViewDto, 'createdAt' | 'updatedAt'> & { createdAt:
 
 // History timestamps are formatted as Date.toISOString() does (UTC, ms), so a
 // view read here equals one read through Prisma (list) or stored in the cache.
-const FIND_VIEW_SQL = `
-  SELECT o.id, o.customer_id AS "customerId", o.state, o.version, o.currency, o.total_cents AS "totalCents",
+const VIEW_SQL = `
+  SELECT o.id::text, o.customer_id AS "customerId", o.state, o.version, o.currency, o.total_cents AS "totalCents",
          (SELECT coalesce(json_agg(json_build_object(
                    'sku', l.sku, 'quantity', l.quantity,
                    'unitPriceCents', l.unit_price_cents, 'lineTotalCents', l.line_total_cents) ORDER BY l.position), '[]')
@@ -26,8 +27,22 @@ const FIND_VIEW_SQL = `
                    'from', h.from_state, 'to', h.to_state, 'version', h.version, 'reason', h.reason,
                    'occurredAt', to_char(h.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY h.version), '[]')
             FROM "orders"."order_state_changes" h WHERE h.order_id = o.id) AS history
-    FROM "orders"."orders" o
-   WHERE o.id = $1::uuid`;
+    FROM "orders"."orders" o`;
+const FIND_VIEW_SQL = `${VIEW_SQL} WHERE o.id = $1::uuid`;
+const FIND_VIEWS_SQL = `${VIEW_SQL} WHERE o.id = ANY($1::uuid[])`;
+
+/**
+ * The orders' views for a batch of units of work, in one statement: for the
+ * KV mirror, read after the batch's state changes in the same transaction,
+ * so the mirror holds exactly what commits.
+ */
+export const orderViewsById: BatchQuery<string, OrderViewDto | null> = {
+  name: 'order views',
+  async run(tx, orderIds) {
+    const rows = await tx.$queryRawUnsafe<OrderViewRow[]>(FIND_VIEWS_SQL, orderIds);
+    return inKeyOrder(orderIds.map(canonicalUuid), rows.map(toDto), (view) => view.id, null);
+  },
+};
 
 export interface OrderFilter {
   state?: OrderState;
@@ -52,7 +67,7 @@ export class OrderViews {
    */
   async find(orderId: string, db: SqlClient = this.db): Promise<OrderViewDto | null> {
     const [row] = await db.$queryRawUnsafe<OrderViewRow[]>(FIND_VIEW_SQL, orderId);
-    return row ? { ...row, createdAt: isoString(row.createdAt), updatedAt: isoString(row.updatedAt) } : null;
+    return row ? toDto(row) : null;
   }
 
   /** Newest first; ids are UUIDv7, so id order is creation order and a stable cursor. */
@@ -100,6 +115,10 @@ function toView(order: OrderWithDetails): OrderViewDto {
       occurredAt: change.occurredAt.toISOString(),
     })),
   };
+}
+
+function toDto(row: OrderViewRow): OrderViewDto {
+  return { ...row, createdAt: isoString(row.createdAt), updatedAt: isoString(row.updatedAt) };
 }
 
 function isoString(timestamp: Date | string): string {

@@ -8,7 +8,6 @@ import { ApplyOrderEventService } from './events/apply-order-event.service.js';
 import { PaymentEventsHandler } from './events/payment-events.handler.js';
 import { ShipmentEventsHandler } from './events/shipment-events.handler.js';
 import { OrdersController } from './http/orders.controller.js';
-import { ParkedOrderEvents } from './events/parked-order-events.js';
 import { OrderTransitionsService } from './order-transitions.service.js';
 import { OrderViews } from './order-views.js';
 
@@ -20,7 +19,6 @@ import { OrderViews } from './order-views.js';
     OrderViews,
     OrderTransitionsService,
     ApplyOrderEventService,
-    ParkedOrderEvents,
     OrderStateCache,
     // One instance for both write routes: it counts this process's writes in progress.
     AdmissionInterceptor,

@@ -1,15 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
-import { afterCommit, type SqlClient } from '#database';
-import { IdempotentConsumer, causedBy, type ApplyOutcome } from '#messaging';
+import { IdempotentBatchConsumer, causedBy, type ApplyOutcome, type BatchedEvent, type EventOutcome, type UnitOfWork } from '#messaging';
 import type { OrderTrigger, TransitionDecision } from '../domain/order-state-machine.js';
-import { lockOrderState, type OrderStateRow } from '../order-rows.js';
+import { lockOrderStates, type OrderStateRow } from '../order-rows.js';
 import { OrderNotFoundError, OrderTransitionsService, type TransitionRequest } from '../order-transitions.service.js';
-import { ParkedOrderEvents } from './parked-order-events.js';
+import { parkEvents, parkedEventsOf, unparkEvents } from './parked-order-events.js';
+
+type OrderEvent = EventEnvelope<{ orderId: string }>;
+
+/** What an event does to its order: the state machine's trigger, and the reason recorded with the change. */
+export interface OrderEffect {
+  trigger: OrderTrigger;
+  reason?: string | null;
+}
 
 /**
- * Applies another service's event to an order once: inbox record and state
- * change in one transaction.
+ * Applies other services' events to orders once each: a batch of events in
+ * one transaction (inbox, locks, state changes, history, outbox: a statement
+ * each for the whole batch), each event decided on its own order.
  *
  * An event that arrives before its predecessor (the two travel on different
  * consumers, and a crash can hold the predecessor back for a whole ack wait)
@@ -23,29 +31,36 @@ export class ApplyOrderEventService {
   private readonly logger = new Logger('OrderEvents');
 
   constructor(
-    private readonly idempotent: IdempotentConsumer,
+    private readonly batches: IdempotentBatchConsumer,
     private readonly transitions: OrderTransitionsService,
-    private readonly parked: ParkedOrderEvents,
   ) {}
 
-  async apply(
-    consumer: string,
-    event: EventEnvelope<{ orderId: string }>,
-    trigger: OrderTrigger,
-    reason: string | null = null,
-  ): Promise<ApplyOutcome> {
-    const { orderId } = event.payload;
-    return this.idempotent.apply(consumer, event, async (tx) => {
-      const decision = await this.transitionLocked(tx, { orderId, trigger, cause: causedBy(event), reason });
-      if (decision.kind === 'early') {
-        await this.parked.park(tx, { consumer, event, trigger, reason });
-        afterCommit(tx, () =>
-          this.logger.log(`EVENT_PARKED order=${orderId} ${event.type} in ${decision.from}, waiting for ${decision.expected.join('/')}`),
-        );
-      } else if (decision.kind === 'illegal') {
-        afterCommit(tx, () => this.logger.warn(`TRANSITION_REJECTED order=${orderId} event=${event.id}: ${decision.reason}`));
-      }
+  /** The events of one batch of `consumer`, each with the effect `effectOf` gives it (none: recorded only); one outcome per event. */
+  applyBatch<E extends OrderEvent>(consumer: string, events: ReadonlyArray<BatchedEvent<E>>, effectOf: (event: E) => OrderEffect | undefined): Promise<EventOutcome[]> {
+    return this.batches.applyBatch(consumer, events, async (event, uow) => {
+      const effect = effectOf(event);
+      if (effect) await this.applyOne(uow, consumer, event, effect);
     });
+  }
+
+  /** One event alone (a batch of one); a failure is thrown. */
+  async apply(consumer: string, event: OrderEvent, trigger: OrderTrigger, reason: string | null = null): Promise<ApplyOutcome> {
+    const [result] = await this.applyBatch(consumer, [{ envelope: event }], () => ({ trigger, reason }));
+    if (result.outcome === 'failed') throw result.error;
+    return result.outcome;
+  }
+
+  private async applyOne(uow: UnitOfWork, consumer: string, event: OrderEvent, { trigger, reason = null }: OrderEffect): Promise<void> {
+    const { orderId } = event.payload;
+    const decision = await this.transitionLocked(uow, { orderId, trigger, cause: causedBy(event), reason });
+    if (decision.kind === 'early') {
+      await uow.write(parkEvents, { consumer, event, trigger, reason });
+      uow.afterCommit(() =>
+        this.logger.log(`EVENT_PARKED order=${orderId} ${event.type} in ${decision.from}, waiting for ${decision.expected.join('/')}`),
+      );
+    } else if (decision.kind === 'illegal') {
+      uow.afterCommit(() => this.logger.warn(`TRANSITION_REJECTED order=${orderId} event=${event.id}: ${decision.reason}`));
+    }
   }
 
   /**
@@ -55,26 +70,26 @@ export class ApplyOrderEventService {
    * every transition takes turns on the order. For events and for the
    * customer's cancel alike.
    */
-  async transitionLocked(tx: SqlClient, request: TransitionRequest): Promise<TransitionDecision> {
-    const order = await lockOrderState(tx, request.orderId);
+  async transitionLocked(uow: UnitOfWork, request: TransitionRequest): Promise<TransitionDecision> {
+    const order = await uow.read(lockOrderStates, request.orderId);
     if (!order) throw new OrderNotFoundError(request.orderId);
-    const { decision, order: moved, parkedEventsWaiting } = await this.transitions.transition(tx, order, request);
-    if (parkedEventsWaiting) await this.applyParked(tx, moved);
+    const { decision, order: moved, parkedEventsWaiting } = await this.transitions.transition(uow, order, request);
+    if (parkedEventsWaiting) await this.applyParked(uow, moved);
     return decision;
   }
 
   /**
    * Applies parked events that the order's new state allows, until none does.
-   * The caller holds the order's row lock (lockOrderState) and passes the
+   * The caller holds the order's row lock (lockOrderStates) and passes the
    * order as its transition left it; each applied event moves it on.
    */
-  private async applyParked(tx: SqlClient, moved: OrderStateRow): Promise<void> {
+  private async applyParked(uow: UnitOfWork, moved: OrderStateRow): Promise<void> {
     const orderId = moved.id;
     let order = moved;
     for (let progressed = true; progressed; ) {
       progressed = false;
-      for (const parked of await this.parked.forOrder(tx, orderId)) {
-        const { decision, order: next } = await this.transitions.transition(tx, order, {
+      for (const parked of await uow.read(parkedEventsOf, orderId)) {
+        const { decision, order: next } = await this.transitions.transition(uow, order, {
           orderId,
           trigger: parked.trigger,
           cause: causedBy(parked.event),
@@ -82,9 +97,9 @@ export class ApplyOrderEventService {
         });
         if (decision.kind === 'early') continue;
         order = next;
-        await this.parked.remove(tx, parked);
+        await uow.write(unparkEvents, parked);
         if (decision.kind === 'illegal') {
-          afterCommit(tx, () => this.logger.warn(`TRANSITION_REJECTED order=${orderId} parked event=${parked.event.id}: ${decision.reason}`));
+          uow.afterCommit(() => this.logger.warn(`TRANSITION_REJECTED order=${orderId} parked event=${parked.event.id}: ${decision.reason}`));
         }
         progressed = true;
       }

@@ -1,6 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '#contracts';
-import type { SqlClient } from '#database';
+import { canonicalUuid, type BatchQuery } from '#messaging';
 import type { OrderTrigger } from '../domain/order-state-machine.js';
 
 export interface ParkedEvent {
@@ -11,51 +10,66 @@ export interface ParkedEvent {
 }
 
 interface ParkedEventRow {
+  orderId: string;
   consumer: string;
   envelope: unknown;
   trigger: string;
   reason: string | null;
 }
 
-/**
- * The orders.parked_events table: events waiting for their predecessor. Plain
- * SQL, in the transaction of the event being applied (see SqlDatabase).
+/*
+ * The orders.parked_events table: events waiting for their predecessor. Each
+ * statement serves every unit of work of a batch at once (see UnitOfWork).
  */
-@Injectable()
-export class ParkedOrderEvents {
-  async park(tx: SqlClient, parked: ParkedEvent): Promise<void> {
+
+export const parkEvents: BatchQuery<ParkedEvent, void> = {
+  name: 'park events',
+  async run(tx, parked) {
     await tx.$executeRawUnsafe(
       `INSERT INTO "orders"."parked_events" (consumer, event_id, order_id, trigger, reason, envelope)
-       VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6::jsonb)`,
-      parked.consumer,
-      parked.event.id,
-      parked.event.payload.orderId,
-      parked.trigger,
-      parked.reason,
-      JSON.stringify(parked.event),
+       SELECT consumer, event_id, order_id, trigger, reason, envelope::jsonb
+         FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])
+              AS p (consumer, event_id, order_id, trigger, reason, envelope)`,
+      parked.map((p) => p.consumer),
+      parked.map((p) => p.event.id),
+      parked.map((p) => p.event.payload.orderId),
+      parked.map((p) => p.trigger),
+      parked.map((p) => p.reason),
+      parked.map((p) => JSON.stringify(p.event)),
     );
-  }
+    return parked.map(() => undefined);
+  },
+};
 
-  /** Oldest first. Asked after a transition whose statement saw parked events for the order, and again after each pass that applied one. */
-  async forOrder(tx: SqlClient, orderId: string): Promise<ParkedEvent[]> {
+/** Per order, oldest first. Asked after a transition whose statement saw parked events for the order, and again after each pass that applied one. */
+export const parkedEventsOf: BatchQuery<string, ParkedEvent[]> = {
+  name: 'parked events of orders',
+  async run(tx, orderIds) {
     const rows = await tx.$queryRawUnsafe<ParkedEventRow[]>(
-      `SELECT consumer, envelope, trigger, reason FROM "orders"."parked_events"
-        WHERE order_id = $1::uuid ORDER BY parked_at`,
-      orderId,
+      `SELECT order_id::text AS "orderId", consumer, envelope, trigger, reason FROM "orders"."parked_events"
+        WHERE order_id = ANY($1::uuid[]) ORDER BY parked_at`,
+      orderIds,
     );
-    return rows.map((row) => ({
-      consumer: row.consumer,
-      event: row.envelope as EventEnvelope<{ orderId: string }>,
-      trigger: row.trigger as OrderTrigger,
-      reason: row.reason,
-    }));
-  }
+    const byOrder = new Map<string, ParkedEvent[]>();
+    for (const row of rows) {
+      const list = byOrder.get(row.orderId) ?? [];
+      list.push({ consumer: row.consumer, event: row.envelope as ParkedEvent['event'], trigger: row.trigger as OrderTrigger, reason: row.reason });
+      byOrder.set(row.orderId, list);
+    }
+    return orderIds.map((id) => byOrder.get(canonicalUuid(id)) ?? []);
+  },
+};
 
-  async remove(tx: SqlClient, parked: ParkedEvent): Promise<void> {
+export const unparkEvents: BatchQuery<ParkedEvent, void> = {
+  name: 'unpark events',
+  async run(tx, parked) {
     await tx.$executeRawUnsafe(
-      `DELETE FROM "orders"."parked_events" WHERE consumer = $1 AND event_id = $2::uuid`,
-      parked.consumer,
-      parked.event.id,
+      `DELETE FROM "orders"."parked_events" p
+        USING unnest($1::text[], $2::uuid[]) AS gone (consumer, event_id)
+        WHERE p.consumer = gone.consumer AND p.event_id = gone.event_id`,
+      parked.map((p) => p.consumer),
+      parked.map((p) => p.event.id),
     );
-  }
-}
+    return parked.map(() => undefined);
+  },
+};

@@ -1,45 +1,40 @@
-import { EventPattern, Payload } from '@nestjs/microservices';
-import {
-  Consumers,
-  PaymentFailed,
-  PaymentInitiated,
-  PaymentRefunded,
-  PaymentSucceeded,
-  PaymentVoided,
-  type EnvelopeOf,
-} from '#contracts';
-import { MessageController } from '#jetstream';
-import { ApplyOrderEventService } from './apply-order-event.service.js';
+import { Payload } from '@nestjs/microservices';
+import { Consumers, PaymentFailed, PaymentInitiated, PaymentRefunded, PaymentSucceeded, PaymentVoided, type EnvelopeOf } from '#contracts';
+import { EventBatchPattern, MessageController, type BatchOutcomes, type DeliveredEvent } from '#jetstream';
+import { ApplyOrderEventService, type OrderEffect } from './apply-order-event.service.js';
 
-const consumer = Consumers.ordersOnPayments.durable;
+const consumer = Consumers.ordersOnPayments;
+
+type PaymentEvent =
+  | EnvelopeOf<typeof PaymentInitiated>
+  | EnvelopeOf<typeof PaymentSucceeded>
+  | EnvelopeOf<typeof PaymentFailed>
+  | EnvelopeOf<typeof PaymentRefunded>
+  | EnvelopeOf<typeof PaymentVoided>;
 
 /** Payment outcomes move the order: pending, then paid or failed; refunded or voided close a cancellation. */
+function effectOf(event: PaymentEvent): OrderEffect {
+  switch (event.type) {
+    case PaymentInitiated.type:
+      return { trigger: 'PAYMENT_INITIATED' };
+    case PaymentSucceeded.type:
+      return { trigger: 'PAYMENT_SUCCEEDED' };
+    case PaymentFailed.type:
+      return { trigger: 'PAYMENT_FAILED', reason: `payment failed: ${(event as EnvelopeOf<typeof PaymentFailed>).payload.reason}` };
+    case PaymentRefunded.type:
+      return { trigger: 'PAYMENT_REFUNDED', reason: `refunded: ${(event as EnvelopeOf<typeof PaymentRefunded>).payload.refundReference}` };
+    default:
+      return { trigger: 'PAYMENT_VOIDED', reason: `nothing to refund: payment ${(event as EnvelopeOf<typeof PaymentVoided>).payload.paymentStatus}` };
+  }
+}
+
+/** Every payments.* event, a batch at a time. */
 @MessageController()
 export class PaymentEventsHandler {
   constructor(private readonly orders: ApplyOrderEventService) {}
 
-  @EventPattern(PaymentInitiated.subject)
-  async onInitiated(@Payload() event: EnvelopeOf<typeof PaymentInitiated>): Promise<void> {
-    await this.orders.apply(consumer, event, 'PAYMENT_INITIATED');
-  }
-
-  @EventPattern(PaymentSucceeded.subject)
-  async onSucceeded(@Payload() event: EnvelopeOf<typeof PaymentSucceeded>): Promise<void> {
-    await this.orders.apply(consumer, event, 'PAYMENT_SUCCEEDED');
-  }
-
-  @EventPattern(PaymentFailed.subject)
-  async onFailed(@Payload() event: EnvelopeOf<typeof PaymentFailed>): Promise<void> {
-    await this.orders.apply(consumer, event, 'PAYMENT_FAILED', `payment failed: ${event.payload.reason}`);
-  }
-
-  @EventPattern(PaymentRefunded.subject)
-  async onRefunded(@Payload() event: EnvelopeOf<typeof PaymentRefunded>): Promise<void> {
-    await this.orders.apply(consumer, event, 'PAYMENT_REFUNDED', `refunded: ${event.payload.refundReference}`);
-  }
-
-  @EventPattern(PaymentVoided.subject)
-  async onVoided(@Payload() event: EnvelopeOf<typeof PaymentVoided>): Promise<void> {
-    await this.orders.apply(consumer, event, 'PAYMENT_VOIDED', `nothing to refund: payment ${event.payload.paymentStatus}`);
+  @EventBatchPattern(consumer)
+  onPaymentEvents(@Payload() events: Array<DeliveredEvent<PaymentEvent>>): Promise<BatchOutcomes> {
+    return this.orders.applyBatch(consumer.durable, events, effectOf);
   }
 }

@@ -1,30 +1,35 @@
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { Consumers, ShipmentCancelled, ShipmentDispatched, ShipmentPrepared, type EnvelopeOf } from '#contracts';
-import { MessageController } from '#jetstream';
-import { ApplyOrderEventService } from './apply-order-event.service.js';
+import { EventBatchPattern, MessageController, type BatchOutcomes, type DeliveredEvent } from '#jetstream';
+import { ApplyOrderEventService, type OrderEffect } from './apply-order-event.service.js';
 
-const consumer = Consumers.ordersOnShipments.durable;
+const consumer = Consumers.ordersOnShipments;
 
-/** Shipment progress moves a paid order to prepared, then shipped. */
+type ShipmentEvent = EnvelopeOf<typeof ShipmentPrepared> | EnvelopeOf<typeof ShipmentDispatched> | EnvelopeOf<typeof ShipmentCancelled>;
+
+/**
+ * Shipment progress moves a paid order to prepared, then shipped.
+ * shipments.cancelled moves nothing: the cancellation closes on
+ * payments.refunded or payments.voided, which payments emits after it.
+ */
+function effectOf(event: ShipmentEvent): OrderEffect | undefined {
+  switch (event.type) {
+    case ShipmentPrepared.type:
+      return { trigger: 'SHIPMENT_PREPARED' };
+    case ShipmentDispatched.type:
+      return { trigger: 'SHIPMENT_DISPATCHED' };
+    case ShipmentCancelled.type:
+      return undefined;
+  }
+}
+
+/** Every shipments.* event, a batch at a time. */
 @MessageController()
 export class ShipmentEventsHandler {
   constructor(private readonly orders: ApplyOrderEventService) {}
 
-  @EventPattern(ShipmentPrepared.subject)
-  async onPrepared(@Payload() event: EnvelopeOf<typeof ShipmentPrepared>): Promise<void> {
-    await this.orders.apply(consumer, event, 'SHIPMENT_PREPARED');
+  @EventBatchPattern(consumer)
+  onShipmentEvents(@Payload() events: Array<DeliveredEvent<ShipmentEvent>>): Promise<BatchOutcomes> {
+    return this.orders.applyBatch(consumer.durable, events, effectOf);
   }
-
-  @EventPattern(ShipmentDispatched.subject)
-  async onDispatched(@Payload() event: EnvelopeOf<typeof ShipmentDispatched>): Promise<void> {
-    await this.orders.apply(consumer, event, 'SHIPMENT_DISPATCHED');
-  }
-
-  /**
-   * Moves nothing: the cancellation closes on payments.refunded or
-   * payments.voided, which payments emits after this. Handled (and so
-   * acknowledged) only because this consumer reads all of shipments.>.
-   */
-  @EventPattern(ShipmentCancelled.subject)
-  onCancelled(@Payload() _event: EnvelopeOf<typeof ShipmentCancelled>): void {}
 }
