@@ -1,26 +1,17 @@
-import { updateAtVersion, type Shipment, type ShipmentStatus, type SqlClient } from '#database';
+import type { Shipment, ShipmentStatus } from '#database';
+import { canonicalUuid, inKeyOrder, type BatchQuery } from '#messaging';
 
 /*
  * The statements shipments runs for every order (shipments.shipments), in
  * plain SQL on SqlDatabase, for the reason orders-api's order-rows.ts gives.
- * Rows come back as Prisma's Shipment type.
+ * Rows come back as Prisma's Shipment type. The BatchQueries serve every
+ * unit of work of a batch in one statement (see UnitOfWork).
  */
 
 const TABLE = '"shipments"."shipments"';
 
-const SHIPMENT_COLUMNS = `id, order_id AS "orderId", payment_id AS "paymentId", status, warehouse,
+const SHIPMENT_COLUMNS = `id::text, order_id::text AS "orderId", payment_id AS "paymentId", status, warehouse,
   tracking_number AS "trackingNumber", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
-
-export async function findShipment(db: SqlClient, shipmentId: string): Promise<Shipment> {
-  const [shipment] = await db.$queryRawUnsafe<Shipment[]>(`SELECT ${SHIPMENT_COLUMNS} FROM ${TABLE} WHERE id = $1::uuid`, shipmentId);
-  if (!shipment) throw new Error(`shipment ${shipmentId} not found`);
-  return shipment;
-}
-
-export async function findShipmentOfOrder(db: SqlClient, orderId: string): Promise<Shipment | null> {
-  const [shipment] = await db.$queryRawUnsafe<Shipment[]>(`SELECT ${SHIPMENT_COLUMNS} FROM ${TABLE} WHERE order_id = $1::uuid`, orderId);
-  return shipment ?? null;
-}
 
 export interface NewShipment {
   id: string;
@@ -30,31 +21,73 @@ export interface NewShipment {
   warehouse: string;
 }
 
+/** The shipment of each order (null: none yet), for a batch. */
+export const shipmentsOfOrders: BatchQuery<string, Shipment | null> = {
+  name: 'shipments of orders',
+  async run(tx, orderIds) {
+    const rows = await tx.$queryRawUnsafe<Shipment[]>(`SELECT ${SHIPMENT_COLUMNS} FROM ${TABLE} WHERE order_id = ANY($1::uuid[])`, orderIds);
+    return inKeyOrder(orderIds.map(canonicalUuid), rows, (row) => row.orderId, null);
+  },
+};
+
+/** The shipments by id (null: none), for a batch. */
+export const shipmentsById: BatchQuery<string, Shipment | null> = {
+  name: 'shipments by id',
+  async run(tx, ids) {
+    const rows = await tx.$queryRawUnsafe<Shipment[]>(`SELECT ${SHIPMENT_COLUMNS} FROM ${TABLE} WHERE id = ANY($1::uuid[])`, ids);
+    return inKeyOrder(ids.map(canonicalUuid), rows, (row) => row.id, null);
+  },
+};
+
 /**
- * Inserts the order's shipment unless the order has one already (the unique
- * order id): the new shipment, or null when there was one.
+ * insertShipmentIfNone for a batch, in one statement: per new shipment the
+ * inserted row, or null when its order had one (or an earlier input of the
+ * same statement took the order).
  */
-export async function insertShipmentIfNone(tx: SqlClient, shipment: NewShipment): Promise<Shipment | null> {
-  const [inserted] = await tx.$queryRawUnsafe<Shipment[]>(
-    `INSERT INTO ${TABLE} (id, order_id, payment_id, status, warehouse, updated_at)
-     VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, now())
-     ON CONFLICT (order_id) DO NOTHING
-     RETURNING ${SHIPMENT_COLUMNS}`,
-    shipment.id,
-    shipment.orderId,
-    shipment.paymentId,
-    shipment.status,
-    shipment.warehouse,
-  );
-  return inserted ?? null;
+export const insertShipmentsIfNone: BatchQuery<NewShipment, Shipment | null> = {
+  name: 'insert shipments if none',
+  async run(tx, shipments) {
+    const rows = await tx.$queryRawUnsafe<Shipment[]>(
+      `INSERT INTO ${TABLE} (id, order_id, payment_id, status, warehouse, updated_at)
+       SELECT id, order_id, payment_id, status::"shipments"."ShipmentStatus", warehouse, now()
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS s (id, order_id, payment_id, status, warehouse)
+       ON CONFLICT (order_id) DO NOTHING
+       RETURNING ${SHIPMENT_COLUMNS}`,
+      shipments.map((s) => s.id),
+      shipments.map((s) => s.orderId),
+      shipments.map((s) => s.paymentId),
+      shipments.map((s) => s.status),
+      shipments.map((s) => s.warehouse),
+    );
+    // By the new row's id, so only the input that won its order gets the row.
+    return inKeyOrder(shipments.map((s) => canonicalUuid(s.id)), rows, (row) => row.id, null);
+  },
+};
+
+/** A shipment's version-checked move to a new status (and tracking number): false when another writer changed it first. */
+export interface ShipmentChange {
+  id: string;
+  version: number;
+  status: ShipmentStatus;
+  trackingNumber: string | null;
 }
 
-/** Version-checked update of one shipment; 0 when another writer changed it first. */
-export function updateShipment(
-  tx: SqlClient,
-  shipment: Pick<Shipment, 'id' | 'version'>,
-  changes: { status: ShipmentStatus; trackingNumber?: string },
-): Promise<number> {
-  const { status, trackingNumber } = changes;
-  return updateAtVersion(tx, TABLE, shipment, trackingNumber === undefined ? { status } : { status, tracking_number: trackingNumber });
-}
+export const changeShipments: BatchQuery<ShipmentChange, boolean> = {
+  name: 'change shipments',
+  async run(tx, changes) {
+    const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+      `UPDATE ${TABLE} s
+          SET status = c.status::"shipments"."ShipmentStatus", tracking_number = coalesce(c.tracking_number, s.tracking_number),
+              version = s.version + 1, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS c (id, version, status, tracking_number)
+        WHERE s.id = c.id AND s.version = c.version
+        RETURNING s.id::text`,
+      changes.map((c) => c.id),
+      changes.map((c) => c.version),
+      changes.map((c) => c.status),
+      changes.map((c) => c.trackingNumber),
+    );
+    const changed = new Set(rows.map((row) => row.id));
+    return changes.map((c) => changed.has(canonicalUuid(c.id)));
+  },
+};

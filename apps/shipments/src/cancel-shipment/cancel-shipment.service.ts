@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { Consumers, OrderCancelled, ShipmentCancelled, type EnvelopeOf } from '#contracts';
-import { ShipmentStatus, VersionConflictError, afterCommit, assertOneRowUpdated } from '#database';
-import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
-import { findShipmentOfOrder, insertShipmentIfNone, updateShipment } from '../shipment-rows.js';
+import { ShipmentStatus, VersionConflictError, assertOneRowUpdated } from '#database';
+import { IdempotentBatchConsumer, causedBy, newEvent, type ApplyOutcome } from '#messaging';
+import { changeShipments, insertShipmentsIfNone, shipmentsOfOrders } from '../shipment-rows.js';
 
 /**
  * Stops the shipment of a cancelled order, or refuses because the carrier
@@ -23,31 +23,29 @@ import { findShipmentOfOrder, insertShipmentIfNone, updateShipment } from '../sh
 export class CancelShipmentService {
   private readonly logger = new Logger(CancelShipmentService.name);
 
-  constructor(
-    private readonly idempotent: IdempotentConsumer,
-    private readonly outbox: OutboxWriter,
-  ) {}
+  constructor(private readonly idempotent: IdempotentBatchConsumer) {}
 
   cancel(event: EnvelopeOf<typeof OrderCancelled>): Promise<ApplyOutcome> {
     const { orderId } = event.payload;
-    return this.idempotent.apply(Consumers.shipmentsOnOrderCancelled.durable, event, async (tx) => {
-      const shipment = await findShipmentOfOrder(tx, orderId);
+    return this.idempotent.apply(Consumers.shipmentsOnOrderCancelled.durable, event, async (_event, uow) => {
+      const shipment = await uow.read(shipmentsOfOrders, orderId);
       if (shipment?.status === ShipmentStatus.DISPATCHED) {
-        afterCommit(tx, () => this.logger.warn(`CANCEL_REFUSED order=${orderId}: shipment ${shipment.id} already dispatched`));
+        uow.afterCommit(() => this.logger.warn(`CANCEL_REFUSED order=${orderId}: shipment ${shipment.id} already dispatched`));
         return;
       }
       if (shipment?.status === ShipmentStatus.CANCELLED) return;
       if (shipment) {
-        assertOneRowUpdated(await updateShipment(tx, shipment, { status: ShipmentStatus.CANCELLED }), `shipment ${shipment.id}`);
+        const changed = await uow.write(changeShipments, { id: shipment.id, version: shipment.version, status: ShipmentStatus.CANCELLED, trackingNumber: null });
+        assertOneRowUpdated(changed ? 1 : 0, `shipment ${shipment.id}`);
       } else {
         const placeholder = { id: uuidv7(), orderId, paymentId: null, status: ShipmentStatus.CANCELLED, warehouse: '-' };
         // payments.succeeded prepared one meanwhile: decide again on it.
-        if (!(await insertShipmentIfNone(tx, placeholder))) throw new VersionConflictError(`shipment of order ${orderId}`);
+        if (!(await uow.write(insertShipmentsIfNone, placeholder))) throw new VersionConflictError(`shipment of order ${orderId}`);
       }
-      await this.outbox.add(tx, [
+      uow.emit([
         newEvent(ShipmentCancelled, orderId, { orderId, shipmentId: shipment?.id ?? null }, causedBy(event)),
       ]);
-      afterCommit(tx, () => this.logger.log(`SHIPMENT_CANCELLED order=${orderId} ${shipment ? `shipment ${shipment.id}` : 'before preparation'}`));
+      uow.afterCommit(() => this.logger.log(`SHIPMENT_CANCELLED order=${orderId} ${shipment ? `shipment ${shipment.id}` : 'before preparation'}`));
     });
   }
 }

@@ -1,15 +1,15 @@
-import { EventPattern, Payload } from '@nestjs/microservices';
-import { ShipmentPrepared, type EnvelopeOf } from '#contracts';
-import { MessageController } from '#jetstream';
+import { Payload } from '@nestjs/microservices';
+import { Consumers, type EnvelopeOf, type ShipmentPrepared } from '#contracts';
+import { EventBatchPattern, MessageController, type BatchOutcomes, type DeliveredEvent } from '#jetstream';
 import { DispatchShipmentService } from './dispatch-shipment.service.js';
 
-/** The message adapter of the dispatch-shipment use case. */
+/** The message adapter of the dispatch-shipment use case: shipments.prepared, a batch at a time. */
 @MessageController()
 export class ShipmentPreparedHandler {
   constructor(private readonly dispatchShipment: DispatchShipmentService) {}
 
-  @EventPattern(ShipmentPrepared.subject)
-  async onShipmentPrepared(@Payload() event: EnvelopeOf<typeof ShipmentPrepared>): Promise<void> {
-    await this.dispatchShipment.dispatch(event);
+  @EventBatchPattern(Consumers.shipmentsOnShipmentPrepared)
+  onShipmentsPrepared(@Payload() events: Array<DeliveredEvent<EnvelopeOf<typeof ShipmentPrepared>>>): Promise<BatchOutcomes> {
+    return this.dispatchShipment.dispatch(events);
   }
 }

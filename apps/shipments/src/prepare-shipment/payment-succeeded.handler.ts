@@ -1,19 +1,15 @@
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { PaymentSucceeded, type EnvelopeOf } from '#contracts';
-import { JetStreamContext, MessageController } from '#jetstream';
+import { Payload } from '@nestjs/microservices';
+import { Consumers, type EnvelopeOf, type PaymentSucceeded } from '#contracts';
+import { EventBatchPattern, MessageController, type BatchOutcomes, type DeliveredEvent } from '#jetstream';
 import { PrepareShipmentService } from './prepare-shipment.service.js';
 
-/** The message adapter of the prepare-shipment use case. */
+/** The message adapter of the prepare-shipment use case: payments.succeeded, a batch at a time. */
 @MessageController()
 export class PaymentSucceededHandler {
   constructor(private readonly prepareShipment: PrepareShipmentService) {}
 
-  // `<string>`: Nest's typed overload would type the context argument as unknown.
-  @EventPattern<string>(PaymentSucceeded.subject)
-  async onPaymentSucceeded(
-    @Payload() event: EnvelopeOf<typeof PaymentSucceeded>,
-    @Ctx() context: JetStreamContext,
-  ): Promise<void> {
-    await this.prepareShipment.prepare(event, context);
+  @EventBatchPattern(Consumers.shipmentsOnPaymentSucceeded)
+  onPaymentsSucceeded(@Payload() events: Array<DeliveredEvent<EnvelopeOf<typeof PaymentSucceeded>>>): Promise<BatchOutcomes> {
+    return this.prepareShipment.prepare(events);
   }
 }

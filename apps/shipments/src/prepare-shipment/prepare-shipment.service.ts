@@ -4,37 +4,42 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { Consumers, PaymentSucceeded, ShipmentPrepared, type EnvelopeOf } from '#contracts';
 import { ShipmentStatus } from '#database';
-import type { JetStreamContext } from '#jetstream';
-import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
-import { insertShipmentIfNone } from '../shipment-rows.js';
+import type { DeliveredEvent } from '#jetstream';
+import { IdempotentBatchConsumer, causedBy, newEvent, type EventOutcome } from '#messaging';
+import { insertShipmentsIfNone } from '../shipment-rows.js';
 
 export const WAREHOUSES = Symbol('WAREHOUSES');
 export const PACKING_DELAY_MS = Symbol('PACKING_DELAY_MS');
 
+type PaymentSucceededEvent = EnvelopeOf<typeof PaymentSucceeded>;
+
 /**
- * Opens one shipment per paid order and announces it as prepared. An order
- * cancelled first has a CANCELLED row already (CancelShipmentService), and
- * nothing is prepared for it.
+ * Opens one shipment per paid order and announces it as prepared, a batch of
+ * orders at a time. An order cancelled first has a CANCELLED row already
+ * (CancelShipmentService), and nothing is prepared for it.
  */
 @Injectable()
 export class PrepareShipmentService {
   constructor(
-    private readonly idempotent: IdempotentConsumer,
-    private readonly outbox: OutboxWriter,
+    private readonly batches: IdempotentBatchConsumer,
     @Inject(WAREHOUSES) private readonly warehouses: readonly string[],
     @Inject(PACKING_DELAY_MS) private readonly packingDelayMs: number,
   ) {}
 
-  async prepare(event: EnvelopeOf<typeof PaymentSucceeded>, delivery: Pick<JetStreamContext, 'keepAlive'>): Promise<ApplyOutcome> {
-    // Packing. The transport runs one order's events one after another, so an
-    // orders.cancelled arriving now waits, then finds the PREPARED shipment and
-    // stops it before shipments.prepared (published at commit) reaches dispatch.
-    if (this.packingDelayMs > 0) await delivery.keepAlive(sleep(this.packingDelayMs));
-    const { orderId, paymentId } = event.payload;
-    return this.idempotent.apply(Consumers.shipmentsOnPaymentSucceeded.durable, event, async (tx) => {
+  async prepare(events: ReadonlyArray<Pick<DeliveredEvent<PaymentSucceededEvent>, 'envelope' | 'delivery' | 'inTrace'>>): Promise<EventOutcome[]> {
+    // Packing, the batch's parcels side by side. The transport runs one
+    // order's events one after another, so an orders.cancelled arriving now
+    // waits, then finds the PREPARED shipment and stops it before
+    // shipments.prepared (published at commit) reaches dispatch.
+    if (this.packingDelayMs > 0) {
+      const packing = sleep(this.packingDelayMs);
+      await Promise.all(events.map(({ delivery }) => delivery.keepAlive(packing)));
+    }
+    return this.batches.applyBatch(Consumers.shipmentsOnPaymentSucceeded.durable, events, async (event, uow) => {
+      const { orderId, paymentId } = event.payload;
       // The unique order id makes this the only shipment, whatever else was
       // redelivered; an order cancelled first has its CANCELLED row already.
-      const shipment = await insertShipmentIfNone(tx, {
+      const shipment = await uow.write(insertShipmentsIfNone, {
         id: uuidv7(),
         orderId,
         paymentId,
@@ -42,13 +47,8 @@ export class PrepareShipmentService {
         warehouse: this.pickWarehouse(orderId),
       });
       if (!shipment) return;
-      await this.outbox.add(tx, [
-        newEvent(
-          ShipmentPrepared,
-          shipment.id,
-          { shipmentId: shipment.id, orderId, paymentId, warehouse: shipment.warehouse },
-          causedBy(event),
-        ),
+      uow.emit([
+        newEvent(ShipmentPrepared, shipment.id, { shipmentId: shipment.id, orderId, paymentId, warehouse: shipment.warehouse }, causedBy(event)),
       ]);
     });
   }
