@@ -1,14 +1,17 @@
-import { updateAtVersion, type Payment, type PaymentStatus, type SqlClient } from '#database';
+import type { Payment, PaymentStatus, SqlClient } from '#database';
+import { canonicalUuid, inKeyOrder, type BatchQuery } from '#messaging';
 
 /*
  * The statements payments runs for every order (payments.payments), in plain
  * SQL on SqlDatabase, for the reason orders-api's order-rows.ts gives. Rows
  * come back as Prisma's Payment type, so the services read them as before.
+ * The BatchQueries serve every unit of work of a shared transaction in one
+ * statement (see UnitOfWork).
  */
 
 const TABLE = '"payments"."payments"';
 
-const PAYMENT_COLUMNS = `id, order_id AS "orderId", amount_cents AS "amountCents", status,
+const PAYMENT_COLUMNS = `id::text, order_id::text AS "orderId", amount_cents AS "amountCents", status,
   gateway_reference AS "gatewayReference", decline_reason AS "declineReason",
   cancel_requested_at AS "cancelRequestedAt", refund_reference AS "refundReference",
   version, created_at AS "createdAt", updated_at AS "updatedAt"`;
@@ -32,42 +35,91 @@ export interface NewPayment {
   cancelRequestedAt?: Date | null;
 }
 
-/**
- * Inserts the order's payment unless the order has one already (the unique
- * order id). Returns the new payment, or null when there was one: one
- * statement where a look-up and an insert would take two, and a concurrent
- * delivery of the same event cannot fail on the constraint.
- */
-export async function insertPaymentIfNone(tx: SqlClient, payment: NewPayment): Promise<Payment | null> {
-  const [inserted] = await tx.$queryRawUnsafe<Payment[]>(
-    `INSERT INTO ${TABLE} (id, order_id, amount_cents, status, cancel_requested_at, updated_at)
-     VALUES ($1::uuid, $2::uuid, $3::int, $4, $5, now())
-     ON CONFLICT (order_id) DO NOTHING
-     RETURNING ${PAYMENT_COLUMNS}`,
-    payment.id,
-    payment.orderId,
-    payment.amountCents,
-    payment.status,
-    payment.cancelRequestedAt ?? null,
-  );
-  return inserted ?? null;
-}
+/** The payments by id, for a batch (null: none). */
+export const paymentsById: BatchQuery<string, Payment | null> = {
+  name: 'payments by id',
+  async run(db, ids) {
+    const rows = await db.$queryRawUnsafe<Payment[]>(`SELECT ${PAYMENT_COLUMNS} FROM ${TABLE} WHERE id = ANY($1::uuid[])`, ids);
+    return inKeyOrder(ids.map(canonicalUuid), rows, (row) => row.id, null);
+  },
+};
 
-/** Column names of the fields a payment's steps change. */
+/** The payment of each order, for a batch (null: none yet). */
+export const paymentsOfOrders: BatchQuery<string, Payment | null> = {
+  name: 'payments of orders',
+  async run(db, orderIds) {
+    const rows = await db.$queryRawUnsafe<Payment[]>(`SELECT ${PAYMENT_COLUMNS} FROM ${TABLE} WHERE order_id = ANY($1::uuid[])`, orderIds);
+    return inKeyOrder(orderIds.map(canonicalUuid), rows, (row) => row.orderId, null);
+  },
+};
+
+/**
+ * Inserts each order's payment unless the order has one already (the unique
+ * order id), in one statement: per input the new payment, or null when its
+ * order had one. One statement where a look-up and an insert would take two,
+ * and a concurrent delivery of the same event cannot fail on the constraint.
+ */
+export const insertPaymentsIfNone: BatchQuery<NewPayment, Payment | null> = {
+  name: 'insert payments if none',
+  async run(tx, payments) {
+    const rows = await tx.$queryRawUnsafe<Payment[]>(
+      `INSERT INTO ${TABLE} (id, order_id, amount_cents, status, cancel_requested_at, updated_at)
+       SELECT id, order_id, amount_cents, status::"payments"."PaymentStatus", cancel_requested_at, now()
+         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::timestamptz[]) AS p (id, order_id, amount_cents, status, cancel_requested_at)
+       ON CONFLICT (order_id) DO NOTHING
+       RETURNING ${PAYMENT_COLUMNS}`,
+      payments.map((p) => p.id),
+      payments.map((p) => p.orderId),
+      payments.map((p) => p.amountCents),
+      payments.map((p) => p.status),
+      payments.map((p) => p.cancelRequestedAt ?? null),
+    );
+    // By the new row's id, so only the input that won its order gets the row.
+    return inKeyOrder(payments.map((p) => canonicalUuid(p.id)), rows, (row) => row.id, null);
+  },
+};
+
+/** Column names and types of the fields a payment's steps change. */
 const CHANGEABLE = {
-  status: 'status',
-  gatewayReference: 'gateway_reference',
-  declineReason: 'decline_reason',
-  cancelRequestedAt: 'cancel_requested_at',
-  refundReference: 'refund_reference',
+  status: ['status', '"payments"."PaymentStatus"'],
+  gatewayReference: ['gateway_reference', 'text'],
+  declineReason: ['decline_reason', 'text'],
+  cancelRequestedAt: ['cancel_requested_at', 'timestamptz'],
+  refundReference: ['refund_reference', 'text'],
 } as const;
 
-export type PaymentChanges = Partial<Pick<Payment, keyof typeof CHANGEABLE>>;
+type ChangeableField = keyof typeof CHANGEABLE;
 
-/** Version-checked update of one payment; 0 when another writer changed it first. */
-export function updatePayment(tx: SqlClient, payment: Pick<Payment, 'id' | 'version'>, changes: PaymentChanges): Promise<number> {
-  const columns = Object.fromEntries(
-    Object.entries(changes).map(([field, value]) => [CHANGEABLE[field as keyof typeof CHANGEABLE], value]),
-  );
-  return updateAtVersion(tx, TABLE, payment, columns);
+export type PaymentChanges = Partial<Pick<Payment, ChangeableField>>;
+
+/** A payment's version-checked change: the fields given are set (null included), the others kept. */
+export interface PaymentChange {
+  payment: Pick<Payment, 'id' | 'version'>;
+  changes: PaymentChanges;
 }
+
+const FIELDS = Object.keys(CHANGEABLE) as ChangeableField[];
+
+// Per field two arrays: whether the change sets it, and the value.
+const CHANGE_SQL = `UPDATE ${TABLE} p
+    SET ${FIELDS.map((field, i) => `${CHANGEABLE[field][0]} = CASE WHEN c.set_${i} THEN c.value_${i} ELSE p.${CHANGEABLE[field][0]} END`).join(', ')},
+        version = p.version + 1, updated_at = now()
+   FROM unnest($1::uuid[], $2::int[], ${FIELDS.map((field, i) => `$${3 + 2 * i}::boolean[], $${4 + 2 * i}::${CHANGEABLE[field][1]}[]`).join(', ')})
+        AS c (id, version, ${FIELDS.map((_, i) => `set_${i}, value_${i}`).join(', ')})
+  WHERE p.id = c.id AND p.version = c.version
+  RETURNING p.id::text`;
+
+/** Version-checked updates of payments, one statement for the batch: per change whether it applied (false: another writer changed the payment first). */
+export const changePayments: BatchQuery<PaymentChange, boolean> = {
+  name: 'change payments',
+  async run(tx, changes) {
+    const values: unknown[] = [changes.map((c) => c.payment.id), changes.map((c) => c.payment.version)];
+    for (const field of FIELDS) {
+      values.push(changes.map((c) => field in c.changes));
+      values.push(changes.map((c) => c.changes[field] ?? null));
+    }
+    const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(CHANGE_SQL, ...values);
+    const changed = new Set(rows.map((row) => row.id));
+    return changes.map((c) => changed.has(canonicalUuid(c.payment.id)));
+  },
+};

@@ -9,13 +9,13 @@ import {
   PaymentVoided,
   type EnvelopeOf,
 } from '#contracts';
-import { PaymentStatus, SqlDatabase, assertOneRowUpdated, type Payment, type SqlClient } from '#database';
+import { PaymentStatus, assertOneRowUpdated, type Payment } from '#database';
 import type { JetStreamContext } from '#jetstream';
-import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome } from '#messaging';
+import { IdempotentBatchConsumer, UnitsOfWork, causedBy, newEvent, type ApplyOutcome, type UnitOfWork } from '#messaging';
 import { paymentsSettled } from '#metrics';
 import { logEvent } from '#telemetry';
 import { PaymentFaults } from '../faults/payment-faults.js';
-import { findPayment, findPaymentOfOrder, insertPaymentIfNone, updatePayment } from '../payment-rows.js';
+import { changePayments, insertPaymentsIfNone, paymentsById, paymentsOfOrders } from '../payment-rows.js';
 import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../gateway/mock-payment-gateway.js';
 import { RefundPaymentService } from '../refund-payment/refund-payment.service.js';
 
@@ -40,6 +40,8 @@ const SETTLED_STATUS = {
  *  2. charge the gateway with the payment id as idempotency key;
  *  3. settle the payment and emit payments.succeeded or payments.failed,
  *     recording the event in the inbox in the same transaction.
+ * Steps 1 and 3 are units of work: the messages being charged at the same
+ * moment open and settle their payments in shared transactions (group commit).
  * A crash anywhere re-runs the steps on redelivery: step 1 finds the open
  * payment, step 2 gets the gateway's first answer again, step 3 settles once.
  *
@@ -55,9 +57,8 @@ export class ChargeOrderService {
   private readonly consumer = Consumers.paymentsOnOrderCreated.durable;
 
   constructor(
-    private readonly db: SqlDatabase,
-    private readonly outbox: OutboxWriter,
-    private readonly idempotent: IdempotentConsumer,
+    private readonly unitsOfWork: UnitsOfWork,
+    private readonly idempotent: IdempotentBatchConsumer,
     private readonly gateway: MockPaymentGateway,
     private readonly faults: PaymentFaults,
     private readonly refunds: RefundPaymentService,
@@ -72,10 +73,10 @@ export class ChargeOrderService {
     const result = needsCharge ? await this.callGateway(payment, event, delivery) : undefined;
     // A redelivery after a crash between capture and refund finds the refund still due.
     let refundDue = payment.status === PaymentStatus.SUCCEEDED && payment.cancelRequestedAt !== null;
-    const outcome = await this.idempotent.apply(this.consumer, event, async (tx) => {
-      if (result) refundDue = await this.settle(tx, payment.id, result, event);
+    const outcome = await this.idempotent.apply(this.consumer, event, async (_event, uow) => {
+      if (!result) return;
+      refundDue = await this.settle(uow, payment, result, event, result.outcome);
     });
-    if (outcome === 'applied' && result) this.recordResult(payment, result.outcome, result.outcome);
     // Only then: a cancellation committed after the settlement sees the capture and refunds it itself.
     if (refundDue) await this.refunds.refundIfCancelled(payment.id, delivery, causedBy(event));
     return outcome;
@@ -104,10 +105,10 @@ export class ChargeOrderService {
       );
     } catch (error) {
       if (error instanceof GatewayUnavailableError && delivery.isLastAttempt) {
-        await this.idempotent.apply(this.consumer, event, async (tx) => {
-          await this.settle(tx, payment.id, { outcome: 'failed', reason: `gateway_unavailable: ${error.message}` }, event);
+        await this.idempotent.apply(this.consumer, event, async (_event, uow) => {
+          const failure = { outcome: 'failed', reason: `gateway_unavailable: ${error.message}` } as const;
+          await this.settle(uow, payment, failure, event, `failed after ${delivery.deliveryCount} attempts`);
         });
-        this.recordResult(payment, 'failed', `failed after ${delivery.deliveryCount} attempts`);
       }
       throw error;
     }
@@ -115,31 +116,36 @@ export class ChargeOrderService {
 
   private openPayment(event: OrderCreatedEvent): Promise<Payment> {
     const { orderId, totalCents } = event.payload;
-    return this.db.$transaction(async (tx) => {
-      const payment = await insertPaymentIfNone(tx, { id: uuidv7(), orderId, amountCents: totalCents, status: PaymentStatus.PENDING });
+    return this.unitsOfWork.run(async (uow) => {
+      const payment = await uow.write(insertPaymentsIfNone, { id: uuidv7(), orderId, amountCents: totalCents, status: PaymentStatus.PENDING });
       // A redelivery, or an order cancelled first (its payment is CANCELLED).
-      if (!payment) return (await findPaymentOfOrder(tx, orderId))!;
-      await this.outbox.add(tx, [
-        newEvent(PaymentInitiated, payment.id, { paymentId: payment.id, orderId, amountCents: totalCents }, causedBy(event)),
-      ]);
+      if (!payment) return (await uow.read(paymentsOfOrders, orderId))!;
+      uow.emit([newEvent(PaymentInitiated, payment.id, { paymentId: payment.id, orderId, amountCents: totalCents }, causedBy(event))]);
       return payment;
     });
   }
 
-  /** Settles a PENDING payment; true when it was captured for an order cancelled meanwhile (a refund is due). */
-  private async settle(tx: SqlClient, paymentId: string, result: Settlement, cause: OrderCreatedEvent): Promise<boolean> {
-    const current = await findPayment(tx, paymentId);
+  /**
+   * Settles a PENDING payment and reports it (`note`) after the commit; true
+   * when it was captured for an order cancelled meanwhile (a refund is due).
+   */
+  private async settle(uow: UnitOfWork, payment: Payment, result: Settlement, cause: OrderCreatedEvent, note: string): Promise<boolean> {
+    const current = (await uow.read(paymentsById, payment.id))!;
     // A concurrent delivery settled it first; its inbox row makes ours a duplicate anyway.
     if (current.status !== PaymentStatus.PENDING) return false;
     const captured = result.outcome === 'captured';
-    const count = await updatePayment(tx, current, {
-      status: SETTLED_STATUS[result.outcome],
-      gatewayReference: captured ? result.reference : null,
-      declineReason: captured ? null : result.reason,
+    const changed = await uow.write(changePayments, {
+      payment: current,
+      changes: {
+        status: SETTLED_STATUS[result.outcome],
+        gatewayReference: captured ? result.reference : null,
+        declineReason: captured ? null : result.reason,
+      },
     });
-    assertOneRowUpdated(count, `payment ${current.id}`);
+    assertOneRowUpdated(changed ? 1 : 0, `payment ${current.id}`);
+    uow.afterCommit(() => this.recordResult(payment, result.outcome, note));
     const base = { paymentId: current.id, orderId: current.orderId, amountCents: current.amountCents };
-    await this.outbox.add(tx, [
+    uow.emit([
       captured
         ? newEvent(PaymentSucceeded, current.id, { ...base, gatewayReference: result.reference }, causedBy(cause))
         : newEvent(PaymentFailed, current.id, { ...base, reason: result.reason }, causedBy(cause)),

@@ -1,20 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { Consumers, PaymentRefunded, PaymentVoided, ShipmentCancelled, type EnvelopeOf } from '#contracts';
-import {
-  PaymentStatus,
-  SqlDatabase,
-  VersionConflictError,
-  afterCommit,
-  assertOneRowUpdated,
-  withVersionRetry,
-  type Payment,
-  type SqlClient,
-} from '#database';
+import { PaymentStatus, SqlDatabase, VersionConflictError, assertOneRowUpdated, type Payment } from '#database';
 import type { JetStreamContext } from '#jetstream';
-import { IdempotentConsumer, OutboxWriter, causedBy, newEvent, type ApplyOutcome, type EventCause } from '#messaging';
+import { IdempotentBatchConsumer, UnitsOfWork, causedBy, newEvent, type ApplyOutcome, type EventCause, type UnitOfWork } from '#messaging';
 import { logEvent } from '#telemetry';
-import { findPayment, findPaymentOfOrder, insertPaymentIfNone, updatePayment } from '../payment-rows.js';
+import { changePayments, findPayment, insertPaymentsIfNone, paymentsById, paymentsOfOrders } from '../payment-rows.js';
 import { MockPaymentGateway, type RefundResult } from '../gateway/mock-payment-gateway.js';
 
 type ShipmentCancelledEvent = EnvelopeOf<typeof ShipmentCancelled>;
@@ -49,17 +40,17 @@ export class RefundPaymentService {
 
   constructor(
     private readonly db: SqlDatabase,
-    private readonly outbox: OutboxWriter,
-    private readonly idempotent: IdempotentConsumer,
+    private readonly unitsOfWork: UnitsOfWork,
+    private readonly idempotent: IdempotentBatchConsumer,
     private readonly gateway: MockPaymentGateway,
   ) {}
 
   async onShipmentCancelled(event: ShipmentCancelledEvent, delivery: RefundDelivery): Promise<ApplyOutcome> {
-    const payment = await withVersionRetry(() => this.db.$transaction((tx) => this.recordCancellation(tx, event)));
+    const payment = await this.unitsOfWork.run((uow) => this.recordCancellation(uow, event));
     const refund = payment.status === PaymentStatus.SUCCEEDED ? await this.callGateway(payment, delivery) : undefined;
-    return this.idempotent.apply(this.consumer, event, (tx) =>
-      refund ? this.markRefunded(tx, payment.id, refund, causedBy(event)) : Promise.resolve(),
-    );
+    return this.idempotent.apply(this.consumer, event, async (_event, uow) => {
+      if (refund) await this.markRefunded(uow, payment.id, refund, causedBy(event));
+    });
   }
 
   /**
@@ -73,15 +64,15 @@ export class RefundPaymentService {
     const payment = await findPayment(this.db, paymentId);
     if (payment.status !== PaymentStatus.SUCCEEDED || !payment.cancelRequestedAt) return;
     const refund = await this.callGateway(payment, delivery);
-    await withVersionRetry(() => this.db.$transaction((tx) => this.markRefunded(tx, payment.id, refund, cause)));
+    await this.unitsOfWork.run((uow) => this.markRefunded(uow, payment.id, refund, cause));
   }
 
-  private async recordCancellation(tx: SqlClient, event: ShipmentCancelledEvent): Promise<Payment> {
+  private async recordCancellation(uow: UnitOfWork, event: ShipmentCancelledEvent): Promise<Payment> {
     const { orderId } = event.payload;
-    const payment = await findPaymentOfOrder(tx, orderId);
+    const payment = await uow.read(paymentsOfOrders, orderId);
     if (!payment) {
       // Never charged and never will be: orders.created finds this row and stops.
-      const voided = await insertPaymentIfNone(tx, {
+      const voided = await uow.write(insertPaymentsIfNone, {
         id: uuidv7(),
         orderId,
         amountCents: 0,
@@ -90,18 +81,18 @@ export class RefundPaymentService {
       });
       // orders.created opened one meanwhile: decide again on it.
       if (!voided) throw new VersionConflictError(`payment of order ${orderId}`);
-      await this.emitVoided(tx, voided, event);
+      this.emitVoided(uow, voided, event);
       return voided;
     }
     if (payment.cancelRequestedAt) return payment;
     const cancelRequestedAt = new Date();
-    assertOneRowUpdated(await updatePayment(tx, payment, { cancelRequestedAt }), `payment ${payment.id}`);
-    if (NEVER_CHARGED.includes(payment.status)) await this.emitVoided(tx, payment, event);
+    assertOneRowUpdated((await uow.write(changePayments, { payment, changes: { cancelRequestedAt } })) ? 1 : 0, `payment ${payment.id}`);
+    if (NEVER_CHARGED.includes(payment.status)) this.emitVoided(uow, payment, event);
     return { ...payment, cancelRequestedAt, version: payment.version + 1 };
   }
 
-  private async emitVoided(tx: SqlClient, payment: Payment, cause: ShipmentCancelledEvent): Promise<void> {
-    await this.outbox.add(tx, [
+  private emitVoided(uow: UnitOfWork, payment: Payment, cause: ShipmentCancelledEvent): void {
+    uow.emit([
       newEvent(
         PaymentVoided,
         payment.id,
@@ -109,7 +100,7 @@ export class RefundPaymentService {
         causedBy(cause),
       ),
     ]);
-    afterCommit(tx, () =>
+    uow.afterCommit(() =>
       logEvent(this.logger, 'PAYMENT_RESULT', { orderId: payment.orderId, outcome: 'voided', paymentStatus: payment.status }, `order ${payment.orderId}: voided (${payment.status})`),
     );
   }
@@ -125,13 +116,13 @@ export class RefundPaymentService {
     );
   }
 
-  private async markRefunded(tx: SqlClient, paymentId: string, refund: RefundResult, cause: EventCause): Promise<void> {
-    const current = await findPayment(tx, paymentId);
+  private async markRefunded(uow: UnitOfWork, paymentId: string, refund: RefundResult, cause: EventCause): Promise<void> {
+    const current = (await uow.read(paymentsById, paymentId))!;
     // Refunded by the other path (charge or cancellation) first: nothing more to do.
     if (current.status !== PaymentStatus.SUCCEEDED) return;
-    const count = await updatePayment(tx, current, { status: PaymentStatus.REFUNDED, refundReference: refund.reference });
-    assertOneRowUpdated(count, `payment ${current.id}`);
-    await this.outbox.add(tx, [
+    const changed = await uow.write(changePayments, { payment: current, changes: { status: PaymentStatus.REFUNDED, refundReference: refund.reference } });
+    assertOneRowUpdated(changed ? 1 : 0, `payment ${current.id}`);
+    uow.emit([
       newEvent(
         PaymentRefunded,
         current.id,
@@ -145,7 +136,7 @@ export class RefundPaymentService {
         cause,
       ),
     ]);
-    afterCommit(tx, () =>
+    uow.afterCommit(() =>
       logEvent(this.logger, 'PAYMENT_RESULT', { orderId: current.orderId, outcome: 'refunded', amountCents: current.amountCents }, `order ${current.orderId}: refunded ${refund.reference}`),
     );
   }
