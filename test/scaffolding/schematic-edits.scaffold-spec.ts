@@ -58,7 +58,7 @@ describe('service-app schematic', () => {
       repositoryTree(),
     );
     expect(tree.readContent('/apps/loyalty-points/src/loyalty-points.module.ts')).toContain(
-      "ServiceCoreModule.forRoot({ service: 'loyalty-points', schema: 'loyalty_points', env: loyaltyPointsEnvSchema, unitsOfWorkOn: PrismaService })",
+      "ServiceCoreModule.forRoot({ service: 'loyalty-points', schema: 'loyalty_points', env: loyaltyPointsEnvSchema })",
     );
     expect(tree.readContent('/apps/loyalty-points/src/loyalty-points.module.ts')).toContain('export class LoyaltyPointsModule {}');
     expect(tree.readContent('/libs/contracts/src/streams.ts')).toContain(
@@ -86,6 +86,7 @@ describe('service-app schematic', () => {
       [
         '/apps/refunds/src/main.ts',
         '/apps/refunds/src/refunds-env.ts',
+        '/apps/refunds/src/refunds-rows.ts',
         '/apps/refunds/src/refunds.module.ts',
         '/apps/refunds/src/update-refund/order-cancelled.handler.ts',
         '/apps/refunds/src/update-refund/payment-succeeded.handler.ts',

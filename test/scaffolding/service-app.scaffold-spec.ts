@@ -94,6 +94,7 @@ describe('nest generate service-app', () => {
     for (const file of [
       `apps/${service}/src/main.ts`,
       `apps/${service}/src/${service}.module.ts`,
+      `apps/${service}/src/${service}-rows.ts`,
       `apps/${service}/src/update-loyalty-point/payment-succeeded.handler.ts`,
       `apps/${service}/src/update-loyalty-point/order-cancelled.handler.ts`,
       `apps/${service}/src/update-loyalty-point/update-loyalty-point.service.spec.ts`,
