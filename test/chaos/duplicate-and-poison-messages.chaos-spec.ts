@@ -29,11 +29,11 @@ describe('chaos: duplicate and invalid deliveries', () => {
   const scenario = new ChaosScenario({
     name: 'duplicates-and-poison',
     title: 'every orders.created and payments.succeeded sent again under a new msg id; poison messages; shared transactions',
-    // Events handled at the same moment share transactions here (off by
-    // default), so copies and poison meet the batched path too: a copy in the
-    // same shared transaction as other orders' events must still be skipped.
-    // A small pool, so that every connection is busy often and units do share.
-    commonEnv: { CONSUMER_TRANSACTION_BATCH: '16', DATABASE_POOL_SIZE: '4' },
+    // Copies and poison meet the shared transactions (batches, group commit):
+    // a copy in the same transaction as other orders' events must still be
+    // skipped. One group commit in flight per service and a small pool, so
+    // that units wait and share more often than by default.
+    commonEnv: { GROUP_COMMIT_MAX_TRANSACTIONS: '1', DATABASE_POOL_SIZE: '4' },
   });
   const duplicated = { [OrderCreated.subject]: new Set<string>(), [PaymentSucceeded.subject]: new Set<string>() };
   const poison: Array<{ stream: string; seq: number; subject: string; consumers: readonly string[] }> = [];

@@ -24,10 +24,10 @@ describeOwnPostgres('chaos: restart PostgreSQL mid-run', () => {
   const scenario = new ChaosScenario({
     name: 'restart-postgres',
     title: 'restart PostgreSQL (same port and data directory) mid-run; shared transactions',
-    // Shared transactions (off by default) broken by the restart fall back to
-    // one transaction per event; nothing may be lost or applied twice there either.
-    // A small pool, so that every connection is busy often and units do share.
-    commonEnv: { CONSUMER_TRANSACTION_BATCH: '16', DATABASE_POOL_SIZE: '4' },
+    // Shared transactions broken by the restart fall back to one transaction
+    // per event; nothing may be lost or applied twice there either. One group
+    // commit in flight per service and a small pool, so that units wait and share.
+    commonEnv: { GROUP_COMMIT_MAX_TRANSACTIONS: '1', DATABASE_POOL_SIZE: '4' },
   });
 
   beforeAll(async () => {

@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { VersionConflictError } from '#database';
 import { IdempotentBatchConsumer, OutboxWriter, UnitsOfWork, type BatchQuery, type EventOutcome, type UnitOfWork } from '#messaging';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
@@ -174,5 +175,82 @@ describe('set-based units of work for a batch of events', () => {
     expect(outcomes.filter((o) => o.outcome === 'applied')).toHaveLength(EVENTS - 1);
     expect(await rowsOf('inbox_events', [clash])).toHaveLength(0);
     expect(await rowsOf('batch_probe', events)).toHaveLength(EVENTS - 1);
+  });
+
+  it('runs commit callbacks after the COMMIT, in order, and contains a failing one', async () => {
+    const events = newEvents(3);
+    const calls: string[] = [];
+    const outcomes = await apply(events, async (event, uow) => {
+      uow.afterCommit(() => calls.push(`first ${event.id}`));
+      uow.afterCommit(() => {
+        throw new Error('a broken log line');
+      });
+      uow.afterCommit(() => calls.push(`third ${event.id}`));
+      await uow.write(writeProbe, event);
+      // Not while the transaction is open.
+      expect(calls).toEqual([]);
+    });
+    expect(outcomes.every((o) => o.outcome === 'applied')).toBe(true);
+    expect(calls).toEqual(events.flatMap((e) => [`first ${e.id}`, `third ${e.id}`]));
+  });
+});
+
+/**
+ * Units of work that arrive one at a time (HTTP requests, singly handled
+ * messages) and commit together (UnitsOfWork.run, group commit), on a real
+ * PostgreSQL: while a transaction is in flight the others wait and share the
+ * next one, each resolves after its commit, and a failing one fails alone.
+ */
+describe('group commit of units that arrive one at a time', () => {
+  const UNITS = 30;
+  let db: TestDatabase;
+  const writes: number[] = [];
+  const writeRow: BatchQuery<string, void> = {
+    name: 'group probe rows',
+    async run(tx, ids) {
+      writes.push(ids.length);
+      await tx.$executeRawUnsafe(`INSERT INTO "payments"."group_probe" (id) SELECT * FROM unnest($1::uuid[])`, ids);
+      return ids.map(() => undefined);
+    },
+  };
+
+  beforeAll(async () => {
+    db = await startTestDatabase({ label: 'group_commit', poolSize: 2 });
+    await db.sql.$executeRawUnsafe(`CREATE TABLE "payments"."group_probe" (id uuid PRIMARY KEY)`);
+  });
+
+  afterAll(async () => {
+    await db?.stop();
+  });
+
+  const transactionsOf = async (ids: string[]) => {
+    const rows = await db.sql.$queryRawUnsafe<Array<{ tx: string }>>(`SELECT xmin::text AS tx FROM "payments"."group_probe" WHERE id = ANY($1::uuid[])`, ids);
+    return { rows: rows.length, transactions: new Set(rows.map((row) => row.tx)).size };
+  };
+
+  it('starts the first unit at once, alone, and commits the units that arrived meanwhile together, one statement each group', async () => {
+    const units = new UnitsOfWork(db.sql, new OutboxWriter('payments'), { maxUnits: 16, maxTransactions: 1 });
+    const ids = Array.from({ length: UNITS }, () => randomUUID());
+    writes.length = 0;
+
+    await Promise.all(ids.map((id) => units.run((uow) => uow.write(writeRow, id))));
+
+    // The first alone; the 29 that waited for it in groups of at most 16.
+    expect(writes).toEqual([1, 16, 13]);
+    expect(await transactionsOf(ids)).toEqual({ rows: UNITS, transactions: 3 });
+  });
+
+  it('fails only the failing unit of a group, and commits the others once', async () => {
+    const units = new UnitsOfWork(db.sql, new OutboxWriter('payments'), { maxUnits: 16, maxTransactions: 1 });
+    const ids = Array.from({ length: UNITS }, () => randomUUID());
+    // Its row is there already: the group's insert fails on the primary key, then each unit runs alone.
+    const clash = ids[20];
+    await db.sql.$executeRawUnsafe(`INSERT INTO "payments"."group_probe" (id) VALUES ($1::uuid)`, clash);
+
+    const results = await Promise.allSettled(ids.map((id) => units.run((uow) => uow.write(writeRow, id))));
+
+    expect(results[20]).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('duplicate key') } });
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(UNITS - 1);
+    expect((await transactionsOf(ids.filter((id) => id !== clash))).rows).toBe(UNITS - 1);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { register } from 'prom-client';
-import { TransactionRolledBackError, afterCommit, isUniqueViolation, updateAtVersion } from '#database';
+import { TransactionRolledBackError, isUniqueViolation } from '#database';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { insertPendingPayment } from './support/payments.js';
 
@@ -73,47 +73,6 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
     expect(await paymentExists(written)).toBe(false);
   });
 
-  it('runs afterCommit callbacks after the COMMIT, in order; a failing one neither stops the rest nor fails the transaction', async () => {
-    const calls: string[] = [];
-    const id = await db.sql.$transaction(async (tx) => {
-      const written = await insertPendingPayment(tx);
-      afterCommit(tx, () => calls.push(`committed ${written}`));
-      afterCommit(tx, () => {
-        throw new Error('a broken log line');
-      });
-      afterCommit(tx, () => calls.push('third'));
-      expect(calls).toEqual([]); // not while the transaction is open
-      return written;
-    });
-    expect(calls).toEqual([`committed ${id}`, 'third']);
-    expect(await paymentExists(id)).toBe(true);
-  });
-
-  it('never runs afterCommit callbacks of a transaction that rolled back, whether it threw or swallowed a failed statement', async () => {
-    const calls: string[] = [];
-    await expect(
-      db.sql.$transaction(async (tx) => {
-        afterCommit(tx, () => calls.push('thrown'));
-        throw new Error('effect failed');
-      }),
-    ).rejects.toThrow('effect failed');
-    const orderId = randomUUID();
-    await db.sql.$transaction((tx) => insertPendingPayment(tx, orderId));
-    await expect(
-      db.sql.$transaction(async (tx) => {
-        afterCommit(tx, () => calls.push('swallowed'));
-        await insertPendingPayment(tx, orderId).catch(() => undefined);
-      }),
-    ).rejects.toBeInstanceOf(TransactionRolledBackError);
-    expect(calls).toEqual([]);
-  });
-
-  it('runs an afterCommit callback at once outside a transaction, where every statement has committed already', () => {
-    const calls: string[] = [];
-    afterCommit(db.sql, () => calls.push('now'));
-    expect(calls).toEqual(['now']);
-  });
-
   it('prepares each statement once per connection and reuses it', async () => {
     const prepared = await db.sql.$transaction(async (tx) => {
       for (let i = 0; i < 3; i += 1) await tx.$queryRawUnsafe(`SELECT $1::int AS n`, i);
@@ -132,17 +91,6 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
       ),
     );
     expect(settings).toEqual([{ statement: '15s', idle: '1min' }]);
-  });
-
-  it('updateAtVersion changes the row only at the version it names, typing enum values from the column', async () => {
-    const id = await db.sql.$transaction((tx) => insertPendingPayment(tx));
-    expect(await updateAtVersion(db.sql, '"payments"."payments"', { id, version: 1 }, { status: 'SUCCEEDED', gateway_reference: 'ch_1' })).toBe(1);
-    expect(await updateAtVersion(db.sql, '"payments"."payments"', { id, version: 1 }, { status: 'DECLINED' })).toBe(0);
-    const [row] = await db.sql.$queryRawUnsafe<Array<{ status: string; version: number; gatewayReference: string }>>(
-      `SELECT status, version, gateway_reference AS "gatewayReference" FROM "payments"."payments" WHERE id = $1::uuid`,
-      id,
-    );
-    expect(row).toEqual({ status: 'SUCCEEDED', version: 2, gatewayReference: 'ch_1' });
   });
 
   it('counts every query of the shared pool as a round trip (db_round_trips_total), BEGIN and COMMIT too, Prisma\'s as well', async () => {

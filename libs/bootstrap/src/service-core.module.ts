@@ -6,7 +6,7 @@ import { consumersOf, type ConsumerDefinition, type ServiceName } from '#contrac
 import { parseEnv, type CommonEnv } from '#config';
 import { DatabaseModule } from '#database';
 import { JetStreamModule } from '#jetstream';
-import { MessagingModule, type ServiceSchema, type UnitsOfWorkClient } from '#messaging';
+import { MessagingModule, type ServiceSchema } from '#messaging';
 import { MetricsModule } from '#metrics';
 import { pinoParams, setOperatorEventLevel } from '#telemetry';
 import { AdvisoryCapture } from './advisory-capture.js';
@@ -21,8 +21,6 @@ export interface ServiceCoreOptions<S extends z.ZodType<CommonEnv>> {
   env: S;
   /** The durable consumers it runs, for readiness and metrics; default: its consumers in the contracts. */
   consumers?: readonly ConsumerDefinition[];
-  /** What the units of work of its IdempotentConsumer run on (see MessagingModule.forRoot); default SqlDatabase. */
-  unitsOfWorkOn?: UnitsOfWorkClient;
 }
 
 /**
@@ -51,7 +49,7 @@ export class ServiceCoreModule {
         JetStreamModule.forRootAsync({
           useFactory: () => ({ servers: env.NATS_URL.split(','), name: options.service }),
         }),
-        MessagingModule.forRoot(options.schema, options.unitsOfWorkOn),
+        MessagingModule.forRoot(options.schema),
         MetricsModule.forRoot({ service: options.service, summaryIntervalMs: env.METRICS_LOG_INTERVAL_MS }),
         HealthModule,
       ],

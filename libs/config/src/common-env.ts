@@ -20,15 +20,6 @@ export const commonEnvSchema = z.object({
   CONSUMER_MAX_DELIVER: z.coerce.number().int().min(1).optional(),
   CONSUMER_ACK_WAIT_MS: z.coerce.number().int().min(1000).optional(),
   /**
-   * Events whose inbox record and effect may share one transaction when they
-   * are handled at the same moment (fewer commits under load; each event
-   * still commits before it is acked). 1, the default: one each. The bench
-   * measured no CPU saved and 2 to 3 times the pipeline latency at 16 on a
-   * PostgreSQL without fsync; it can pay where every commit waits for a
-   * disk flush.
-   */
-  CONSUMER_TRANSACTION_BATCH: z.coerce.number().int().positive().default(1),
-  /**
    * Group commit of units of work that arrive one at a time (HTTP requests,
    * messages of a consumer that handles them singly): units waiting while
    * GROUP_COMMIT_MAX_TRANSACTIONS shared transactions are in flight commit
@@ -74,6 +65,13 @@ export const commonEnvSchema = z.object({
    * counts again from 0. Default 0 (off).
    */
   FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH: z.coerce.number().int().min(0).default(0),
+  /**
+   * TEST-ONLY, like the one above. N: the process kills itself (SIGKILL) in
+   * the middle of the Nth transaction that applies a transport batch of two
+   * or more events: every statement of the batch sent, the COMMIT not.
+   * Default 0 (off).
+   */
+  FAULT_CRASH_IN_BATCH_TRANSACTION: z.coerce.number().int().min(0).default(0),
 });
 
 export type CommonEnv = z.infer<typeof commonEnvSchema>;

@@ -1,8 +1,7 @@
 export { DatabaseModule } from './database.module.js';
 export { DATABASE_OPTIONS, DEFAULT_POOL_SIZE, type DatabaseOptions } from './database.options.js';
 export { PrismaService } from './prisma.service.js';
-export { SqlDatabase, TransactionRolledBackError, afterCommit } from './sql-database.js';
-export { updateAtVersion } from './update-at-version.js';
+export { SqlDatabase, TransactionRolledBackError } from './sql-database.js';
 export { countQueries } from './count-queries.js';
 export type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 export { VersionConflictError } from './version-conflict.error.js';

@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import type pg from 'pg';
 import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 
@@ -80,7 +79,6 @@ export class SqlDatabase extends PreparedSql implements TransactionalSqlClient {
       // it) cannot commit: PostgreSQL answers COMMIT with ROLLBACK, no error.
       const commit = await client.query('COMMIT');
       if (commit.command !== 'COMMIT') throw new TransactionRolledBackError();
-      tx.committed();
       return result;
     } catch (error) {
       // A failed ROLLBACK means the connection itself is gone: drop it from the pool.
@@ -100,35 +98,5 @@ export class TransactionRolledBackError extends Error {
   }
 }
 
-const logger = new Logger('SqlDatabase');
-
-/**
- * Runs `fn` once the transaction `tx` belongs to has committed, and never if
- * it rolls back, so that what it reports (an operator log line: "order moved
- * to PAID") happened exactly once, although a unit of work may run several
- * times (a lost version race, a shared transaction that failed) or fail at
- * COMMIT. Hand-written: neither pg nor Prisma has commit hooks.
- *
- * On any other client (SqlDatabase outside a transaction, Prisma's
- * transaction client, a test's) it runs `fn` at once.
- */
-export function afterCommit(tx: SqlClient, fn: () => void): void {
-  if (tx instanceof TransactionSql) tx.commitCallbacks.push(fn);
-  else fn();
-}
-
 /** The `tx` a SqlDatabase transaction hands to its callback: every statement on its connection. */
-class TransactionSql extends PreparedSql {
-  readonly commitCallbacks: Array<() => void> = [];
-
-  /** Runs the afterCommit callbacks; one that throws neither stops the others nor fails the committed transaction. */
-  committed(): void {
-    for (const fn of this.commitCallbacks.splice(0)) {
-      try {
-        fn();
-      } catch (error) {
-        logger.error(`afterCommit callback failed: ${(error as Error).message}`, (error as Error).stack);
-      }
-    }
-  }
-}
+class TransactionSql extends PreparedSql {}

@@ -7,18 +7,14 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { CommonEnv } from '#config';
-import { PrismaService, SqlDatabase, type TransactionalSqlClient } from '#database';
+import { SqlDatabase } from '#database';
 import { JetStreamPublisher } from '#jetstream';
-import { IdempotentConsumer } from './apply-once.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxWriter } from './outbox-writer.js';
 import { RetentionPruner } from './retention-pruner.js';
 import type { ServiceSchema } from './service-schema.js';
 import { IdempotentBatchConsumer } from './unit-of-work/idempotent-batch.js';
 import { UnitsOfWork } from './unit-of-work/units-of-work.js';
-
-/** What the IdempotentConsumer's units of work run on: plain SQL, or Prisma's typed client. */
-export type UnitsOfWorkClient = typeof SqlDatabase | typeof PrismaService;
 
 /**
  * The service's outbox (writer and relay) and inbox, bound to the PostgreSQL
@@ -33,12 +29,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly config: ConfigService<CommonEnv, true>,
   ) {}
 
-  /**
-   * `unitsOfWorkOn`: the client the IdempotentConsumer's units of work get.
-   * SqlDatabase (plain SQL) by default, as the three services' hot paths use;
-   * PrismaService for Prisma's typed client (scaffolded services).
-   */
-  static forRoot(schema: ServiceSchema, unitsOfWorkOn: UnitsOfWorkClient = SqlDatabase): DynamicModule {
+  static forRoot(schema: ServiceSchema): DynamicModule {
     const outbox = new OutboxWriter(schema);
     return {
       module: MessagingModule,
@@ -52,20 +43,11 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
             new UnitsOfWork(db, outbox, {
               maxUnits: config.get('GROUP_COMMIT_MAX_UNITS', { infer: true }),
               maxTransactions: config.get('GROUP_COMMIT_MAX_TRANSACTIONS', { infer: true }),
+              // Test-only fault injection, 0 (off) unless the chaos tests set it.
+              crashInBatchTransaction: config.get('FAULT_CRASH_IN_BATCH_TRANSACTION', { infer: true }),
             }),
         },
         { provide: IdempotentBatchConsumer, inject: [UnitsOfWork], useFactory: (units: UnitsOfWork) => new IdempotentBatchConsumer(units, schema) },
-        {
-          provide: IdempotentConsumer,
-          inject: [unitsOfWorkOn, ConfigService],
-          useFactory: (db: TransactionalSqlClient, config: ConfigService<CommonEnv, true>) =>
-            new IdempotentConsumer(db, schema, {
-              maxUnits: config.get('CONSUMER_TRANSACTION_BATCH', { infer: true }),
-              // Units share a transaction once this many of its transactions are in flight
-              // (other users of the pool, the relay's say, are not counted).
-              maxTransactions: config.get('DATABASE_POOL_SIZE', { infer: true }),
-            }),
-        },
         {
           provide: OutboxRelay,
           inject: [SqlDatabase, JetStreamPublisher, ConfigService],
@@ -91,7 +73,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
             }),
         },
       ],
-      exports: [OutboxWriter, IdempotentConsumer, IdempotentBatchConsumer, UnitsOfWork, OutboxRelay, RetentionPruner],
+      exports: [OutboxWriter, IdempotentBatchConsumer, UnitsOfWork, OutboxRelay, RetentionPruner],
     };
   }
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, type PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
-import { Headers, type EventEnvelope } from '#contracts';
+import { Headers, type EventDefinition, type EventEnvelope } from '#contracts';
+import { envelopeFor } from '../../integration/support/envelope.js';
 
 /**
  * Messages put into the streams by the tests themselves: copies of real events
@@ -101,4 +102,19 @@ export function republishWithNewMsgId(nc: NatsConnection, event: StoredEvent): P
 export function publishPoison(nc: NatsConnection, subject: string, label: string): Promise<PubAck> {
   const body = new TextEncoder().encode(`\u0000poison ${label} {not json`);
   return jetstream(nc).publish(subject, body, { msgID: `chaos-poison-${randomUUID()}` });
+}
+
+/**
+ * A well-formed event (it passes the contract) about an order that does not
+ * exist: a consumer can decode it but never apply it, so it fails on every
+ * delivery and is dead-lettered, wherever it sits in a batch.
+ */
+export async function publishEventForUnknownOrder(
+  nc: NatsConnection,
+  definition: EventDefinition,
+  payload: { orderId: string } & Record<string, unknown>,
+): Promise<{ ack: PubAck; envelope: EventEnvelope }> {
+  const envelope = envelopeFor(definition, definition.payload.parse(payload) as typeof payload);
+  const ack = await jetstream(nc).publish(definition.subject, new TextEncoder().encode(JSON.stringify(envelope)), { msgID: envelope.id });
+  return { ack, envelope };
 }

@@ -131,11 +131,14 @@ class BatchScope {
  * forgets its event), and the others commit. A unit that throws after a
  * write, or a statement error (the transaction is aborted), rolls the whole
  * transaction back and the error is thrown: see runUnitsIsolated.
+ * `beforeCommit` runs when every statement is sent and the COMMIT is not
+ * (test-only fault injection).
  */
 export async function runInSharedTransaction<R>(
   db: TransactionalSqlClient,
   outbox: OutboxWriter,
   bodies: ReadonlyArray<UnitBody<R>>,
+  beforeCommit?: () => void,
 ): Promise<Array<UnitResult<R>>> {
   let units: Unit[] = [];
   const results = await db.$transaction(async (tx) => {
@@ -158,6 +161,7 @@ export async function runInSharedTransaction<R>(
       scope.throwIfFailed();
       await outbox.insert(tx, committing.flatMap((unit) => unit.outboxRows));
     });
+    beforeCommit?.();
     return settled.map((result): UnitResult<R> => (result.status === 'fulfilled' ? { ok: true, value: result.value } : { ok: false, error: result.reason }));
   });
   results.forEach((result, index) => {
@@ -176,10 +180,11 @@ export async function runUnitsIsolated<R>(
   db: TransactionalSqlClient,
   outbox: OutboxWriter,
   bodies: ReadonlyArray<UnitBody<R>>,
+  beforeCommit?: () => void,
 ): Promise<Array<UnitResult<R>>> {
   if (bodies.length === 0) return [];
   try {
-    return await withVersionRetry(() => runInSharedTransaction(db, outbox, bodies));
+    return await withVersionRetry(() => runInSharedTransaction(db, outbox, bodies, beforeCommit));
   } catch (error) {
     if (bodies.length === 1) return [{ ok: false, error }];
     const results: Array<UnitResult<R>> = [];

@@ -7,6 +7,8 @@ export interface GroupCommitOptions {
   maxUnits: number;
   /** Shared transactions in flight at once (each holds a pooled connection). */
   maxTransactions: number;
+  /** TEST-ONLY (FAULT_CRASH_IN_BATCH_TRANSACTION): SIGKILL before the COMMIT of the Nth transport batch of two or more units. */
+  crashInBatchTransaction?: number;
 }
 
 interface Waiting {
@@ -30,6 +32,7 @@ interface Waiting {
 export class UnitsOfWork {
   private readonly waiting: Waiting[] = [];
   private inFlight = 0;
+  private sharedBatches = 0;
 
   constructor(
     private readonly db: TransactionalSqlClient,
@@ -38,7 +41,7 @@ export class UnitsOfWork {
   ) {}
 
   runAll<R>(bodies: ReadonlyArray<UnitBody<R>>): Promise<Array<UnitResult<R>>> {
-    return runUnitsIsolated(this.db, this.outbox, bodies);
+    return runUnitsIsolated(this.db, this.outbox, bodies, bodies.length > 1 ? this.maybeCrash : undefined);
   }
 
   run<R>(body: UnitBody<R>): Promise<R> {
@@ -59,10 +62,24 @@ export class UnitsOfWork {
     }
   }
 
+  /**
+   * TEST-ONLY: the crash a batch must survive, on purpose: every statement
+   * of a shared transaction sent, its COMMIT not. SIGKILL, so nothing runs
+   * after it; the server rolls the transaction back, the messages come back
+   * after ack wait, and each must then be applied exactly once.
+   */
+  private readonly maybeCrash = (): void => {
+    const crashAt = this.options.crashInBatchTransaction ?? 0;
+    if (crashAt <= 0 || ++this.sharedBatches < crashAt) return;
+    // Synchronous on a pipe or file, so the line is out before the process is gone.
+    process.stderr.write(`FAULT_CRASH_IN_BATCH_TRANSACTION: batch ${this.sharedBatches}, dying before its COMMIT\n`);
+    process.kill(process.pid, 'SIGKILL');
+  };
+
   private async commitGroup(group: Waiting[]): Promise<void> {
     let results: Array<UnitResult<unknown>>;
     try {
-      results = await this.runAll(group.map((waiting) => waiting.body));
+      results = await runUnitsIsolated(this.db, this.outbox, group.map((waiting) => waiting.body));
     } catch (error) {
       results = group.map(() => ({ ok: false, error }));
     }
