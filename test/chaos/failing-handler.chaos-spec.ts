@@ -20,7 +20,7 @@ describe('chaos: a handler that always throws', () => {
 
   beforeAll(async () => {
     await scenario.run(async () => {}, {
-      deadLetters: ({ facts }) => ordersFailedByGateway(facts).map((orderId) => chargeGivenUp(facts, orderId, GATEWAY_UNAVAILABLE)),
+      deadLetters: ({ facts }) => ordersFailedByGateway(facts).map((orderId) => chargeGivenUp(facts, orderId, GATEWAY_UNAVAILABLE, true)),
     });
   });
 

@@ -37,7 +37,7 @@ describe('chaos: fix the hanging handler, then replay its dead letters', () => {
         replayed = await replayDeadLetters(context.pipeline.apiUrl);
         context.note(`payments restarted without the fault, ${replayed} dead letters replayed`);
       },
-      deadLetters: (run) => hungOrders(run.log('payments')).map((orderId) => chargeGivenUp(run.facts, orderId, 'hung on the last delivery, then replayed')),
+      deadLetters: (run) => hungOrders(run.log('payments')).map((orderId) => chargeGivenUp(run.facts, orderId, 'hung on the last delivery, then replayed', false)),
     });
   });
 

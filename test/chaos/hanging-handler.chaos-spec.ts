@@ -26,7 +26,7 @@ describe('chaos: a handler that hangs past ack-wait on its last attempt', () => 
   beforeAll(async () => {
     await scenario.run(async () => {}, {
       stuck: (run) => new Map(hungOrders(run.log('payments')).map((orderId) => [orderId, OrderState.PAYMENT_PENDING])),
-      deadLetters: (run) => hungOrders(run.log('payments')).map((orderId) => chargeGivenUp(run.facts, orderId, 'hung on the last delivery')),
+      deadLetters: (run) => hungOrders(run.log('payments')).map((orderId) => chargeGivenUp(run.facts, orderId, 'hung on the last delivery', false)),
     });
   });
 

@@ -123,6 +123,12 @@ export const DeadLetterStatus = {
   PENDING: 'PENDING',
   REPLAYED: 'REPLAYED',
   DISCARDED: 'DISCARDED',
+  /**
+   * Nothing to do: the consumer applied the event all the same (another
+   * delivery of the same event did, or the delivery's own last attempt
+   * recorded the failure it gave up with). Kept for the record, with why.
+   */
+  RESOLVED: 'RESOLVED',
 } as const;
 
 export type DeadLetterStatus = (typeof DeadLetterStatus)[keyof typeof DeadLetterStatus];

@@ -33,3 +33,6 @@ export const AdvisoryRetry = {
 
 /** Environment variable that turns the advisory consumer of an instance off (default on). */
 export const DEAD_LETTER_OFFICE_ENABLED = 'DEAD_LETTER_OFFICE_ENABLED';
+
+/** Environment variable: how often open dead letters are checked against their consumers' inboxes (ms, default 2000; 0 off). */
+export const DEAD_LETTER_RECONCILE_INTERVAL_MS = 'DEAD_LETTER_RECONCILE_INTERVAL_MS';

@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { v7 as uuidv7 } from 'uuid';
-import { deadLetterMsgId, deadLetterSubject } from '#contracts';
+import { DeadLetterStatus, deadLetterMsgId, deadLetterSubject } from '#contracts';
 import type { PrismaService } from '#database';
 import { deadLettersRecorded } from '#metrics';
 import { logEvent, MESSAGING_SYSTEM, MessagingAttributes, traceLinked } from '#telemetry';
 import type { ConsumerAdvisory } from './advisory.js';
+import { appliedResolution, type AppliedEvents } from './applied-events.js';
 import { deadLetterCopyHeaders, draftDeadLetter, type DeadLetterDraft, type OriginalMessage } from './dead-letter-draft.js';
 import { bodyBytes } from './message-body.js';
 import { headersToRecord, recordToHeaders } from './message-headers.js';
@@ -22,6 +23,11 @@ export type RecordOutcome = 'recorded' | 'already-recorded';
  *  - the row is unique per (stream, sequence, consumer) and inserted with
  *    ON CONFLICT DO NOTHING, so two handlers racing make one row.
  *
+ * A dead letter whose event the consumer's inbox holds is recorded RESOLVED,
+ * with the reason (AppliedEvents): the event was applied by another delivery
+ * of it, or by this delivery's last attempt recording its failure, so there
+ * is nothing to replay. The open list is work left undone.
+ *
  * The original is left in its source stream on purpose: our streams use limits
  * retention, and other consumers of the same stream may not have processed
  * the message yet (it is dead for one consumer, not for all). Deleting it
@@ -34,6 +40,7 @@ export class DeadLetterRecorder {
     private readonly prisma: PrismaService,
     private readonly jsm: JetStreamManager,
     private readonly js: JetStreamClient,
+    private readonly applied: AppliedEvents,
   ) {}
 
   async record(advisory: ConsumerAdvisory): Promise<RecordOutcome> {
@@ -47,6 +54,7 @@ export class DeadLetterRecorder {
   }
 
   private async store(draft: DeadLetterDraft): Promise<RecordOutcome> {
+    const [applied] = draft.eventId ? await this.applied.of([{ consumer: draft.consumer, eventId: draft.eventId }]) : [];
     const copy = await this.publishCopy(draft);
     const { count } = await this.prisma.deadLetterEvent.createMany({
       data: [
@@ -67,12 +75,22 @@ export class DeadLetterRecorder {
           headers: draft.headers,
           originalTime: draft.originalTime,
           deadLetterSeq: copy.seq,
+          ...(applied && { status: DeadLetterStatus.RESOLVED, resolution: appliedResolution(applied), resolvedAt: new Date() }),
         },
       ],
       skipDuplicates: true, // INSERT ... ON CONFLICT DO NOTHING
     });
     if (count === 0) return 'already-recorded';
     deadLettersRecorded.inc({ consumer: draft.consumer, reason: draft.reason });
+    if (applied) {
+      logEvent(
+        this.logger,
+        'DLQ_RESOLVED',
+        { consumer: draft.consumer, sourceStream: draft.sourceStream, streamSeq: draft.streamSeq, reason: draft.reason, eventId: draft.eventId },
+        `dead letter of ${draft.consumer} for ${draft.sourceStream} #${draft.streamSeq} recorded as resolved: ${appliedResolution(applied)}`,
+      );
+      return 'recorded';
+    }
     logEvent(
       this.logger,
       'DLQ_EVENT',

@@ -19,6 +19,9 @@ export interface DeadLetterSummary {
   eventType: string | null;
   status: DeadLetterStatus;
   discardReason: string | null;
+  /** Why a RESOLVED dead letter needs nothing (its consumer applied the event all the same). */
+  resolution: string | null;
+  resolvedAt: string | null;
   replayCount: number;
   lastReplayedAt: string | null;
   deadLetterSeq: number | null;
@@ -68,6 +71,8 @@ export function toSummary(row: DeadLetterRow): DeadLetterSummary {
     eventType: row.eventType,
     status: row.status,
     discardReason: row.discardReason,
+    resolution: row.resolution,
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
     replayCount: row.replayCount,
     lastReplayedAt: row.lastReplayedAt?.toISOString() ?? null,
     deadLetterSeq: row.deadLetterSeq === null ? null : Number(row.deadLetterSeq),

@@ -65,6 +65,9 @@ export class DeadLetterService {
           if (row.status === DeadLetterStatus.DISCARDED) {
             throw new DeadLetterConflictError(`dead letter ${id} was discarded and cannot be replayed`);
           }
+          if (row.status === DeadLetterStatus.RESOLVED) {
+            throw new DeadLetterConflictError(`dead letter ${id} is resolved, there is nothing to replay: ${row.resolution}`);
+          }
           if (row.data === null || row.originalSubject === null) {
             throw new DeadLetterConflictError(`dead letter ${id} has no message to replay: it had left its stream before it was recorded`);
           }
@@ -133,6 +136,9 @@ export class DeadLetterService {
       if (!row) throw new DeadLetterNotFoundError(id);
       if (row.status === DeadLetterStatus.DISCARDED) {
         throw new DeadLetterConflictError(`dead letter ${id} is already discarded`);
+      }
+      if (row.status === DeadLetterStatus.RESOLVED) {
+        throw new DeadLetterConflictError(`dead letter ${id} is resolved, there is nothing to discard: ${row.resolution}`);
       }
       const updated = await this.prisma.deadLetterEvent.updateMany({
         where: { id, version: row.version },

@@ -12,7 +12,9 @@ import { z } from 'zod';
 import { PrismaService } from '#database';
 import { NATS_CONNECTION } from '#jetstream';
 import { AdvisoryConsumer } from './advisory-consumer.js';
-import { DEAD_LETTER_OFFICE_ENABLED } from './constants.js';
+import { AppliedEvents } from './applied-events.js';
+import { DEAD_LETTER_OFFICE_ENABLED, DEAD_LETTER_RECONCILE_INTERVAL_MS } from './constants.js';
+import { DeadLetterReconciler } from './dead-letter-reconciler.js';
 import { DeadLetterRecorder } from './dead-letter-recorder.js';
 import { DeadLetterService } from './dead-letter.service.js';
 import { provisionAdvisoryConsumer, provisionDeadLetterStreams } from './dead-letter-provisioning.js';
@@ -21,6 +23,8 @@ const enabledSchema = z
   .enum(['true', 'false', '1', '0'])
   .default('true')
   .transform((v) => v === 'true' || v === '1');
+
+const intervalSchema = z.coerce.number().int().min(0).default(2_000);
 
 /**
  * The dead-letter office: records every message a consumer gave up on, and
@@ -34,11 +38,18 @@ const enabledSchema = z
  */
 @Module({
   providers: [
+    { provide: AppliedEvents, inject: [PrismaService], useFactory: (prisma: PrismaService) => new AppliedEvents(prisma) },
     {
       provide: DeadLetterRecorder,
-      inject: [PrismaService, NATS_CONNECTION],
-      useFactory: async (prisma: PrismaService, nc: NatsConnection) =>
-        new DeadLetterRecorder(prisma, await jetstreamManager(nc), jetstream(nc)),
+      inject: [PrismaService, NATS_CONNECTION, AppliedEvents],
+      useFactory: async (prisma: PrismaService, nc: NatsConnection, applied: AppliedEvents) =>
+        new DeadLetterRecorder(prisma, await jetstreamManager(nc), jetstream(nc), applied),
+    },
+    {
+      provide: DeadLetterReconciler,
+      inject: [PrismaService, AppliedEvents, ConfigService],
+      useFactory: (prisma: PrismaService, applied: AppliedEvents, config: ConfigService) =>
+        new DeadLetterReconciler(prisma, applied, reconcileIntervalMs(config)),
     },
     {
       provide: AdvisoryConsumer,
@@ -51,7 +62,7 @@ const enabledSchema = z
       useFactory: (prisma: PrismaService, nc: NatsConnection) => new DeadLetterService(prisma, jetstream(nc)),
     },
   ],
-  exports: [DeadLetterService, AdvisoryConsumer, DeadLetterRecorder],
+  exports: [DeadLetterService, AdvisoryConsumer, DeadLetterRecorder, DeadLetterReconciler],
 })
 export class DeadLettersModule implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DeadLettersModule.name);
@@ -60,6 +71,7 @@ export class DeadLettersModule implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly advisories: AdvisoryConsumer,
+    private readonly reconciler: DeadLetterReconciler,
     config: ConfigService,
   ) {
     this.enabled = officeEnabled(config);
@@ -74,11 +86,12 @@ export class DeadLettersModule implements OnApplicationBootstrap, OnModuleDestro
       return;
     }
     await this.advisories.start();
+    this.reconciler.start();
   }
 
   /** Before the database and NATS close (they do on application shutdown). */
   async onModuleDestroy(): Promise<void> {
-    await this.advisories.stop();
+    await Promise.all([this.advisories.stop(), this.reconciler.stop()]);
   }
 }
 
@@ -91,6 +104,15 @@ function officeEnabled(config: ConfigService): boolean {
   const parsed = enabledSchema.safeParse(config.get<string>(DEAD_LETTER_OFFICE_ENABLED));
   if (!parsed.success) {
     throw new Error(`Invalid configuration:\n  ${DEAD_LETTER_OFFICE_ENABLED}: expected true, false, 1 or 0`);
+  }
+  return parsed.data;
+}
+
+/** How often open dead letters are checked against their consumers' inboxes; 0 turns it off. */
+function reconcileIntervalMs(config: ConfigService): number {
+  const parsed = intervalSchema.safeParse(config.get<string>(DEAD_LETTER_RECONCILE_INTERVAL_MS));
+  if (!parsed.success) {
+    throw new Error(`Invalid configuration:\n  ${DEAD_LETTER_RECONCILE_INTERVAL_MS}: expected a whole number of milliseconds, 0 or more`);
   }
   return parsed.data;
 }

@@ -30,6 +30,14 @@ export class Inbox {
   /** Takes back the records of events whose unit of work was left out of a shared commit, so they are applied when redelivered. */
   readonly forgetting: BatchQuery<ReceivedEvent, void>;
 
+  /**
+   * Whether each event is recorded for its consumer already (applied by this
+   * or another delivery of it); when it is, this delivery is counted on the
+   * row as a duplicate, as recording it again would. Nothing is recorded for
+   * an event not applied yet.
+   */
+  readonly appliedBefore: BatchQuery<ReceivedEvent, boolean>;
+
   private readonly logger = new Logger('Inbox');
 
   constructor(schema: ServiceSchema) {
@@ -65,6 +73,22 @@ export class Inbox {
     };
     const forgetSql = `DELETE FROM ${table} inbox USING unnest($1::text[], $2::uuid[]) AS gone (consumer, event_id)
        WHERE inbox.consumer = gone.consumer AND inbox.event_id = gone.event_id`;
+    const appliedSql = `UPDATE ${table} inbox SET duplicates = inbox.duplicates + 1
+       FROM unnest($1::text[], $2::uuid[]) AS asked (consumer, event_id)
+       WHERE asked.consumer = inbox.consumer AND asked.event_id = inbox.event_id
+       RETURNING inbox.consumer, inbox.event_id::text AS "eventId"`;
+    this.appliedBefore = {
+      name: 'inbox lookups',
+      run: async (db, received) => {
+        const rows = await db.$queryRawUnsafe<Array<{ consumer: string; eventId: string }>>(
+          appliedSql,
+          received.map((r) => r.consumer),
+          received.map((r) => r.event.id),
+        );
+        const found = new Set(rows.map((row) => keyOf(row.consumer, row.eventId)));
+        return received.map(({ consumer, event }) => found.has(keyOf(consumer, event.id)));
+      },
+    };
     this.forgetting = {
       name: 'inbox forgets',
       run: async (tx, received) => {

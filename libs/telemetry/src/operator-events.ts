@@ -21,6 +21,8 @@ export const OperatorEvent = {
   RETRY_SCHEDULED: 'RETRY_SCHEDULED',
   /** A message was dead-lettered (`reason`, `consumer`, `streamSeq`). */
   DLQ_EVENT: 'DLQ_EVENT',
+  /** A dead letter needs nothing: its consumer applied the event all the same (`consumer`, `eventId`). */
+  DLQ_RESOLVED: 'DLQ_RESOLVED',
 } as const;
 
 export type OperatorEventName = keyof typeof OperatorEvent;
@@ -33,6 +35,7 @@ const LEVEL: Record<OperatorEventName, 'debug' | 'log' | 'warn' | 'error'> = {
   PROCESSING_ERROR: 'error',
   RETRY_SCHEDULED: 'warn',
   DLQ_EVENT: 'error',
+  DLQ_RESOLVED: 'log',
 };
 
 /** pino's level numbers, to compare an event's level with the logger's. */

@@ -61,6 +61,18 @@ export class PipelineDatabase {
     return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
   }
 
+  /** Of these (consumer, event id) pairs, the ones whose consumer recorded the event in its inbox (applied it). */
+  async appliedEvents(events: ReadonlyArray<{ consumer: string; eventId: string }>): Promise<Set<string>> {
+    const asked = `unnest($1::text[], $2::uuid[]) AS asked (consumer, event_id)`;
+    const { rows } = await this.pool.query<{ key: string }>(
+      SCHEMAS.map(
+        (schema) => `SELECT i.consumer || '/' || i.event_id::text AS key FROM ${schema}.inbox_events i JOIN ${asked} ON asked.consumer = i.consumer AND asked.event_id = i.event_id`,
+      ).join(' UNION ALL '),
+      [events.map((e) => e.consumer), events.map((e) => e.eventId)],
+    );
+    return new Set(rows.map((row) => row.key));
+  }
+
   async unpublishedOutboxRows(): Promise<number> {
     const counts = await Promise.all(
       SCHEMAS.map((schema) =>

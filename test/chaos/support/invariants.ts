@@ -127,9 +127,9 @@ export function ordersFailedByGateway(facts: PipelineFacts): string[] {
   return [...facts.orders.values()].filter(failedByGateway).map((order) => order.id);
 }
 
-/** The dead letter of an order whose charge was given up (see expectChargeGivenUp). */
-export function chargeGivenUp(facts: PipelineFacts, orderId: string, why: string): ExpectedDeadLetter {
-  return expectChargeGivenUp(orderId, facts.orderCreatedEventIds.get(orderId), why);
+/** The dead letter of an order whose charge was given up (see expectChargeGivenUp; `applied`: RESOLVED). */
+export function chargeGivenUp(facts: PipelineFacts, orderId: string, why: string, applied: boolean): ExpectedDeadLetter {
+  return expectChargeGivenUp(orderId, facts.orderCreatedEventIds.get(orderId), why, applied);
 }
 
 export { expectPoisonTerminated as poisonTerminated };

@@ -1,4 +1,4 @@
-import { Consumers, DeadLetterReason } from '#contracts';
+import { Consumers, DeadLetterReason, DeadLetterStatus } from '#contracts';
 
 /**
  * The dead letters as an operator sees them: through orders-api's REST API
@@ -17,6 +17,8 @@ export interface DeadLetterSummary {
   eventId: string | null;
   eventType: string | null;
   status: string;
+  /** Why a RESOLVED one needs nothing (its consumer applied the event all the same). */
+  resolution?: string | null;
 }
 
 const PAGE_SIZE = 100;
@@ -53,7 +55,13 @@ export interface DeadLetterVerdict {
   problems: string[];
 }
 
-/** Exactly the expected dead letters: each once, and nothing else. */
+/**
+ * Exactly the expected dead letters, each once, and no other open one. A
+ * RESOLVED dead letter nobody expected is no problem: the dead-letter office
+ * found its event applied by its consumer all the same (a copy of the event
+ * under another msg id, a twin, applied it), so it is a record, not work left
+ * undone.
+ */
 export function compareDeadLetters(actual: readonly DeadLetterSummary[], expected: readonly ExpectedDeadLetter[]): DeadLetterVerdict {
   const problems: string[] = [];
   const claimed = new Set<string>();
@@ -64,32 +72,36 @@ export function compareDeadLetters(actual: readonly DeadLetterSummary[], expecte
     for (const deadLetter of matching) claimed.add(deadLetter.id);
   }
   for (const deadLetter of actual) {
-    if (!claimed.has(deadLetter.id)) problems.push(`unexpected: ${describeDeadLetter(deadLetter)}`);
+    if (!claimed.has(deadLetter.id) && deadLetter.status !== DeadLetterStatus.RESOLVED) problems.push(`unexpected: ${describeDeadLetter(deadLetter)}`);
   }
   return { expected: expected.length, actual: actual.length, problems };
 }
 
 export function describeDeadLetter(deadLetter: DeadLetterSummary): string {
   return (
-    `${deadLetter.reason} ${deadLetter.sourceStream}#${deadLetter.streamSeq} ${deadLetter.originalSubject ?? '?'} ` +
+    `${deadLetter.status} ${deadLetter.reason} ${deadLetter.sourceStream}#${deadLetter.streamSeq} ${deadLetter.originalSubject ?? '?'} ` +
     `consumer ${deadLetter.consumer}, ${deadLetter.deliveries} deliveries, event ${deadLetter.eventType ?? '-'} ${deadLetter.eventId ?? '-'}`
   );
 }
 
 /**
  * The dead letter an order's orders.created leaves when the payments consumer
- * gives up on it after max_deliver deliveries (a gateway that kept failing, a
- * handler that hung): recognised by the event id, which travels with the copy.
+ * gives up on it after max_deliver deliveries: recognised by the event id,
+ * which travels with the copy. `applied`: the last attempt recorded the
+ * failure (a gateway that kept failing: the payment FAILED with
+ * gateway_unavailable), so the dead letter is RESOLVED; else (a handler that
+ * hung) it is work left undone, open or acted on, never RESOLVED.
  */
-export function expectChargeGivenUp(orderId: string, orderCreatedEventId: string | undefined, why: string): ExpectedDeadLetter {
+export function expectChargeGivenUp(orderId: string, orderCreatedEventId: string | undefined, why: string, applied: boolean): ExpectedDeadLetter {
   const consumer = Consumers.paymentsOnOrderCreated.durable;
   return {
-    label: `orders.created of order ${orderId} (${why}), max_deliveries on ${consumer}`,
+    label: `orders.created of order ${orderId} (${why}), max_deliveries on ${consumer}, ${applied ? 'RESOLVED (applied)' : 'not RESOLVED (work left undone)'}`,
     matches: (deadLetter) =>
       orderCreatedEventId !== undefined &&
       deadLetter.eventId === orderCreatedEventId &&
       deadLetter.consumer === consumer &&
-      deadLetter.reason === DeadLetterReason.MAX_DELIVERIES,
+      deadLetter.reason === DeadLetterReason.MAX_DELIVERIES &&
+      (deadLetter.status === DeadLetterStatus.RESOLVED) === applied,
   };
 }
 

@@ -100,16 +100,17 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
 
     const facts = await factsAfterRedeliveries(jsm, pipeline.databaseUrl, report.newMsgId.length, REDELIVERY_SETTLE_TIMEOUT_MS);
 
-    // The dead letters this run deserved: one per poison message (invalid), one
-    // per order whose charge was given up after the last delivery (max_deliveries).
+    // The dead letters this run deserved: one per poison message (invalid, open
+    // work), one per order whose charge was given up after the last delivery
+    // (max_deliveries, RESOLVED: the last attempt recorded the failure).
     const gatewayFailed = orders.filter(failedByGateway).map((order) => order.id);
     const createdEvents = gatewayFailed.length > 0 ? await readOrderCreatedEvents(js, gatewayFailed, EVENT_LOOKUP_TIMEOUT_MS) : new Map();
     const expectedDeadLetters = [
       ...faults.poison.map((poison) => expectPoisonTerminated(poison, Consumers.paymentsOnOrderCreated.durable)),
-      ...gatewayFailed.map((orderId) => expectChargeGivenUp(orderId, createdEvents.get(orderId)?.eventId, 'gateway_unavailable')),
+      ...gatewayFailed.map((orderId) => expectChargeGivenUp(orderId, createdEvents.get(orderId)?.eventId, 'gateway_unavailable', true)),
     ];
     log(`waiting for the dead letters (${expectedDeadLetters.length} expected), listed through GET /api/v1/dead-letters...`);
-    const deadLetters = await waitForDeadLetters(jsm, pipeline.apiUrl, expectedDeadLetters.length, DEAD_LETTER_TIMEOUT_MS);
+    const deadLetters = await waitForDeadLetters(jsm, pipeline.apiUrl, expectedDeadLetters, DEAD_LETTER_TIMEOUT_MS);
     printDeadLetters(deadLetters, new Map([...createdEvents.values()].map((event) => [event.eventId, event.orderId])), log);
 
     const checks: Check[] = [
@@ -122,7 +123,7 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
         compareDeadLetters(deadLetters, expectedDeadLetters),
         expectedDeadLetters.length === 0
           ? 'none (no poison message, no order FAILED with gateway_unavailable)'
-          : `one per poison message (${faults.poison.length}, invalid) and one per order FAILED with gateway_unavailable (${gatewayFailed.length}, max_deliveries), no others`,
+          : `one per poison message (${faults.poison.length}, invalid) and one per order FAILED with gateway_unavailable (${gatewayFailed.length}, max_deliveries, RESOLVED), no other open one`,
       ),
       ...(duplicated.length > 0 ? checkInjectedDuplicates(report, facts) : []),
     ];

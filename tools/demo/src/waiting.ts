@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { Consumers } from '#contracts';
 import { readDatabaseFacts, type DatabaseFacts } from './database-facts.js';
-import { listDeadLetters, type DeadLetterSummary } from './dead-letters.js';
+import { compareDeadLetters, listDeadLetters, type DeadLetterSummary, type ExpectedDeadLetter } from './dead-letters.js';
 import type { OrderView, OrdersClient } from './orders-client.js';
 import { isTerminal } from './verification.js';
 
@@ -73,15 +73,17 @@ export async function factsAfterRedeliveries(
 }
 
 /**
- * The dead letters, once there are at least as many as expected and no
- * durable consumer (the dead-letter office's advisory consumer included) has
- * anything pending or unacknowledged: then no more are on their way. After
- * `timeoutMs`, whatever is listed by then (the check says what is missing).
+ * The dead letters, once they are the expected ones (compareDeadLetters finds
+ * no problem: an open one whose event a twin applied late is resolved by the
+ * dead-letter office within seconds) and no durable consumer (the dead-letter
+ * office's advisory consumer included) has anything pending or
+ * unacknowledged: then no more are on their way. After `timeoutMs`, whatever
+ * is listed by then (the check says what is missing or unexpected).
  */
 export async function waitForDeadLetters(
   jsm: JetStreamManager,
   apiUrl: string,
-  expected: number,
+  expected: readonly ExpectedDeadLetter[],
   timeoutMs: number,
 ): Promise<DeadLetterSummary[]> {
   const deadline = Date.now() + timeoutMs;
@@ -89,7 +91,7 @@ export async function waitForDeadLetters(
   for (;;) {
     const listed = await listDeadLetters(apiUrl).catch(() => undefined);
     quietPolls = (await consumersIdle(jsm)) ? quietPolls + 1 : 0;
-    if (listed && listed.length >= expected && quietPolls >= 2) return listed;
+    if (listed && compareDeadLetters(listed, expected).problems.length === 0 && quietPolls >= 2) return listed;
     if (Date.now() >= deadline) return listed ?? listDeadLetters(apiUrl);
     await sleep(POLL_INTERVAL_MS * 2);
   }

@@ -36,7 +36,7 @@ export class DeadLettersController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Replay the dead letters a filter matches, oldest first',
-    description: 'Only PENDING ones unless the body names a status; DISCARDED ones are skipped. At most `limit` (default 100) per call.',
+    description: 'Only PENDING ones unless the body names a status; DISCARDED and RESOLVED ones are skipped. At most `limit` (default 100) per call.',
   })
   @ApiOkResponse({ type: ReplayDeadLettersResultDto })
   @ApiBadRequestResponse({ type: ValidationErrorResponseDto })

@@ -21,6 +21,9 @@ import { RefundPaymentService } from '../refund-payment/refund-payment.service.j
 
 type OrderCreatedEvent = EnvelopeOf<typeof OrderCreated>;
 
+/** The gateway step's answer when another delivery of the same event applied it meanwhile. */
+const APPLIED_ELSEWHERE = Symbol('applied by another delivery of the event');
+
 /** What the charge step needs to know about the delivery it runs in. */
 type DeliveryAttempt = Pick<JetStreamContext, 'deliveryCount' | 'isLastAttempt' | 'keepAlive'>;
 
@@ -65,14 +68,23 @@ export class ChargeOrderService {
   ) {}
 
   async charge(event: OrderCreatedEvent, delivery: DeliveryAttempt): Promise<ApplyOutcome> {
-    const payment = await this.openPayment(event);
+    const { payment, appliedBefore } = await this.openPayment(event);
+    // A redelivery after a crash between capture and refund finds the refund still due.
+    let refundDue = payment.status === PaymentStatus.SUCCEEDED && payment.cancelRequestedAt !== null;
+    if (appliedBefore) {
+      // Applied by this message before, or by a copy of the event under another msg id: nothing to charge.
+      this.idempotent.reportDuplicate(this.consumer, event);
+      if (refundDue) await this.refunds.refundIfCancelled(payment.id, delivery, causedBy(event));
+      return 'duplicate';
+    }
     const needsCharge = payment.status === PaymentStatus.PENDING;
     // Test-only, a no-op unless a FAULT_* is set. Only where a charge is still
     // due: a late redelivery of a settled order is skipped, never hung.
     if (needsCharge) await this.faults.beforeCharge(event.payload.orderId, delivery);
-    const result = needsCharge ? await this.callGateway(payment, event, delivery) : undefined;
-    // A redelivery after a crash between capture and refund finds the refund still due.
-    let refundDue = payment.status === PaymentStatus.SUCCEEDED && payment.cancelRequestedAt !== null;
+    const charged = needsCharge ? await this.callGateway(payment, event, delivery) : undefined;
+    // Counted as a duplicate where it was found out.
+    if (charged === APPLIED_ELSEWHERE) return 'duplicate';
+    const result = charged;
     const outcome = await this.idempotent.apply(this.consumer, event, async (_event, uow) => {
       if (!result) return;
       refundDue = await this.settle(uow, payment, result, event, result.outcome);
@@ -91,9 +103,15 @@ export class ChargeOrderService {
    * A gateway error is transient: it is thrown, and the message is retried.
    * On the last delivery the payment fails instead (the order becomes FAILED
    * with the reason), and the error is still thrown so that the server
-   * dead-letters the message for an operator to see.
+   * dead-letters the message for an operator to see; the dead-letter office
+   * records it RESOLVED, since the inbox holds the event.
+   *
+   * Unless another delivery of the same event (a copy under a new msg id)
+   * applied it meanwhile: then this delivery is done, not failed
+   * (APPLIED_ELSEWHERE), and is acknowledged as a duplicate. A dead letter
+   * must mean work left undone.
    */
-  private async callGateway(payment: Payment, event: OrderCreatedEvent, delivery: DeliveryAttempt): Promise<ChargeResult> {
+  private async callGateway(payment: Payment, event: OrderCreatedEvent, delivery: DeliveryAttempt): Promise<ChargeResult | typeof APPLIED_ELSEWHERE> {
     try {
       return await delivery.keepAlive(
         this.gateway.charge({
@@ -105,23 +123,31 @@ export class ChargeOrderService {
       );
     } catch (error) {
       if (error instanceof GatewayUnavailableError && delivery.isLastAttempt) {
-        await this.idempotent.apply(this.consumer, event, async (_event, uow) => {
+        const outcome = await this.idempotent.apply(this.consumer, event, async (_event, uow) => {
           const failure = { outcome: 'failed', reason: `gateway_unavailable: ${error.message}` } as const;
           await this.settle(uow, payment, failure, event, `failed after ${delivery.deliveryCount} attempts`);
         });
+        if (outcome === 'duplicate') return APPLIED_ELSEWHERE; // apply counted it
+      } else if (await this.idempotent.isApplied(this.consumer, event)) {
+        this.idempotent.reportDuplicate(this.consumer, event);
+        return APPLIED_ELSEWHERE;
       }
       throw error;
     }
   }
 
-  private openPayment(event: OrderCreatedEvent): Promise<Payment> {
+  /** The order's payment, opened (PENDING, payments.initiated) unless it is there; and whether the inbox holds the event already. */
+  private openPayment(event: OrderCreatedEvent): Promise<{ payment: Payment; appliedBefore: boolean }> {
     const { orderId, totalCents } = event.payload;
     return this.unitsOfWork.run(async (uow) => {
-      const payment = await uow.write(insertPaymentsIfNone, { id: uuidv7(), orderId, amountCents: totalCents, status: PaymentStatus.PENDING });
+      const [appliedBefore, opened] = await Promise.all([
+        this.idempotent.appliedBefore(uow, this.consumer, event),
+        uow.write(insertPaymentsIfNone, { id: uuidv7(), orderId, amountCents: totalCents, status: PaymentStatus.PENDING }),
+      ]);
       // A redelivery, or an order cancelled first (its payment is CANCELLED).
-      if (!payment) return (await uow.read(paymentsOfOrders, orderId))!;
-      uow.emit([newEvent(PaymentInitiated, payment.id, { paymentId: payment.id, orderId, amountCents: totalCents }, causedBy(event))]);
-      return payment;
+      if (!opened) return { payment: (await uow.read(paymentsOfOrders, orderId))!, appliedBefore };
+      uow.emit([newEvent(PaymentInitiated, opened.id, { paymentId: opened.id, orderId, amountCents: totalCents }, causedBy(event))]);
+      return { payment: opened, appliedBefore };
     });
   }
 

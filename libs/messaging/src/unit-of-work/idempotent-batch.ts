@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '#contracts';
+import type { SqlClient } from '#database';
 import { Inbox, type ReceivedEvent } from '../inbox.js';
 import type { ServiceSchema } from '../service-schema.js';
 import type { UnitBody, UnitOfWork, UnitResult } from './shared-transaction.js';
@@ -39,8 +40,32 @@ export class IdempotentBatchConsumer {
   constructor(
     private readonly unitsOfWork: UnitsOfWork,
     schema: ServiceSchema,
+    private readonly db?: SqlClient,
   ) {
     this.inbox = new Inbox(schema);
+  }
+
+  /**
+   * Whether `consumer` has applied `event` already (then this delivery is
+   * counted as a duplicate on its inbox row), in a unit of work: one
+   * statement for the units asking together. For a consumer whose work
+   * starts before its effect's unit (a gateway call): a delivery of an event
+   * that another delivery (a copy under a new msg id) applied does nothing.
+   */
+  appliedBefore(uow: UnitOfWork, consumer: string, event: EventEnvelope): Promise<boolean> {
+    return uow.read(this.inbox.appliedBefore, { consumer, event });
+  }
+
+  /** The same outside a unit of work: after a failure, did another delivery apply the event meanwhile? */
+  async isApplied(consumer: string, event: EventEnvelope): Promise<boolean> {
+    if (!this.db) throw new Error('IdempotentBatchConsumer was built without a database for isApplied');
+    const [applied] = await this.inbox.appliedBefore.run(this.db, [{ consumer, event }]);
+    return applied;
+  }
+
+  /** Counts and logs a delivery skipped because its event was applied before (call it once the skip is final). */
+  reportDuplicate(consumer: string, event: EventEnvelope): void {
+    this.inbox.reportDuplicate(consumer, event);
   }
 
   async applyBatch<E extends EventEnvelope>(consumer: string, events: ReadonlyArray<BatchedEvent<E>>, effect: EventEffect<E>): Promise<EventOutcome[]> {

@@ -68,11 +68,25 @@ export class DeadLetterSummaryDto implements DeadLetterSummary {
   @ApiPropertyOptional({ nullable: true, example: OrderCreated.type })
   eventType: string | null;
 
-  @ApiProperty({ enum: Object.values(DeadLetterStatus), example: DeadLetterStatus.PENDING })
+  @ApiProperty({
+    enum: Object.values(DeadLetterStatus),
+    example: DeadLetterStatus.PENDING,
+    description: 'PENDING: work left undone, to replay or discard. RESOLVED: its consumer applied the event all the same (see resolution); nothing to do',
+  })
   status: DeadLetterStatus;
 
   @ApiPropertyOptional({ nullable: true, example: null })
   discardReason: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    example: null,
+    description: 'Why a RESOLVED dead letter needs nothing: which consumer applied its event, and when',
+  })
+  resolution: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: null })
+  resolvedAt: string | null;
 
   @ApiProperty({ example: 0 })
   replayCount: number;
