@@ -1,9 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeadLetterStatus, OrderCreated, Streams } from '#contracts';
-import { listDeadLetters, type DeadLetterSummary } from '../../tools/demo/src/dead-letters.js';
+import { expectReplayed, listDeadLetters, replayDeadLetters, type DeadLetterSummary } from '../../tools/demo/src/dead-letters.js';
 import { itKeepsTheInvariants } from './support/expect-invariants.js';
-import type { ExpectedDeadLetter } from './support/dead-letters.js';
 import { followEvents, republishWithNewMsgId, type StoredEvent } from './support/messages.js';
 import { ChaosScenario, eventually, type ScenarioContext } from './support/scenario.js';
 
@@ -56,11 +55,12 @@ describe('chaos: twins of every order under gateway errors and a SIGKILL', () =>
         recovery: async (context) => {
           openBeforeReplay = await openDeadLetters(context);
           appliedButOpen = await appliedOnes(context, openBeforeReplay);
-          replayed = await replay(context, openBeforeReplay);
+          replayed = openBeforeReplay.map((d) => d.id);
+          await replayDeadLetters(context.pipeline.apiUrl, replayed);
           context.note(`${openBeforeReplay.length} open dead letters after the run (${appliedButOpen.length} for applied events), replayed`);
         },
         // Exactly the replayed ones, now REPLAYED; RESOLVED ones (applied) are records, allowed anywhere.
-        deadLetters: () => replayed.map((id): ExpectedDeadLetter => ({ label: `replayed dead letter ${id}`, matches: (d) => d.id === id && d.status === DeadLetterStatus.REPLAYED })),
+        deadLetters: () => replayed.map(expectReplayed),
       },
     );
   });
@@ -104,13 +104,4 @@ async function appliedOnes({ db }: ScenarioContext, deadLetters: DeadLetterSumma
   const withEvent = deadLetters.filter((d) => d.eventId !== null);
   const applied = await db.appliedEvents(withEvent.map((d) => ({ consumer: d.consumer, eventId: d.eventId! })));
   return withEvent.filter((d) => applied.has(`${d.consumer}/${d.eventId}`));
-}
-
-/** Replays each through the REST API, as an operator would; their ids. */
-async function replay({ pipeline }: ScenarioContext, deadLetters: DeadLetterSummary[]): Promise<string[]> {
-  for (const { id } of deadLetters) {
-    const response = await fetch(`${pipeline.apiUrl}/api/v1/dead-letters/${id}/replay`, { method: 'POST', signal: AbortSignal.timeout(30_000) });
-    if (response.status !== 200) throw new Error(`replaying dead letter ${id} answered ${response.status}: ${await response.text()}`);
-  }
-  return deadLetters.map((d) => d.id);
 }

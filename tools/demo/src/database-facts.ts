@@ -18,6 +18,8 @@ export interface DatabaseFacts {
   paymentsInboxDuplicates: number;
   /** The same, summed over every consumer of every service. */
   allInboxDuplicates: number;
+  /** Per event id, the deliveries the payments consumer of orders.created skipped (only events with one or more). */
+  paymentsDuplicatesByEvent: Map<string, number>;
 }
 
 export async function readDatabaseFacts(databaseUrl: string): Promise<DatabaseFacts> {
@@ -38,6 +40,10 @@ export async function readDatabaseFacts(databaseUrl: string): Promise<DatabaseFa
        ) AS inboxes GROUP BY consumer`,
     );
     const perConsumer = new Map(duplicates.rows.map((row) => [row.consumer, Number(row.duplicates)]));
+    const byEvent = await client.query<{ event_id: string; duplicates: number }>(
+      'SELECT event_id::text, duplicates FROM payments.inbox_events WHERE consumer = $1 AND duplicates > 0',
+      [Consumers.paymentsOnOrderCreated.durable],
+    );
     return {
       paymentsByOrder: groupStatuses(payments.rows),
       shipmentsByOrder: groupStatuses(shipments.rows),
@@ -45,6 +51,7 @@ export async function readDatabaseFacts(databaseUrl: string): Promise<DatabaseFa
       totalShipments: shipments.rowCount ?? 0,
       paymentsInboxDuplicates: perConsumer.get(Consumers.paymentsOnOrderCreated.durable) ?? 0,
       allInboxDuplicates: [...perConsumer.values()].reduce((sum, n) => sum + n, 0),
+      paymentsDuplicatesByEvent: new Map(byEvent.rows.map((row) => [row.event_id, row.duplicates])),
     };
   } finally {
     await client.end();

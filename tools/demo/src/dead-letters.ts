@@ -41,6 +41,19 @@ export async function listDeadLetters(apiUrl: string, filter: Record<string, str
   }
 }
 
+/** Replays each dead letter through the REST API (POST /dead-letters/:id/replay), one after another, as an operator would. */
+export async function replayDeadLetters(apiUrl: string, ids: readonly string[]): Promise<void> {
+  for (const id of ids) {
+    const response = await fetch(`${apiUrl}/api/v1/dead-letters/${id}/replay`, { method: 'POST', signal: AbortSignal.timeout(30_000) });
+    if (response.status !== 200) throw new Error(`replaying dead letter ${id} answered ${response.status}: ${await response.text()}`);
+  }
+}
+
+/** The expectation for a dead letter the run replayed: it is there once, REPLAYED. */
+export function expectReplayed(id: string): ExpectedDeadLetter {
+  return { label: `dead letter ${id}, replayed`, matches: (deadLetter) => deadLetter.id === id && deadLetter.status === DeadLetterStatus.REPLAYED };
+}
+
 /** A dead letter the run should have produced, and how to recognise it. */
 export interface ExpectedDeadLetter {
   /** What it stands for, e.g. "orders.created of order 0193… (gateway_unavailable)". */

@@ -122,7 +122,7 @@ function copyHeaders(original: MsgHdrs | undefined): MsgHdrs {
 export interface InjectionReport {
   httpRetries: Array<{ orderId: string; result: HttpRetryResult }>;
   sameMsgId: Array<{ orderId: string; originalSeq: number; ack: PubAck }>;
-  newMsgId: Array<{ orderId: string; ack: PubAck }>;
+  newMsgId: Array<{ orderId: string; eventId: string; ack: PubAck }>;
 }
 
 export function emptyInjectionReport(): InjectionReport {
@@ -140,6 +140,6 @@ export async function injectStreamDuplicates(
   for (const orderId of orderIds) {
     const event = events.get(orderId)!;
     report.sameMsgId.push({ orderId, originalSeq: event.seq, ack: await republishWithSameMsgId(js, event) });
-    report.newMsgId.push({ orderId, ack: await republishWithNewMsgId(js, event) });
+    report.newMsgId.push({ orderId, eventId: event.eventId, ack: await republishWithNewMsgId(js, event) });
   }
 }

@@ -3,8 +3,17 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startPipeline, type Pipeline } from '#local-infra';
 import type { DemoArgs } from './args.js';
-import { Consumers, OrderCreated } from '#contracts';
-import { compareDeadLetters, describeDeadLetter, expectChargeGivenUp, expectPoisonTerminated, type DeadLetterSummary } from './dead-letters.js';
+import { Consumers, DeadLetterReason, DeadLetterStatus, OrderCreated } from '#contracts';
+import {
+  compareDeadLetters,
+  describeDeadLetter,
+  expectChargeGivenUp,
+  expectPoisonTerminated,
+  expectReplayed,
+  listDeadLetters,
+  replayDeadLetters,
+  type DeadLetterSummary,
+} from './dead-letters.js';
 import { emptyInjectionReport, injectStreamDuplicates, readOrderCreatedEvents } from './duplicate-injection.js';
 import { FailureInjection } from './failure-injection.js';
 import { OrdersClient, type OrderView } from './orders-client.js';
@@ -90,7 +99,19 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
 
     const ids = placed.map((order) => order.placed.order.id);
     log(`waiting up to ${args.timeoutMs / 1_000} s for every order to reach a terminal state...`);
-    const wait = await waitUntilAllTerminal(client, ids, args.timeoutMs, (terminal, total) => log(`waiting: ${terminal}/${total} terminal`));
+    const progress = (terminal: number, total: number) => log(`waiting: ${terminal}/${total} terminal`);
+    let wait = await waitUntilAllTerminal(client, ids, args.timeoutMs, progress, jsm);
+    // A charge whose last delivery died with the killed worker is dead-lettered,
+    // its order left PAYMENT_PENDING: work left undone. The operator's remedy,
+    // done here: replay the open max_deliveries dead letters, then wait again.
+    const replayed = wait.stalled ? await openChargeDeadLetters(pipeline.apiUrl) : [];
+    if (replayed.length > 0) {
+      log(`${wait.orders.filter((order) => !isTerminal(order)).length} orders stalled, with ${replayed.length} open max_deliveries dead letters (a charge whose last delivery died with the killed worker): replaying them, as an operator would...`);
+      await replayDeadLetters(pipeline.apiUrl, replayed);
+      wait = await waitUntilAllTerminal(client, ids, args.timeoutMs, progress);
+    } else if (wait.stalled) {
+      wait = { ...wait, timedOut: true };
+    }
     const orders: OrderView[] = wait.orders;
 
     log('');
@@ -108,6 +129,7 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
     const expectedDeadLetters = [
       ...faults.poison.map((poison) => expectPoisonTerminated(poison, Consumers.paymentsOnOrderCreated.durable)),
       ...gatewayFailed.map((orderId) => expectChargeGivenUp(orderId, createdEvents.get(orderId)?.eventId, 'gateway_unavailable', true)),
+      ...replayed.map(expectReplayed),
     ];
     log(`waiting for the dead letters (${expectedDeadLetters.length} expected), listed through GET /api/v1/dead-letters...`);
     const deadLetters = await waitForDeadLetters(jsm, pipeline.apiUrl, expectedDeadLetters, DEAD_LETTER_TIMEOUT_MS);
@@ -125,7 +147,7 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
           ? 'none (no poison message, no order FAILED with gateway_unavailable)'
           : `one per poison message (${faults.poison.length}, invalid) and one per order FAILED with gateway_unavailable (${gatewayFailed.length}, max_deliveries, RESOLVED), no other open one`,
       ),
-      ...(duplicated.length > 0 ? checkInjectedDuplicates(report, facts) : []),
+      ...(duplicated.length > 0 ? checkInjectedDuplicates(report, facts, deadLetters) : []),
     ];
     if (wait.timedOut) {
       log(`TIMEOUT: after ${args.timeoutMs / 1_000} s, ${orders.filter((order) => !isTerminal(order)).length} of ${orders.length} orders were not terminal yet`);
@@ -173,4 +195,10 @@ function printChecks(checks: readonly Check[], log: (line: string) => void): voi
     for (const problem of check.problems.slice(0, 10)) log(`        ${problem}`);
     if (check.problems.length > 10) log(`        ... and ${check.problems.length - 10} more`);
   }
+}
+
+/** The ids of the open max_deliveries dead letters of the charge consumer: charges left undone. */
+async function openChargeDeadLetters(apiUrl: string): Promise<string[]> {
+  const open = await listDeadLetters(apiUrl, { status: DeadLetterStatus.PENDING, reason: DeadLetterReason.MAX_DELIVERIES, consumer: Consumers.paymentsOnOrderCreated.durable });
+  return open.map((deadLetter) => deadLetter.id);
 }

@@ -2,7 +2,9 @@ import { describe, it, expect } from '@jest/globals';
 import { OrderState } from '#contracts';
 import type { OrderView } from './orders-client.js';
 import type { DatabaseFacts } from './database-facts.js';
-import { checkPaidOrders, checkPayments, checkShipments, countProcessed, expectedPaymentStatus, historyProblems } from './verification.js';
+import { checkInjectedDuplicates, checkPaidOrders, checkPayments, checkShipments, countProcessed, expectedPaymentStatus, historyProblems } from './verification.js';
+import type { InjectionReport } from './duplicate-injection.js';
+import type { DeadLetterSummary } from './dead-letters.js';
 import { shortFailureReason } from './table.js';
 
 const S = OrderState;
@@ -85,6 +87,7 @@ describe('cancelled orders', () => {
     totalShipments: Object.values(shipments).flat().length,
     paymentsInboxDuplicates: 0,
     allInboxDuplicates: 0,
+    paymentsDuplicatesByEvent: new Map(),
   });
 
   it('accepts a cancellation from any state before SHIPPED, and one refused because the parcel had left', () => {
@@ -126,6 +129,7 @@ describe('payments of failed orders', () => {
     totalShipments: 0,
     paymentsInboxDuplicates: 0,
     allInboxDuplicates: 0,
+    paymentsDuplicatesByEvent: new Map(),
   });
 
   it('expects DECLINED for a decline and FAILED for a gateway given up on', () => {
@@ -145,5 +149,34 @@ describe('payments of failed orders', () => {
     expect(shortFailureReason('payment failed: card_declined')).toBe('card_declined');
     expect(shortFailureReason('payment failed: gateway_unavailable: gateway unavailable (attempt 3)')).toBe('gateway_unavailable');
     expect(shortFailureReason(null)).toBe('');
+  });
+});
+
+describe('redeliveries with a new msg id (check c)', () => {
+  const ack = { duplicate: false, seq: 1 } as InjectionReport['newMsgId'][number]['ack'];
+  const report: InjectionReport = {
+    httpRetries: [],
+    sameMsgId: [],
+    newMsgId: [
+      { orderId: 'skipped', eventId: 'e-skipped', ack },
+      { orderId: 'resolved', eventId: 'e-resolved', ack },
+      { orderId: 'neither', eventId: 'e-neither', ack },
+    ],
+  };
+  const facts = {
+    paymentsByOrder: new Map(),
+    shipmentsByOrder: new Map(),
+    totalPayments: 0,
+    totalShipments: 0,
+    paymentsInboxDuplicates: 1,
+    allInboxDuplicates: 1,
+    paymentsDuplicatesByEvent: new Map([['e-skipped', 1]]),
+  } satisfies DatabaseFacts;
+  const deadLetter = (eventId: string, status: string) =>
+    ({ id: eventId, sourceStream: 'ORDERS', streamSeq: 1, consumer: 'payments--orders-created', originalSubject: 'orders.created', reason: 'max_deliveries', deliveries: 3, eventId, eventType: 'orders.created', status }) as DeadLetterSummary;
+
+  it('takes a skipped copy, or a RESOLVED dead letter where the twin applied the event, and flags an event with neither', () => {
+    const [, , c] = checkInjectedDuplicates(report, facts, [deadLetter('e-resolved', 'RESOLVED'), deadLetter('e-neither', 'PENDING')]);
+    expect(c!.problems).toEqual(['neither: event e-neither was neither skipped by the payments inbox nor dead-lettered RESOLVED']);
   });
 });

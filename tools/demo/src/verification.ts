@@ -1,6 +1,6 @@
-import { OrderState, TERMINAL_ORDER_STATES } from '#contracts';
+import { Consumers, DeadLetterStatus, OrderState, TERMINAL_ORDER_STATES } from '#contracts';
 import type { DatabaseFacts } from './database-facts.js';
-import type { DeadLetterVerdict } from './dead-letters.js';
+import type { DeadLetterSummary, DeadLetterVerdict } from './dead-letters.js';
 import type { InjectionReport } from './duplicate-injection.js';
 import type { OrderView } from './orders-client.js';
 
@@ -188,8 +188,19 @@ export function checkShipments(orders: readonly OrderView[], facts: DatabaseFact
   return check('exactly one shipment per paid or cancelled order', problems);
 }
 
-/** Each injected duplicate was recognised at the level it was injected at. */
-export function checkInjectedDuplicates(report: InjectionReport, facts: DatabaseFacts): Check[] {
+/**
+ * Each injected duplicate was recognised at the level it was injected at.
+ * (c): an event re-sent under a new msg id reaches payments twice, and one of
+ * the two deliveries applies it. The other is skipped by the inbox, or, when
+ * its own deliveries ran out first (a SIGKILL took one, the gateway failed
+ * the rest) while its twin applied the event, is dead-lettered RESOLVED.
+ */
+export function checkInjectedDuplicates(report: InjectionReport, facts: DatabaseFacts, deadLetters: readonly DeadLetterSummary[]): Check[] {
+  const resolvedEvents = new Set(
+    deadLetters
+      .filter((d) => d.status === DeadLetterStatus.RESOLVED && d.consumer === Consumers.paymentsOnOrderCreated.durable && d.eventId)
+      .map((d) => d.eventId!),
+  );
   return [
     check(
       `(a) ${report.httpRetries.length} HTTP retries returned the same order (Idempotent-Replayed: true)`,
@@ -204,13 +215,14 @@ export function checkInjectedDuplicates(report: InjectionReport, facts: Database
         .map(({ orderId, ack, originalSeq }) => `${orderId}: duplicate=${ack.duplicate}, seq ${ack.seq} (original ${originalSeq})`),
     ),
     check(
-      `(c) ${report.newMsgId.length} redeliveries with a new Nats-Msg-Id were skipped by the payments inbox ` +
-        `(skipped: ${facts.paymentsInboxDuplicates} there, ${facts.allInboxDuplicates} by all consumers)`,
+      `(c) ${report.newMsgId.length} redeliveries with a new Nats-Msg-Id were skipped by the payments inbox, or dead-lettered RESOLVED ` +
+        `where their twin applied the event (skipped: ${facts.paymentsInboxDuplicates} there, ${facts.allInboxDuplicates} by all consumers; ` +
+        `resolved: ${report.newMsgId.filter(({ eventId }) => resolvedEvents.has(eventId) && !facts.paymentsDuplicatesByEvent.has(eventId)).length})`,
       [
         ...report.newMsgId.filter(({ ack }) => ack.duplicate).map(({ orderId }) => `${orderId}: the server dropped it, so it never reached the consumer`),
-        ...(facts.paymentsInboxDuplicates < report.newMsgId.length
-          ? [`the payments inbox skipped ${facts.paymentsInboxDuplicates} duplicates, fewer than the ${report.newMsgId.length} injected`]
-          : []),
+        ...report.newMsgId
+          .filter(({ eventId }) => !facts.paymentsDuplicatesByEvent.has(eventId) && !resolvedEvents.has(eventId))
+          .map(({ orderId, eventId }) => `${orderId}: event ${eventId} was neither skipped by the payments inbox nor dead-lettered RESOLVED`),
       ],
     ),
   ];

@@ -14,22 +14,33 @@ export interface TerminalWait {
   /** The latest view of every order, in the order given. */
   orders: OrderView[];
   timedOut: boolean;
+  /** Some orders are not terminal, and nothing is moving: no consumer has work, no order changed for a while. */
+  stalled: boolean;
 }
 
+/** Polls in a row with nothing in flight and no order moving before a wait calls the pipeline stalled (2 s). */
+const STALLED_POLLS = 8;
+
 /**
- * Polls the API until every order is in a terminal state or time runs out.
- * Only orders not yet terminal are fetched again: terminal states are final.
+ * Polls the API until every order is in a terminal state, the pipeline
+ * stalls (with `jsm`: every durable consumer idle and no order moving for
+ * STALLED_POLLS polls, so what is not terminal will not get there by
+ * itself), or time runs out. Only orders not yet terminal are fetched again:
+ * terminal states are final.
  */
 export async function waitUntilAllTerminal(
   client: OrdersClient,
   orderIds: readonly string[],
   timeoutMs: number,
   onProgress: (terminal: number, total: number) => void,
+  jsm?: JetStreamManager,
 ): Promise<TerminalWait> {
   const latest = new Map<string, OrderView>();
   const deadline = Date.now() + timeoutMs;
   let reported = -1;
   let reportedAt = 0;
+  let still = 0;
+  let lastVersions = '';
   for (;;) {
     const pending = orderIds.filter((id) => !latest.has(id) || !isTerminal(latest.get(id)!));
     // orders-api may be down (--kill-worker): a failed read is tried again on the next poll.
@@ -41,8 +52,14 @@ export async function waitUntilAllTerminal(
       reported = terminal;
       reportedAt = Date.now();
     }
-    if (terminal === orderIds.length) return { orders: orderIds.map((id) => latest.get(id)!), timedOut: false };
-    if (Date.now() >= deadline && orderIds.every((id) => latest.has(id))) return { orders: orderIds.map((id) => latest.get(id)!), timedOut: true };
+    if (terminal === orderIds.length) return { orders: orderIds.map((id) => latest.get(id)!), timedOut: false, stalled: false };
+    if (jsm && orderIds.every((id) => latest.has(id))) {
+      const versions = orderIds.map((id) => latest.get(id)!.version).join(',');
+      still = versions === lastVersions && (await consumersIdle(jsm).catch(() => false)) ? still + 1 : 0;
+      lastVersions = versions;
+      if (still >= STALLED_POLLS) return { orders: orderIds.map((id) => latest.get(id)!), timedOut: false, stalled: true };
+    }
+    if (Date.now() >= deadline && orderIds.every((id) => latest.has(id))) return { orders: orderIds.map((id) => latest.get(id)!), timedOut: true, stalled: false };
     if (Date.now() >= deadline + 30_000) throw new Error(`orders-api did not answer for ${orderIds.filter((id) => !latest.has(id)).length} orders`);
     await sleep(POLL_INTERVAL_MS);
   }
