@@ -20,6 +20,12 @@ export const ordersEnvSchema = commonEnvSchema.extend({
    * queue behind a minute of others.
    */
   ORDERS_ADMIT_MAX_PIPELINE_LAG: z.coerce.number().int().positive().default(2_000),
+  /**
+   * How often the dead-letter office checks open dead letters against their
+   * consumers' inboxes and resolves those whose event a twin applied (ms; 0
+   * turns it off). Validated here with the rest; the module reads it.
+   */
+  DEAD_LETTER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(2_000),
 });
 
 export type OrdersEnv = z.infer<typeof ordersEnvSchema>;
