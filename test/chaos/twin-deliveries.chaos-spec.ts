@@ -54,7 +54,7 @@ describe('chaos: twins of every order under gateway errors and a SIGKILL', () =>
       {
         recovery: async (context) => {
           openBeforeReplay = await openDeadLetters(context);
-          appliedButOpen = await appliedOnes(context, openBeforeReplay);
+          appliedButOpen = await appliedOnes(context.db, openBeforeReplay);
           replayed = openBeforeReplay.map((d) => d.id);
           await replayDeadLetters(context.pipeline.apiUrl, replayed);
           context.note(`${openBeforeReplay.length} open dead letters after the run (${appliedButOpen.length} for applied events), replayed`);
@@ -94,13 +94,13 @@ async function openDeadLetters({ pipeline, db }: ScenarioContext): Promise<DeadL
   const deadline = Date.now() + 20_000;
   do {
     open = await listDeadLetters(pipeline.apiUrl, { status: DeadLetterStatus.PENDING });
-    if ((await appliedOnes({ db } as ScenarioContext, open)).length === 0) return open;
+    if ((await appliedOnes(db, open)).length === 0) return open;
     await sleep(500);
   } while (Date.now() < deadline);
   return open;
 }
 
-async function appliedOnes({ db }: ScenarioContext, deadLetters: DeadLetterSummary[]): Promise<DeadLetterSummary[]> {
+async function appliedOnes(db: ScenarioContext['db'], deadLetters: DeadLetterSummary[]): Promise<DeadLetterSummary[]> {
   const withEvent = deadLetters.filter((d) => d.eventId !== null);
   const applied = await db.appliedEvents(withEvent.map((d) => ({ consumer: d.consumer, eventId: d.eventId! })));
   return withEvent.filter((d) => applied.has(`${d.consumer}/${d.eventId}`));

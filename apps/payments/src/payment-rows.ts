@@ -1,5 +1,5 @@
 import type { Payment, PaymentStatus, SqlClient } from '#database';
-import { canonicalUuid, inKeyOrder, type BatchQuery } from '#messaging';
+import { canonicalUuid, inKeyOrder, rowsByUuid, type BatchQuery } from '#messaging';
 
 /*
  * The statements payments runs for every order (payments.payments), in plain
@@ -36,22 +36,14 @@ export interface NewPayment {
 }
 
 /** The payments by id, for a batch (null: none). */
-export const paymentsById: BatchQuery<string, Payment | null> = {
-  name: 'payments by id',
-  async run(db, ids) {
-    const rows = await db.$queryRawUnsafe<Payment[]>(`SELECT ${PAYMENT_COLUMNS} FROM ${TABLE} WHERE id = ANY($1::uuid[])`, ids);
-    return inKeyOrder(ids.map(canonicalUuid), rows, (row) => row.id, null);
-  },
-};
+export const paymentsById = rowsByUuid<Payment>('payments by id', `SELECT ${PAYMENT_COLUMNS} FROM ${TABLE} WHERE id = ANY($1::uuid[])`, (row) => row.id);
 
 /** The payment of each order, for a batch (null: none yet). */
-export const paymentsOfOrders: BatchQuery<string, Payment | null> = {
-  name: 'payments of orders',
-  async run(db, orderIds) {
-    const rows = await db.$queryRawUnsafe<Payment[]>(`SELECT ${PAYMENT_COLUMNS} FROM ${TABLE} WHERE order_id = ANY($1::uuid[])`, orderIds);
-    return inKeyOrder(orderIds.map(canonicalUuid), rows, (row) => row.orderId, null);
-  },
-};
+export const paymentsOfOrders = rowsByUuid<Payment>(
+  'payments of orders',
+  `SELECT ${PAYMENT_COLUMNS} FROM ${TABLE} WHERE order_id = ANY($1::uuid[])`,
+  (row) => row.orderId,
+);
 
 /**
  * Inserts each order's payment unless the order has one already (the unique

@@ -1,5 +1,5 @@
 import type { Shipment, ShipmentStatus } from '#database';
-import { canonicalUuid, inKeyOrder, type BatchQuery } from '#messaging';
+import { canonicalUuid, inKeyOrder, rowsByUuid, type BatchQuery } from '#messaging';
 
 /*
  * The statements shipments runs for every order (shipments.shipments), in
@@ -22,22 +22,14 @@ export interface NewShipment {
 }
 
 /** The shipment of each order (null: none yet), for a batch. */
-export const shipmentsOfOrders: BatchQuery<string, Shipment | null> = {
-  name: 'shipments of orders',
-  async run(tx, orderIds) {
-    const rows = await tx.$queryRawUnsafe<Shipment[]>(`SELECT ${SHIPMENT_COLUMNS} FROM ${TABLE} WHERE order_id = ANY($1::uuid[])`, orderIds);
-    return inKeyOrder(orderIds.map(canonicalUuid), rows, (row) => row.orderId, null);
-  },
-};
+export const shipmentsOfOrders = rowsByUuid<Shipment>(
+  'shipments of orders',
+  `SELECT ${SHIPMENT_COLUMNS} FROM ${TABLE} WHERE order_id = ANY($1::uuid[])`,
+  (row) => row.orderId,
+);
 
 /** The shipments by id (null: none), for a batch. */
-export const shipmentsById: BatchQuery<string, Shipment | null> = {
-  name: 'shipments by id',
-  async run(tx, ids) {
-    const rows = await tx.$queryRawUnsafe<Shipment[]>(`SELECT ${SHIPMENT_COLUMNS} FROM ${TABLE} WHERE id = ANY($1::uuid[])`, ids);
-    return inKeyOrder(ids.map(canonicalUuid), rows, (row) => row.id, null);
-  },
-};
+export const shipmentsById = rowsByUuid<Shipment>('shipments by id', `SELECT ${SHIPMENT_COLUMNS} FROM ${TABLE} WHERE id = ANY($1::uuid[])`, (row) => row.id);
 
 /**
  * insertShipmentIfNone for a batch, in one statement: per new shipment the

@@ -3,7 +3,6 @@ import type { EventEnvelope } from '#contracts';
 import { duplicatesSkipped } from '#metrics';
 import { logEvent } from '#telemetry';
 import { inboxTable, type ServiceSchema } from './service-schema.js';
-import type { SqlClient } from '#database';
 import { canonicalUuid, type BatchQuery } from './unit-of-work/batch-query.js';
 
 /** An event as one consumer received it. */
@@ -96,12 +95,6 @@ export class Inbox {
         return received.map(() => undefined);
       },
     };
-  }
-
-  /** One event's record, outside a unit of work (see firstDeliveries). */
-  async recordFirstDelivery(tx: SqlClient, consumer: string, event: EventEnvelope): Promise<boolean> {
-    const [first] = await this.firstDeliveries.run(tx, [{ consumer, event }]);
-    return first;
   }
 
   /** Counts and logs a skipped redelivery; call it after the commit that found the record. */

@@ -6,7 +6,7 @@ export { OutboxBacklog } from './outbox-backlog.js';
 export { Inbox, type ReceivedEvent } from './inbox.js';
 export { causedBy, causedByRequest, type EventCause } from './event-cause.js';
 export type { ServiceSchema } from './service-schema.js';
-export { inKeyOrder, canonicalUuid, type BatchQuery } from './unit-of-work/batch-query.js';
+export { inKeyOrder, canonicalUuid, rowsByUuid, type BatchQuery } from './unit-of-work/batch-query.js';
 export { runInSharedTransaction, runUnitsIsolated, type UnitOfWork, type UnitBody, type UnitResult } from './unit-of-work/shared-transaction.js';
 export { IdempotentBatchConsumer, type ApplyOutcome, type BatchedEvent, type EventEffect, type EventOutcome } from './unit-of-work/idempotent-batch.js';
 export { UnitsOfWork, type GroupCommitOptions } from './unit-of-work/units-of-work.js';

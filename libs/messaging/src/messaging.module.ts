@@ -47,11 +47,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
               crashInBatchTransaction: config.get('FAULT_CRASH_IN_BATCH_TRANSACTION', { infer: true }),
             }),
         },
-        {
-          provide: IdempotentBatchConsumer,
-          inject: [UnitsOfWork, SqlDatabase],
-          useFactory: (units: UnitsOfWork, db: SqlDatabase) => new IdempotentBatchConsumer(units, schema, db),
-        },
+        { provide: IdempotentBatchConsumer, inject: [UnitsOfWork], useFactory: (units: UnitsOfWork) => new IdempotentBatchConsumer(units, schema) },
         {
           provide: OutboxRelay,
           inject: [SqlDatabase, JetStreamPublisher, ConfigService],

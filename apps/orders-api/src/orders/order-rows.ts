@@ -1,6 +1,6 @@
 import type { OrderState } from '#contracts';
 import type { SqlClient } from '#database';
-import { canonicalUuid, inKeyOrder, type BatchQuery } from '#messaging';
+import { canonicalUuid, inKeyOrder, rowsByUuid, type BatchQuery } from '#messaging';
 
 /*
  * The statements orders-api runs for every order and every event it applies
@@ -30,17 +30,12 @@ export interface OrderStateRow {
  * an order takes this lock first: a parker is ordered after an applier (see
  * ApplyOrderEventService), and the version check still guards the update.
  */
-export const lockOrderStates: BatchQuery<string, OrderStateRow | null> = {
-  name: 'lock order states',
-  async run(tx, orderIds) {
-    const rows = await tx.$queryRawUnsafe<OrderStateRow[]>(
-      `SELECT id::text, customer_id AS "customerId", state, version, failure_reason AS "failureReason"
-         FROM "orders"."orders" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      orderIds,
-    );
-    return inKeyOrder(orderIds.map(canonicalUuid), rows, (row) => row.id, null);
-  },
-};
+export const lockOrderStates = rowsByUuid<OrderStateRow>(
+  'lock order states',
+  `SELECT id::text, customer_id AS "customerId", state, version, failure_reason AS "failureReason"
+     FROM "orders"."orders" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+  (row) => row.id,
+);
 
 export interface StateChange {
   orderId: string;

@@ -81,10 +81,9 @@ export class ChargeOrderService {
     // Test-only, a no-op unless a FAULT_* is set. Only where a charge is still
     // due: a late redelivery of a settled order is skipped, never hung.
     if (needsCharge) await this.faults.beforeCharge(event.payload.orderId, delivery);
-    const charged = needsCharge ? await this.callGateway(payment, event, delivery) : undefined;
+    const result = needsCharge ? await this.callGateway(payment, event, delivery) : undefined;
     // Counted as a duplicate where it was found out.
-    if (charged === APPLIED_ELSEWHERE) return 'duplicate';
-    const result = charged;
+    if (result === APPLIED_ELSEWHERE) return 'duplicate';
     const outcome = await this.idempotent.apply(this.consumer, event, async (_event, uow) => {
       if (!result) return;
       refundDue = await this.settle(uow, payment, result, event, result.outcome);

@@ -33,3 +33,18 @@ export function inKeyOrder<K, Row, M>(keys: readonly K[], rows: readonly Row[], 
 export function canonicalUuid(id: string): string {
   return id.toLowerCase();
 }
+
+/**
+ * The common read: rows by a uuid key, for every unit asking at once.
+ * `sql` selects with `... = ANY($1::uuid[])` (and may lock, `FOR UPDATE`);
+ * each key gets its row, or null when there is none.
+ */
+export function rowsByUuid<Row>(name: string, sql: string, keyOf: (row: Row) => string): BatchQuery<string, Row | null> {
+  return {
+    name,
+    async run(db, keys) {
+      const rows = await db.$queryRawUnsafe<Row[]>(sql, keys);
+      return inKeyOrder(keys.map(canonicalUuid), rows, keyOf, null);
+    },
+  };
+}

@@ -1,21 +1,21 @@
 import type { EventEnvelope } from '#contracts';
-import type { SqlClient } from '#database';
+import type { BatchOutcomes, DeliveredEvent } from '#jetstream';
 import { Inbox, type ReceivedEvent } from '../inbox.js';
 import type { ServiceSchema } from '../service-schema.js';
 import type { UnitBody, UnitOfWork, UnitResult } from './shared-transaction.js';
 import type { UnitsOfWork } from './units-of-work.js';
 
-/** One event of a batch, and how to run code in its trace (the transport's CONSUMER span). */
-export interface BatchedEvent<E extends EventEnvelope = EventEnvelope> {
-  envelope: E;
-  /** Runs `fn` in the event's trace context, so what it emits continues that trace. Absent: the active context. */
-  inTrace?<T>(fn: () => Promise<T>): Promise<T>;
-}
+/**
+ * One event of a batch as the transport delivers it (DeliveredEvent), of
+ * which a unit of work needs the envelope and, when there is one, the way to
+ * run code in the message's trace (absent: the active context).
+ */
+export type BatchedEvent<E extends EventEnvelope = EventEnvelope> = Pick<DeliveredEvent<E>, 'envelope'> & Partial<Pick<DeliveredEvent<E>, 'inTrace'>>;
 
 export type ApplyOutcome = 'applied' | 'duplicate';
 
-/** How one event of a batch ended: applied now, applied before (skipped), or failed (to be retried). */
-export type EventOutcome = { outcome: ApplyOutcome } | { outcome: 'failed'; error: unknown };
+/** How one event of a batch ended: applied now, applied before (skipped), or failed (to be retried): the transport's outcome. */
+export type EventOutcome = BatchOutcomes[number];
 
 /** A consumer's effect for one event: decide and emit through the unit of work. */
 export type EventEffect<E extends EventEnvelope> = (event: E, uow: UnitOfWork) => Promise<void>;
@@ -40,7 +40,6 @@ export class IdempotentBatchConsumer {
   constructor(
     private readonly unitsOfWork: UnitsOfWork,
     schema: ServiceSchema,
-    private readonly db?: SqlClient,
   ) {
     this.inbox = new Inbox(schema);
   }
@@ -56,11 +55,9 @@ export class IdempotentBatchConsumer {
     return uow.read(this.inbox.appliedBefore, { consumer, event });
   }
 
-  /** The same outside a unit of work: after a failure, did another delivery apply the event meanwhile? */
-  async isApplied(consumer: string, event: EventEnvelope): Promise<boolean> {
-    if (!this.db) throw new Error('IdempotentBatchConsumer was built without a database for isApplied');
-    const [applied] = await this.inbox.appliedBefore.run(this.db, [{ consumer, event }]);
-    return applied;
+  /** The same as a unit of work of its own: after a failure, did another delivery apply the event meanwhile? */
+  isApplied(consumer: string, event: EventEnvelope): Promise<boolean> {
+    return this.unitsOfWork.run((uow) => this.appliedBefore(uow, consumer, event));
   }
 
   /** Counts and logs a delivery skipped because its event was applied before (call it once the skip is final). */
