@@ -22,7 +22,6 @@ import { DatabaseModule } from '#database';
 import { AdvisoryConsumer, DeadLetterRecorder, type ConsumerAdvisory } from '#dead-letters';
 import { JetStreamModule, JetStreamServer, MessageController, PermanentHandlerError, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
-import { createValidationPipe } from '../../apps/orders-api/src/common/validation.js';
 import { DeadLettersApiModule } from '../../apps/orders-api/src/dead-letters/dead-letters-api.module.js';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
@@ -85,7 +84,6 @@ describe('dead letters', () => {
 
     app = await createTestApp(TestModule, { logger: process.env.TEST_LOGS ? ['error', 'warn', 'log'] : false });
     app.setGlobalPrefix('api/v1');
-    app.useGlobalPipes(createValidationPipe());
     app.connectMicroservice({
       strategy: new JetStreamServer({
         name: 'dead-letters-test',

@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { ServiceCoreModule } from '#bootstrap';
+import { ApiAccessModule } from '#http-api';
 import { DeadLettersApiModule } from './dead-letters/dead-letters-api.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { OPERATIONAL_PATHS } from './operational-routes.js';
 import { ordersEnvSchema } from './orders-env.js';
 import { StatsModule } from './stats/stats.module.js';
 
 @Module({
   imports: [
     ServiceCoreModule.forRoot({ service: 'orders-api', schema: 'orders', env: ordersEnvSchema }),
+    ApiAccessModule.forRoot({ publicPaths: OPERATIONAL_PATHS }),
     OrdersModule,
     DeadLettersApiModule,
     StatsModule,

@@ -1,13 +1,27 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { applyHttpSecurity, type HttpApiEnv } from '#http-api';
 import { DatabaseUnavailableFilter } from './common/database-unavailable.filter.js';
 import { DomainErrorsFilter } from './common/domain-errors.filter.js';
-import { createValidationPipe } from './common/validation.js';
 import { setUpOpenApi } from './openapi.js';
+import { OPERATIONAL_ROUTES } from './operational-routes.js';
 
-/** The API's HTTP surface: prefix, validation, error mapping, OpenAPI. main.ts and the tests that serve the API use it alike. */
+/** How the app must be created: applyHttpSecurity brings its own guarded JSON parser. */
+export const ORDERS_HTTP_APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
+
+/**
+ * The API's HTTP surface: security headers, CORS, the body parser, prefix,
+ * error mapping, OpenAPI. Validation is per parameter (ValidBody and the
+ * like), access by ApiAccessModule's guard. main.ts and the tests that serve
+ * the API use it alike.
+ */
 export function configureOrdersHttp(app: INestApplication): void {
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
-  app.useGlobalPipes(createValidationPipe());
+  const config = app.get<ConfigService<HttpApiEnv, true>>(ConfigService);
+  applyHttpSecurity(app, {
+    corsOrigins: config.get('CORS_ORIGINS', { infer: true }),
+    maxBodyBytes: config.get('MAX_BODY_BYTES', { infer: true }),
+  });
+  app.setGlobalPrefix('api/v1', { exclude: [...OPERATIONAL_ROUTES] });
   // Nest tries the last registered filter first: domain errors, then the database check.
   app.useGlobalFilters(new DatabaseUnavailableFilter(app.getHttpAdapter()), new DomainErrorsFilter(app.getHttpAdapter()));
   setUpOpenApi(app);

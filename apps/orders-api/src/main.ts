@@ -5,10 +5,10 @@ import { startTracing } from '#telemetry';
 await startTracing({ serviceName: 'orders-api' });
 
 await import('reflect-metadata');
-const [{ runService }, { AppModule }, { configureOrdersHttp }] = await Promise.all([
+const [{ runService }, { AppModule }, { configureOrdersHttp, ORDERS_HTTP_APP_OPTIONS }] = await Promise.all([
   import('#bootstrap'),
   import('./app.module.js'),
   import('./configure-http.js'),
 ]);
 
-await runService({ name: 'orders-api', module: AppModule, configureHttp: configureOrdersHttp });
+await runService({ name: 'orders-api', module: AppModule, configureHttp: configureOrdersHttp, httpOptions: ORDERS_HTTP_APP_OPTIONS });

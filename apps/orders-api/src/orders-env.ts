@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { commonEnvSchema } from '#config';
+import { httpApiEnvShape } from '#http-api';
 
 export const ordersEnvSchema = commonEnvSchema.extend({
+  ...httpApiEnvShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /**
    * Writes (place, cancel) in progress at once in this process; one more is

@@ -1,4 +1,4 @@
-import { Logger, type INestApplication, type Type } from '@nestjs/common';
+import { Logger, type INestApplication, type NestApplicationOptions, type Type } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
@@ -22,6 +22,8 @@ export interface RunServiceOptions {
   module: Type;
   /** HTTP set-up before listening (prefix, pipes, OpenAPI). */
   configureHttp?: (app: INestApplication) => void | Promise<void>;
+  /** Nest's options for the app (say, `bodyParser: false` for a service that brings its own parser). */
+  httpOptions?: NestApplicationOptions;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface RunServiceOptions {
 export async function runService(options: RunServiceOptions): Promise<INestApplication> {
   const logger = new Logger(options.name);
   // Start-up lines wait for the pino logger (ServiceCoreModule) instead of going out in Nest's format.
-  const app = await NestFactory.create(options.module, { bufferLogs: true });
+  const app = await NestFactory.create(options.module, { ...options.httpOptions, bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   const config = app.get<ConfigService<CommonEnv, true>>(ConfigService);
   // One list for the consumers run here and those readiness and metrics watch.

@@ -33,7 +33,8 @@ export function pinoParams(options: LogOptions): Params {
         error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'debug',
       // Request details once, on the access line; other lines carry only the request id.
       quietReqLogger: true,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // Credentials never reach a log line (the API key header included).
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
     },
   };
 }

@@ -1,5 +1,6 @@
-import { ArgumentsHost, Catch, ConflictException, HttpException, NotFoundException, BadRequestException } from '@nestjs/common';
+import { ArgumentsHost, Catch, ConflictException, HttpException, NotFoundException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import { validationFailed } from '#http-api';
 import { OrderTotalTooLargeError } from '../orders/domain/order-pricing.js';
 import { IllegalTransitionError } from '../orders/cancel-order.service.js';
 import { IdempotencyKeyReusedError } from '../orders/create-order.service.js';
@@ -20,12 +21,7 @@ export class DomainErrorsFilter extends BaseExceptionFilter {
 function toHttp(error: Error): HttpException {
   if (error instanceof OrderNotFoundError) return new NotFoundException(error.message);
   if (error instanceof OrderTotalTooLargeError) {
-    return new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'Validation failed',
-      errors: [{ field: 'lines', reason: error.message }],
-    });
+    return validationFailed([{ field: 'lines', rule: 'max', reason: error.message }]);
   }
   return new ConflictException(error.message);
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, UseFilters } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -8,17 +8,32 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { DeadLetterService, type DeadLetterFilter } from '#dead-letters';
-import { uuidParam } from '../common/validation.js';
-import { ErrorResponseDto, ValidationErrorResponseDto } from '../orders/http/error-response.dto.js';
+import type { z } from 'zod';
+import {
+  ErrorResponseDto,
+  RateLimitedWrite,
+  RequireScopes,
+  Scope,
+  ValidBody,
+  ValidParam,
+  ValidQuery,
+  ValidationErrorResponseDto,
+} from '#http-api';
 import { DeadLetterErrorsFilter } from './dead-letter-errors.filter.js';
-import type { DeadLetterFilterDto } from './http/dead-letter-filter.dto.js';
+import {
+  deadLetterId,
+  discardDeadLetterBody,
+  listDeadLettersQuery,
+  replayDeadLettersBody,
+  type ListDeadLettersQuery,
+  type ReplayDeadLettersRequest,
+} from './http/dead-letter-requests.js';
 import { DeadLetterDetailDto, DeadLetterPageDto } from './http/dead-letter-view.dto.js';
-import { DiscardDeadLetterDto } from './http/discard-dead-letter.dto.js';
-import { ListDeadLettersQuery } from './http/list-dead-letters.query.js';
-import { ReplayDeadLettersDto, ReplayDeadLettersResultDto } from './http/replay-dead-letters.dto.js';
+import { ReplayDeadLettersResultDto } from './http/replay-dead-letters.dto.js';
 
-/** The HTTP adapter of the dead-letter office: inspect, replay and discard what consumers gave up on. */
+/** The HTTP adapter of the dead-letter office: inspect, replay and discard what consumers gave up on. Operators only. */
 @ApiTags('dead-letters')
+@RequireScopes(Scope.OPERATOR)
 @Controller('dead-letters')
 @UseFilters(DeadLetterErrorsFilter)
 export class DeadLettersController {
@@ -28,19 +43,20 @@ export class DeadLettersController {
   @ApiOperation({ summary: 'List dead letters, newest first, filtered by consumer, subject, reason, status and time' })
   @ApiOkResponse({ type: DeadLetterPageDto })
   @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
-  list(@Query() query: ListDeadLettersQuery): Promise<DeadLetterPageDto> {
+  list(@ValidQuery(listDeadLettersQuery) query: ListDeadLettersQuery): Promise<DeadLetterPageDto> {
     return this.deadLetters.list({ ...toFilter(query), limit: query.limit ?? 20, cursor: query.cursor });
   }
 
   @Post('replay')
   @HttpCode(200)
+  @RateLimitedWrite()
   @ApiOperation({
     summary: 'Replay the dead letters a filter matches, oldest first',
     description: 'Only PENDING ones unless the body names a status; DISCARDED and RESOLVED ones are skipped. At most `limit` (default 100) per call.',
   })
   @ApiOkResponse({ type: ReplayDeadLettersResultDto })
   @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
-  replayMany(@Body() body: ReplayDeadLettersDto): Promise<ReplayDeadLettersResultDto> {
+  replayMany(@ValidBody(replayDeadLettersBody) body: ReplayDeadLettersRequest): Promise<ReplayDeadLettersResultDto> {
     return this.deadLetters.replayMany(toFilter(body), body.limit ?? 100);
   }
 
@@ -49,12 +65,13 @@ export class DeadLettersController {
   @ApiOkResponse({ type: DeadLetterDetailDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiBadRequestResponse({ type: ValidationErrorResponseDto, description: 'The id is not a UUID' })
-  get(@Param('id', uuidParam('id')) id: string): Promise<DeadLetterDetailDto> {
+  get(@ValidParam('id', deadLetterId) id: string): Promise<DeadLetterDetailDto> {
     return this.deadLetters.get(id);
   }
 
   @Post(':id/replay')
   @HttpCode(200)
+  @RateLimitedWrite()
   @ApiOperation({
     summary: 'Publish the message to its original subject again',
     description:
@@ -65,23 +82,24 @@ export class DeadLettersController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Discarded, or recorded without its message' })
   @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
-  replay(@Param('id', uuidParam('id')) id: string): Promise<DeadLetterDetailDto> {
+  replay(@ValidParam('id', deadLetterId) id: string): Promise<DeadLetterDetailDto> {
     return this.deadLetters.replay(id);
   }
 
   @Post(':id/discard')
   @HttpCode(200)
+  @RateLimitedWrite()
   @ApiOperation({ summary: 'Mark a dead letter as not to be replayed, with the reason' })
   @ApiOkResponse({ type: DeadLetterDetailDto, description: 'The dead letter, now DISCARDED' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Already discarded' })
   @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
-  discard(@Param('id', uuidParam('id')) id: string, @Body() body: DiscardDeadLetterDto): Promise<DeadLetterDetailDto> {
+  discard(@ValidParam('id', deadLetterId) id: string, @ValidBody(discardDeadLetterBody) body: z.output<typeof discardDeadLetterBody>): Promise<DeadLetterDetailDto> {
     return this.deadLetters.discard(id, body.reason);
   }
 }
 
-function toFilter(dto: DeadLetterFilterDto): DeadLetterFilter {
+function toFilter(dto: ListDeadLettersQuery | ReplayDeadLettersRequest): DeadLetterFilter {
   return {
     consumer: dto.consumer,
     subject: dto.subject,

@@ -5,7 +5,7 @@ import { OrderCreated } from '#contracts';
 import { SqlDatabase, isUniqueViolation } from '#database';
 import { UnitsOfWork, causedByRequest, newEvent, type UnitOfWork } from '#messaging';
 import { priceLines } from './domain/order-pricing.js';
-import type { CreateOrderDto } from './http/create-order.dto.js';
+import type { CreateOrderRequest } from './http/order-requests.js';
 import type { OrderViewDto } from './http/order-view.dto.js';
 import { findByIdempotencyKey, insertOrders } from './order-rows.js';
 import { OrderViews, orderViewsById } from './order-views.js';
@@ -39,7 +39,7 @@ export class CreateOrderService {
     private readonly views: OrderViews,
   ) {}
 
-  async create(request: CreateOrderDto, idempotencyKey?: string, correlationId?: string): Promise<CreateOrderResult> {
+  async create(request: CreateOrderRequest, idempotencyKey?: string, correlationId?: string): Promise<CreateOrderResult> {
     const requestHash = hashRequest(request);
     if (idempotencyKey) {
       const earlier = await this.findByIdempotencyKey(idempotencyKey, requestHash);
@@ -60,7 +60,7 @@ export class CreateOrderService {
 
   private async insert(
     uow: UnitOfWork,
-    request: CreateOrderDto,
+    request: CreateOrderRequest,
     requestHash: string,
     idempotencyKey: string | undefined,
     correlationId: string | undefined,
@@ -100,7 +100,7 @@ export class CreateOrderService {
 }
 
 /** Hash of the request as the server understood it, so key order and whitespace do not matter. */
-function hashRequest(request: CreateOrderDto): string {
+function hashRequest(request: CreateOrderRequest): string {
   const canonical = {
     customerId: request.customerId,
     currency: request.currency ?? DEFAULT_CURRENCY,

@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireScopes, Scope } from '#http-api';
 import { OrderStatsDto } from './http/order-stats.dto.js';
 import { OrderStatsService } from './order-stats.service.js';
 
 @ApiTags('stats')
+@RequireScopes(Scope.ORDERS_READ)
 @Controller('stats')
 export class StatsController {
   constructor(private readonly orderStats: OrderStatsService) {}

@@ -1,10 +1,9 @@
-import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Post, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -17,19 +16,30 @@ import { CreateOrderService } from '../create-order.service.js';
 import { OrderNotFoundError } from '../order-transitions.service.js';
 import { OrderViews } from '../order-views.js';
 import { OrderStateCache } from '../../order-state-cache/order-state-cache.js';
-import { CancelOrderDto } from './cancel-order.dto.js';
-import { CreateOrderDto } from './create-order.dto.js';
-import { ListOrdersQuery } from './list-orders.query.js';
+import type { z } from 'zod';
+import {
+  ErrorResponseDto,
+  RateLimitedWrite,
+  RequireScopes,
+  Scope,
+  ValidBody,
+  ValidHeader,
+  ValidParam,
+  ValidQuery,
+  ValidationErrorResponseDto,
+} from '#http-api';
 import { OrderPageDto, OrderViewDto } from './order-view.dto.js';
-import { ErrorResponseDto, ValidationErrorResponseDto } from './error-response.dto.js';
-import { uuidParam } from '../../common/validation.js';
+import {
+  cancelOrderBody,
+  correlationId as correlationIdHeader,
+  createOrderBody,
+  getOrderQuery,
+  idempotencyKey as idempotencyKeyHeader,
+  listOrdersQuery,
+  orderId,
+  type CreateOrderRequest,
+} from './order-requests.js';
 import { AdmissionInterceptor } from '../../common/admission/admission.interceptor.js';
-
-const correlationHeader = {
-  name: 'X-Correlation-Id',
-  required: false,
-  description: 'UUID that ties this request to the events it causes; generated when absent',
-};
 
 /** The HTTP adapter of the order use cases. */
 @ApiTags('orders')
@@ -54,53 +64,46 @@ export class OrdersController {
   ) {}
 
   @Post()
+  @RequireScopes(Scope.ORDERS_PLACE)
+  @RateLimitedWrite()
   @UseInterceptors(AdmissionInterceptor)
   @ApiOperation({ summary: 'Place an order', description: 'Totals are computed by the server from the lines.' })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Same key and body: the first order is returned again. Same key, other body: 409.',
-  })
-  @ApiHeader(correlationHeader)
   @ApiCreatedResponse({ type: OrderViewDto, description: 'The order, in state CREATED (or as it is now, on a replay)' })
   @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Idempotency-Key reused with another body' })
   async create(
-    @Body() body: CreateOrderDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Headers('x-correlation-id') correlationId: string | undefined,
+    @ValidBody(createOrderBody) body: CreateOrderRequest,
+    @ValidHeader('Idempotency-Key', idempotencyKeyHeader) idempotencyKey: string | undefined,
+    @ValidHeader('X-Correlation-Id', correlationIdHeader) correlationId: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<OrderViewDto> {
-    const result = await this.createOrder.create(body, idempotencyKey || undefined, validUuid(correlationId));
+    const result = await this.createOrder.create(body, idempotencyKey, correlationId?.toLowerCase());
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
     response.setHeader('Location', `/api/v1/orders/${result.order.id}`);
     return result.order;
   }
 
   @Get()
+  @RequireScopes(Scope.ORDERS_READ)
   @ApiOperation({ summary: 'List orders, newest first, filtered by state and customer' })
   @ApiOkResponse({ type: OrderPageDto })
   @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
-  list(@Query() query: ListOrdersQuery): Promise<OrderPageDto> {
+  list(@ValidQuery(listOrdersQuery) query: z.output<typeof listOrdersQuery>): Promise<OrderPageDto> {
     return this.views.list({ ...query, limit: query.limit ?? 20 });
   }
 
   @Get(':id')
-  @ApiOperation({
-    summary: 'One order with its lines and state history',
-    description:
-      'Read from PostgreSQL by default. With `?consistency=eventual` it is served from the order_state ' +
-      'KV bucket (falling back to PostgreSQL when the bucket does not have it yet); the `X-Read-Source` header says which.',
-  })
+  @RequireScopes(Scope.ORDERS_READ)
+  @ApiOperation({ summary: 'One order with its lines and state history' })
   @ApiOkResponse({ type: OrderViewDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  @ApiBadRequestResponse({ type: ValidationErrorResponseDto, description: 'The id is not a UUID' })
+  @ApiBadRequestResponse({ type: ValidationErrorResponseDto, description: 'The id is not a UUID, or an unknown consistency' })
   async get(
-    @Param('id', uuidParam('id')) id: string,
-    @Query('consistency') consistency: string | undefined,
+    @ValidParam('id', orderId) id: string,
+    @ValidQuery(getOrderQuery) query: z.output<typeof getOrderQuery>,
     @Res({ passthrough: true }) response: Response,
   ): Promise<OrderViewDto> {
-    if (consistency === 'eventual') {
+    if (query.consistency === 'eventual') {
       const cached = await this.cache.get(id);
       if (cached) {
         response.setHeader('X-Read-Source', 'cache');
@@ -114,6 +117,8 @@ export class OrdersController {
   }
 
   @Post(':id/cancel')
+  @RequireScopes(Scope.ORDERS_CANCEL)
+  @RateLimitedWrite()
   @UseInterceptors(AdmissionInterceptor)
   @ApiOperation({
     summary: 'Cancel an order that has not shipped',
@@ -123,27 +128,19 @@ export class OrdersController {
       'If the carrier already had the parcel, the cancellation is refused downstream: the order ends SHIPPED and ' +
       'nothing is refunded. Follow it with GET /api/v1/orders/{id}.',
   })
-  @ApiHeader(correlationHeader)
   @ApiAcceptedResponse({ type: OrderViewDto, description: 'Cancellation accepted: the order, now CANCELLING' })
   @ApiOkResponse({ type: OrderViewDto, description: 'Already cancelling or cancelled (a retried request): the order as it is' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The order has shipped or failed and cannot be cancelled' })
   @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
   async cancel(
-    @Param('id', uuidParam('id')) id: string,
-    @Body() body: CancelOrderDto,
-    @Headers('x-correlation-id') correlationId: string | undefined,
+    @ValidParam('id', orderId) id: string,
+    @ValidBody(cancelOrderBody) body: z.output<typeof cancelOrderBody>,
+    @ValidHeader('X-Correlation-Id', correlationIdHeader) correlationId: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<OrderViewDto> {
-    const result = await this.cancelOrder.cancel(id, body?.reason, validUuid(correlationId));
+    const result = await this.cancelOrder.cancel(id, body?.reason, correlationId?.toLowerCase());
     response.status(result.accepted ? HttpStatus.ACCEPTED : HttpStatus.OK);
     return result.order;
   }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A correlation id that is not a UUID is ignored rather than refused: it is only a tracing aid. */
-function validUuid(value: string | undefined): string | undefined {
-  return value && UUID.test(value) ? value.toLowerCase() : undefined;
 }

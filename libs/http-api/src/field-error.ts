@@ -1,0 +1,28 @@
+import { BadRequestException } from '@nestjs/common';
+
+/** One broken rule of one input field. */
+export interface FieldError {
+  /** Where the value was: a dotted path into the body (`lines.0.quantity`), or a query, path or header name. */
+  field: string;
+  /** The rule it broke, stable for clients to branch on: `required`, `type`, `min`, `max`, `format`, `enum`, `unknown_field`, `text`, `single`. */
+  rule: string;
+  /** The same in words, naming the field. */
+  reason: string;
+}
+
+/** The body of every 400 the API gives for bad input. */
+export interface ValidationFailure {
+  statusCode: 400;
+  error: 'Bad Request';
+  message: 'Validation failed';
+  errors: FieldError[];
+}
+
+export function validationFailure(errors: FieldError[]): ValidationFailure {
+  return { statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors };
+}
+
+/** The 400 a use case or a pipe throws when one or more fields are wrong. */
+export function validationFailed(errors: FieldError[]): BadRequestException {
+  return new BadRequestException(validationFailure(errors));
+}

@@ -1,0 +1,27 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { jsonBodyParser } from './json-body.js';
+
+export interface HttpSecurityOptions {
+  /** Origins allowed to call the API from a browser; none by default. */
+  corsOrigins: readonly string[];
+  maxBodyBytes: number;
+}
+
+/**
+ * What every public HTTP API of the pipeline sets before its routes:
+ * helmet's security headers (and no X-Powered-By), CORS closed unless origins
+ * are named, and the guarded JSON body parser. The app must be created with
+ * `bodyParser: false` so that Nest does not add a parser of its own.
+ */
+export function applyHttpSecurity(app: INestApplication, options: HttpSecurityOptions): void {
+  const express = app as NestExpressApplication;
+  express.disable('x-powered-by');
+  // Swagger UI loads its scripts and styles from this origin, which helmet's default policy allows.
+  express.use(helmet());
+  if (options.corsOrigins.length > 0) {
+    express.enableCors({ origin: [...options.corsOrigins], allowedHeaders: ['Content-Type', 'X-API-Key', 'Idempotency-Key', 'X-Correlation-Id'] });
+  }
+  for (const handler of jsonBodyParser({ maxBytes: options.maxBodyBytes })) express.use(handler);
+}

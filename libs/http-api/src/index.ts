@@ -1,0 +1,16 @@
+export * from './api-access.js';
+export * from './api-access.module.js';
+export * from './api-keys.js';
+export * from './error-response.dto.js';
+export * from './field-error.js';
+export * as fields from './fields.js';
+export * from './http-api-env.js';
+export * from './http-security.js';
+export * from './input-location.js';
+export { nestingDepth, DEFAULT_MAX_BODY_BYTES } from './json-body.js';
+export * from './open-api-schema.js';
+export * from './scopes.js';
+export { MAX_INPUT_DEPTH, findUnsafeInput } from './unsafe-input.js';
+export * from './validate-input.js';
+export * from './validated-params.js';
+export * from './write-rate-limit.guard.js';
