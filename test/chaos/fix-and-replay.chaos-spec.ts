@@ -4,6 +4,7 @@ import { itKeepsTheInvariants } from './support/expect-invariants.js';
 import { HANGING_PAYMENTS, hungOrders } from './support/hung-charges.js';
 import { chargeGivenUp } from './support/invariants.js';
 import { ChaosScenario, eventually, type ScenarioContext } from './support/scenario.js';
+import { apiHeaders, type ApiEndpoint } from '#local-infra';
 
 /**
  * The operator's way out of dead letters, as the README tells it: fix the
@@ -34,7 +35,7 @@ describe('chaos: fix the hanging handler, then replay its dead letters', () => {
     await scenario.run(async () => {}, {
       recovery: async (context) => {
         await deployFixedPayments(context);
-        replayed = await replayDeadLetters(context.pipeline.apiUrl);
+        replayed = await replayDeadLetters(context.pipeline.api);
         context.note(`payments restarted without the fault, ${replayed} dead letters replayed`);
       },
       deadLetters: (run) => hungOrders(run.log('payments')).map((orderId) => chargeGivenUp(run.facts, orderId, 'hung on the last delivery, then replayed', false)),
@@ -65,12 +66,12 @@ async function deployFixedPayments({ pipeline }: ScenarioContext): Promise<void>
 }
 
 /** POST /dead-letters/replay for the consumer's pending max_deliveries dead letters, page by page; how many were replayed. */
-async function replayDeadLetters(apiUrl: string): Promise<number> {
+async function replayDeadLetters(api: ApiEndpoint): Promise<number> {
   let total = 0;
   for (;;) {
-    const response = await fetch(`${apiUrl}/api/v1/dead-letters/replay`, {
+    const response = await fetch(`${api.url}/api/v1/dead-letters/replay`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: apiHeaders(api, { 'content-type': 'application/json' }),
       body: JSON.stringify({ consumer: ORDERS_CREATED, reason: DeadLetterReason.MAX_DELIVERIES }),
       signal: AbortSignal.timeout(30_000),
     });

@@ -56,7 +56,7 @@ describe('chaos: twins of every order under gateway errors and a SIGKILL', () =>
           openBeforeReplay = await openDeadLetters(context);
           appliedButOpen = await appliedOnes(context.db, openBeforeReplay);
           replayed = openBeforeReplay.map((d) => d.id);
-          await replayDeadLetters(context.pipeline.apiUrl, replayed);
+          await replayDeadLetters(context.pipeline.api, replayed);
           context.note(`${openBeforeReplay.length} open dead letters after the run (${appliedButOpen.length} for applied events), replayed`);
         },
         // Exactly the replayed ones, now REPLAYED; RESOLVED ones (applied) are records, allowed anywhere.
@@ -93,7 +93,7 @@ async function openDeadLetters({ pipeline, db }: ScenarioContext): Promise<DeadL
   let open: DeadLetterSummary[] = [];
   const deadline = Date.now() + 20_000;
   do {
-    open = await listDeadLetters(pipeline.apiUrl, { status: DeadLetterStatus.PENDING });
+    open = await listDeadLetters(pipeline.api, { status: DeadLetterStatus.PENDING });
     if ((await appliedOnes(db, open)).length === 0) return open;
     await sleep(500);
   } while (Date.now() < deadline);

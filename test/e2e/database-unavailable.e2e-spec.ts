@@ -25,7 +25,7 @@ describeOwnPostgres('orders-api while PostgreSQL restarts (built services)', () 
 
   beforeAll(async () => {
     pipeline = await startPipeline({ databaseName: `e2e_database_unavailable_${run}`, logDir: process.env['E2E_LOG_DIR'] });
-    api = apiClient(pipeline.apiUrl);
+    api = apiClient(pipeline.api);
     known = await placeOrder(api, orderRequest(`e2e-db-down-${run}`, 0));
 
     let restarted = false;

@@ -37,7 +37,7 @@ describe('order cancellation (built services, real NATS JetStream and PostgreSQL
       env: { shipments: { SHIPMENT_PACKING_DELAY_MS: String(PACKING_DELAY_MS) } },
       logDir: process.env['E2E_LOG_DIR'],
     });
-    api = apiClient(pipeline.apiUrl);
+    api = apiClient(pipeline.api);
     db = new PipelineDatabase(pipeline.databaseUrl);
     nc = await connect({ servers: pipeline.natsUrl, name: 'e2e-order-cancellation' });
   });

@@ -49,7 +49,7 @@ describe('order lifecycle (built services, real NATS JetStream and PostgreSQL)',
       paymentLatencyMs: 5,
       logDir: process.env['E2E_LOG_DIR'],
     });
-    api = apiClient(pipeline.apiUrl);
+    api = apiClient(pipeline.api);
     db = new PipelineDatabase(pipeline.databaseUrl);
     nc = await connect({ servers: pipeline.natsUrl, name: 'e2e-order-lifecycle' });
 

@@ -53,7 +53,7 @@ describe('order trace (built services exporting OTLP, real NATS JetStream and Po
       env: Object.fromEntries(PIPELINE_SERVICES.map((name) => [name, tracing])),
       logDir,
     });
-    const api = apiClient(pipeline.apiUrl);
+    const api = apiClient(pipeline.api);
     const placed = await placeOrder(api, orderRequest(`e2e-trace-${randomBytes(4).toString('hex')}`, 1));
     orderId = placed.id;
     const [order] = await waitUntilTerminal(api, [orderId]);

@@ -27,7 +27,7 @@ describe('stats and metrics (built services, real NATS JetStream and PostgreSQL)
       env: { 'orders-api': { METRICS_LOG_INTERVAL_MS: '500' } },
       logDir: process.env['E2E_LOG_DIR'],
     });
-    api = apiClient(pipeline.apiUrl);
+    api = apiClient(pipeline.api);
     const placed = await Promise.all(Array.from({ length: ORDERS }, (_, i) => placeOrder(api, orderRequest(customer, i))));
     orders = await waitUntilTerminal(api, placed.map((order) => order.id));
   });

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { apiHeaders, type ApiEndpoint } from '#local-infra';
 
 /**
  * Places orders the way a well-behaved client does when the API may be down:
@@ -47,7 +48,7 @@ export interface OrderLoad {
 }
 
 export interface LoadOptions {
-  apiUrl: string;
+  api: ApiEndpoint;
   count: number;
   /** Requests in flight at once. */
   concurrency: number;
@@ -84,7 +85,7 @@ export function startOrderLoad(options: LoadOptions): OrderLoad {
   const waiters: Array<{ count: number; resolve: () => void; reject: (error: unknown) => void }> = [];
   let failed: unknown;
   const stopped = { value: false };
-  const url = `${options.apiUrl}/api/v1/orders`;
+  const url = `${options.api.url}/api/v1/orders`;
   let next = 1;
 
   const notify = (): void => {
@@ -101,7 +102,7 @@ export function startOrderLoad(options: LoadOptions): OrderLoad {
       const index = next++;
       const idempotencyKey = `chaos-${options.runId}-${index}`;
       const body = JSON.stringify(chaosOrderRequest(options.runId, index));
-      const order = await placeUntilAccepted(url, body, idempotencyKey, options.perOrderDeadlineMs ?? DEFAULT_PER_ORDER_DEADLINE_MS, stats, stopped);
+      const order = await placeUntilAccepted(url, options.api, body, idempotencyKey, options.perOrderDeadlineMs ?? DEFAULT_PER_ORDER_DEADLINE_MS, stats, stopped);
       accepted.push({ index, idempotencyKey, ...order });
       if (order.replayed) stats.replayed += 1;
       notify();
@@ -136,6 +137,7 @@ export function startOrderLoad(options: LoadOptions): OrderLoad {
 
 async function placeUntilAccepted(
   url: string,
+  api: ApiEndpoint,
   body: string,
   idempotencyKey: string,
   deadlineMs: number,
@@ -149,7 +151,7 @@ async function placeUntilAccepted(
     try {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        headers: apiHeaders(api, { 'content-type': 'application/json', 'idempotency-key': idempotencyKey }),
         body,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });

@@ -176,7 +176,7 @@ export class ChaosScenario {
     const notes: string[] = [];
     const loadStartedAt = Date.now();
     const startMs = loadStartedAt - this.startedAt;
-    const load = (this.load = startOrderLoad({ apiUrl: pipeline.apiUrl, count: this.orders, concurrency: options.concurrency ?? CHAOS_CONCURRENCY, runId: this.runId }));
+    const load = (this.load = startOrderLoad({ api: pipeline.api, count: this.orders, concurrency: options.concurrency ?? CHAOS_CONCURRENCY, runId: this.runId }));
     const context: ScenarioContext = { pipeline, load, nc: this.nc, db: this.db, orders: this.orders, note: (text) => notes.push(text) };
     const watchdog = watchForCrashes(pipeline, (name) => isSupervised(options, name));
     const [accepted] = await Promise.race([Promise.all([load.done, fault(context)]), watchdog.crashed]);
@@ -194,7 +194,7 @@ export class ChaosScenario {
     const timedOut = !wait.settled;
     const [facts, deadLetters] = await Promise.all([
       retrying(() => this.db!.facts()),
-      retrying(() => listDeadLetters(pipeline.apiUrl)),
+      retrying(() => listDeadLetters(pipeline.api)),
     ]);
     const behind = await retrying(() => mirrorBehind(this.nc!, facts));
     const durationMs = Date.now() - loadStartedAt;

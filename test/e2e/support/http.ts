@@ -1,3 +1,5 @@
+import { apiHeaders, type ApiEndpoint } from '#local-infra';
+
 /**
  * A thin HTTP client for the tests: every answer comes back with its status
  * and headers, since the status is as much a part of the API as the body.
@@ -13,12 +15,12 @@ export interface ApiClient {
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
 }
 
-/** `baseUrl` is the pipeline's apiUrl; paths are relative to /api/v1. */
-export function apiClient(baseUrl: string): ApiClient {
+/** `api` is the pipeline's api (or its url with another of its keys); paths are relative to /api/v1. */
+export function apiClient(api: ApiEndpoint): ApiClient {
   const call = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> => {
-    const response = await fetch(`${baseUrl}/api/v1${path}`, {
+    const response = await fetch(`${api.url}/api/v1${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: apiHeaders(api, body === undefined ? headers : { 'content-type': 'application/json', ...headers }),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

@@ -27,6 +27,8 @@ export interface BenchArgs {
   timeoutMs: number;
   /** Use running services instead of starting the stack (all three or none). */
   apiUrl: string | undefined;
+  /** ORDERS_API_KEY, for running services. */
+  apiKey: string | undefined;
   natsUrl: string | undefined;
   databaseUrl: string | undefined;
   /** Also write the services' output to this directory. */
@@ -79,7 +81,8 @@ Options:
   --quick              a smoke run: ${QUICK.count} orders (${QUICK.transportCount} messages), 1 round, 1 s baseline
   --out DIR            where the JSON report goes (default bench-results)
   --timeout SECONDS    how long to wait for the last order (default ${DEFAULTS.timeoutSeconds})
-  --api-url URL        use running services: orders-api's base URL; needs
+  --api-url URL        use running services: orders-api's base URL, with an
+                       API key that may place orders in ORDERS_API_KEY; needs
   --nats-url URL       the NATS server they use, and
   --database-url URL   their database (no CPU/memory figures for processes
                        the bench did not start)
@@ -127,6 +130,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
   if (running.some(Boolean) && !running.every(Boolean) && mode === 'pipeline') {
     throw new UsageError('--api-url, --nats-url and --database-url go together (running services), or none of them');
   }
+  // From the environment, not an option: a key on the command line shows in every process list.
+  const apiKey = process.env['ORDERS_API_KEY'];
+  if (values['api-url'] && mode === 'pipeline' && !apiKey) throw new UsageError('--api-url needs ORDERS_API_KEY: a key with the orders:place and orders:read scopes');
   return {
     mode,
     count: values.orders === undefined ? defaultCount : integer('--orders', values.orders, 1),
@@ -139,6 +145,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
     outDir: values.out,
     timeoutMs: integer('--timeout', values.timeout, 1) * 1_000,
     apiUrl: values['api-url'],
+    apiKey,
     natsUrl: values['nats-url'],
     databaseUrl: values['database-url'],
     logDir: values['log-dir'],

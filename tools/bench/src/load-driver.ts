@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { apiHeaders, type ApiEndpoint } from '#local-infra';
 
 /**
  * Places orders through the public HTTP API, either closed loop (at most
@@ -18,7 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 
 export interface LoadOptions {
-  apiUrl: string;
+  api: ApiEndpoint;
   /** Orders to place at most. */
   count: number;
   /** Stop starting POSTs after this long (those in flight still finish); no limit when undefined. */
@@ -54,13 +55,13 @@ const OPEN_LOOP_MAX_IN_FLIGHT = 4_096;
 const MAX_FAILURE_SAMPLES = 5;
 
 export async function driveOrders(options: LoadOptions): Promise<LoadResult> {
-  const url = new URL('/api/v1/orders', options.apiUrl);
+  const url = new URL('/api/v1/orders', options.api.url);
   const agent = new Agent({ keepAlive: true, maxSockets: options.rate ? OPEN_LOOP_MAX_IN_FLIGHT : options.concurrency });
   const result: LoadResult = { firstPostAt: 0, lastAnswerAt: 0, orderIds: [], postLatenciesMs: [], shed: 0, shedLatenciesMs: [], failures: 0, failureSamples: [] };
   let answered = 0;
 
   const placeOne = async (index: number, dueAt: number): Promise<number> => {
-    const outcome = await postOrder(url, agent, orderBody(options.runId, index), `${options.runId}-${index}`);
+    const outcome = await postOrder(url, options.api, agent, orderBody(options.runId, index), `${options.runId}-${index}`);
     const latency = performance.now() - dueAt;
     if (outcome.id) {
       result.orderIds.push(outcome.id);
@@ -140,7 +141,7 @@ function orderBody(runId: string, index: number): string {
 }
 
 /** The order's id when taken; `shed` (the Retry-After-Ms) when admission control refused it; otherwise the error. */
-function postOrder(url: URL, agent: Agent, body: string, idempotencyKey: string): Promise<{ id?: string; shed?: number; error: string }> {
+function postOrder(url: URL, api: ApiEndpoint, agent: Agent, body: string, idempotencyKey: string): Promise<{ id?: string; shed?: number; error: string }> {
   return new Promise((resolve) => {
     const req = request(
       url,
@@ -148,7 +149,7 @@ function postOrder(url: URL, agent: Agent, body: string, idempotencyKey: string)
         method: 'POST',
         agent,
         timeout: REQUEST_TIMEOUT_MS,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': idempotencyKey },
+        headers: apiHeaders(api, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'idempotency-key': idempotencyKey }),
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { commonEnvSchema } from '#config';
-import { PIPELINE_SERVICES, startPipeline, withClient as withDatabase, type Pipeline, type PipelineServiceName } from '#local-infra';
+import { PIPELINE_SERVICES, startPipeline, withClient as withDatabase, type ApiEndpoint, type Pipeline, type PipelineServiceName } from '#local-infra';
 import { JetStreamDefaults, encodeEnvelope } from '#jetstream';
 import type { BenchArgs } from './args.js';
 import { measurePostgresCommits, measureRawJetStream } from './baselines.js';
@@ -32,7 +32,7 @@ type Log = (line: string) => void;
 type PipelineResult = Omit<PipelineReport, 'formatVersion' | 'startedAt' | 'finishedAt' | 'command' | 'machine' | 'targets' | 'passed'>;
 
 interface Endpoints {
-  apiUrl: string;
+  api: ApiEndpoint;
   natsUrl: string;
   databaseUrl: string;
   pipeline?: Pipeline;
@@ -53,7 +53,7 @@ export async function runPipelineBench(args: BenchArgs, log: Log): Promise<Pipel
 async function openEndpoints(args: BenchArgs, log: Log): Promise<Endpoints> {
   if (args.apiUrl && args.natsUrl && args.databaseUrl) {
     log(`using running services: API ${args.apiUrl}, NATS ${args.natsUrl}`);
-    return { apiUrl: args.apiUrl, natsUrl: args.natsUrl, databaseUrl: args.databaseUrl };
+    return { api: { url: args.apiUrl, key: args.apiKey ?? '' }, natsUrl: args.natsUrl, databaseUrl: args.databaseUrl };
   }
   const pipeline = await startPipeline({
     databaseName: `order_pipeline_bench_${randomBytes(4).toString('hex')}`,
@@ -64,7 +64,7 @@ async function openEndpoints(args: BenchArgs, log: Log): Promise<Endpoints> {
     env: Object.fromEntries(PIPELINE_SERVICES.map((name) => [name, args.serviceEnv])),
     onProgress: log,
   });
-  return { apiUrl: pipeline.apiUrl, natsUrl: pipeline.natsUrl, databaseUrl: pipeline.databaseUrl, pipeline };
+  return { api: pipeline.api, natsUrl: pipeline.natsUrl, databaseUrl: pipeline.databaseUrl, pipeline };
 }
 
 /** Each service writes a V8 CPU profile when it exits (open it in Chrome DevTools or speedscope). */
@@ -79,7 +79,7 @@ async function measure(args: BenchArgs, endpoints: Endpoints, log: Log): Promise
   const runId = randomBytes(4).toString('hex');
   const warmup = args.quick ? QUICK_WARMUP_ORDERS : WARMUP_ORDERS;
   log(`warming up with ${warmup} orders...`);
-  const warm = await driveOrders({ apiUrl: endpoints.apiUrl, count: warmup, concurrency: Math.min(args.concurrency, 16), runId: `${runId}w` });
+  const warm = await driveOrders({ api: endpoints.api, count: warmup, concurrency: Math.min(args.concurrency, 16), runId: `${runId}w` });
   await withDatabase(endpoints.databaseUrl, (client) => waitForFinalStates(client, warm.orderIds, args.timeoutMs));
 
   const sampler = new ProcessSampler(canSampleProcesses() ? await processTargets(endpoints) : []);
@@ -94,7 +94,7 @@ async function measure(args: BenchArgs, endpoints: Endpoints, log: Log): Promise
     const placing = durationMs === undefined ? progressBar('placing orders', args.count) : progressBar('placing orders (s)', args.durationSeconds!);
     const startedAt = Date.now();
     const onAnswer = durationMs === undefined ? placing.update : () => placing.update(Math.min(args.durationSeconds!, Math.floor((Date.now() - startedAt) / 1_000)));
-    const load = await driveOrders({ apiUrl: endpoints.apiUrl, count: args.count, durationMs, concurrency: args.concurrency, rate: args.rate, runId, onAnswer });
+    const load = await driveOrders({ api: endpoints.api, count: args.count, durationMs, concurrency: args.concurrency, rate: args.rate, runId, onAnswer });
     placing.stop();
     log(`${load.orderIds.length} orders accepted, ${load.shed} refused with 503 (overload), ${load.failures} POSTs failed; waiting for their final states...`);
     const waiting = progressBar('final states', load.orderIds.length);

@@ -1,4 +1,5 @@
 import { Consumers, DeadLetterReason, DeadLetterStatus } from '#contracts';
+import { apiHeaders, type ApiEndpoint } from '#local-infra';
 
 /**
  * The dead letters as an operator sees them: through orders-api's REST API
@@ -24,14 +25,14 @@ export interface DeadLetterSummary {
 const PAGE_SIZE = 100;
 
 /** Every dead letter (matching `filter`), following `nextCursor` to the last page. */
-export async function listDeadLetters(apiUrl: string, filter: Record<string, string> = {}): Promise<DeadLetterSummary[]> {
+export async function listDeadLetters(api: ApiEndpoint, filter: Record<string, string> = {}): Promise<DeadLetterSummary[]> {
   const all: DeadLetterSummary[] = [];
   let cursor: string | null = null;
   for (let page = 0; ; page++) {
     if (page > 1_000) throw new Error('more than 1,000 pages of dead letters: the cursor does not advance');
     const query = new URLSearchParams({ ...filter, limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
-    const url = `${apiUrl}/api/v1/dead-letters?${query}`;
-    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    const url = `${api.url}/api/v1/dead-letters?${query}`;
+    const response = await fetch(url, { headers: apiHeaders(api), signal: AbortSignal.timeout(10_000) });
     const text = await response.text();
     if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${text}`);
     const body = JSON.parse(text) as { items: DeadLetterSummary[]; nextCursor: string | null };
@@ -42,9 +43,9 @@ export async function listDeadLetters(apiUrl: string, filter: Record<string, str
 }
 
 /** Replays each dead letter through the REST API (POST /dead-letters/:id/replay), one after another, as an operator would. */
-export async function replayDeadLetters(apiUrl: string, ids: readonly string[]): Promise<void> {
+export async function replayDeadLetters(api: ApiEndpoint, ids: readonly string[]): Promise<void> {
   for (const id of ids) {
-    const response = await fetch(`${apiUrl}/api/v1/dead-letters/${id}/replay`, { method: 'POST', signal: AbortSignal.timeout(30_000) });
+    const response = await fetch(`${api.url}/api/v1/dead-letters/${id}/replay`, { method: 'POST', headers: apiHeaders(api), signal: AbortSignal.timeout(30_000) });
     if (response.status !== 200) throw new Error(`replaying dead letter ${id} answered ${response.status}: ${await response.text()}`);
   }
 }

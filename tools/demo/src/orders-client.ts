@@ -1,4 +1,5 @@
 import type { OrderState } from '#contracts';
+import { apiHeaders, type ApiEndpoint } from '#local-infra';
 
 /**
  * A small client of the orders-api HTTP API, as an outside caller sees it:
@@ -54,8 +55,8 @@ const REQUEST_TIMEOUT_MS = 10_000;
 export class OrdersClient {
   private readonly ordersUrl: string;
 
-  constructor(apiUrl: string) {
-    this.ordersUrl = `${apiUrl}/api/v1/orders`;
+  constructor(private readonly api: ApiEndpoint) {
+    this.ordersUrl = `${api.url}/api/v1/orders`;
   }
 
   /**
@@ -72,7 +73,7 @@ export class OrdersClient {
       try {
         const response = await fetch(this.ordersUrl, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+          headers: apiHeaders(this.api, { 'content-type': 'application/json', 'idempotency-key': idempotencyKey }),
           body: JSON.stringify(request),
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
@@ -93,7 +94,7 @@ export class OrdersClient {
 
   async get(orderId: string): Promise<OrderView> {
     const url = `${this.ordersUrl}/${orderId}`;
-    return expectJson<OrderView>(await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }), `GET ${url}`);
+    return expectJson<OrderView>(await fetch(url, { headers: apiHeaders(this.api), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }), `GET ${url}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { startPipeline, type Pipeline } from '#local-infra';
+import { startPipeline, type ApiEndpoint, type Pipeline } from '#local-infra';
 import type { DemoArgs } from './args.js';
 import { Consumers, DeadLetterReason, DeadLetterStatus, OrderCreated } from '#contracts';
 import {
@@ -85,7 +85,7 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
     nc = await connect({ servers: pipeline.natsUrl, name: 'order-pipeline-demo' });
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc);
-    const client = new OrdersClient(pipeline.apiUrl);
+    const client = new OrdersClient(pipeline.api);
     const report = emptyInjectionReport();
 
     const faults = new FailureInjection(pipeline, js, args, log);
@@ -104,10 +104,10 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
     // A charge whose last delivery died with the killed worker is dead-lettered,
     // its order left PAYMENT_PENDING: work left undone. The operator's remedy,
     // done here: replay the open max_deliveries dead letters, then wait again.
-    const replayed = wait.stalled ? await openChargeDeadLetters(pipeline.apiUrl) : [];
+    const replayed = wait.stalled ? await openChargeDeadLetters(pipeline.api) : [];
     if (replayed.length > 0) {
       log(`${wait.orders.filter((order) => !isTerminal(order)).length} orders stalled, with ${replayed.length} open max_deliveries dead letters (a charge whose last delivery died with the killed worker): replaying them, as an operator would...`);
-      await replayDeadLetters(pipeline.apiUrl, replayed);
+      await replayDeadLetters(pipeline.api, replayed);
       wait = await waitUntilAllTerminal(client, ids, args.timeoutMs, progress);
     } else if (wait.stalled) {
       wait = { ...wait, timedOut: true };
@@ -132,7 +132,7 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
       ...replayed.map(expectReplayed),
     ];
     log(`waiting for the dead letters (${expectedDeadLetters.length} expected), listed through GET /api/v1/dead-letters...`);
-    const deadLetters = await waitForDeadLetters(jsm, pipeline.apiUrl, expectedDeadLetters, DEAD_LETTER_TIMEOUT_MS);
+    const deadLetters = await waitForDeadLetters(jsm, pipeline.api, expectedDeadLetters, DEAD_LETTER_TIMEOUT_MS);
     printDeadLetters(deadLetters, new Map([...createdEvents.values()].map((event) => [event.eventId, event.orderId])), log);
 
     const checks: Check[] = [
@@ -198,7 +198,7 @@ function printChecks(checks: readonly Check[], log: (line: string) => void): voi
 }
 
 /** The ids of the open max_deliveries dead letters of the charge consumer: charges left undone. */
-async function openChargeDeadLetters(apiUrl: string): Promise<string[]> {
-  const open = await listDeadLetters(apiUrl, { status: DeadLetterStatus.PENDING, reason: DeadLetterReason.MAX_DELIVERIES, consumer: Consumers.paymentsOnOrderCreated.durable });
+async function openChargeDeadLetters(api: ApiEndpoint): Promise<string[]> {
+  const open = await listDeadLetters(api, { status: DeadLetterStatus.PENDING, reason: DeadLetterReason.MAX_DELIVERIES, consumer: Consumers.paymentsOnOrderCreated.durable });
   return open.map((deadLetter) => deadLetter.id);
 }

@@ -5,6 +5,7 @@ import { readDatabaseFacts, type DatabaseFacts } from './database-facts.js';
 import { compareDeadLetters, listDeadLetters, type DeadLetterSummary, type ExpectedDeadLetter } from './dead-letters.js';
 import type { OrderView, OrdersClient } from './orders-client.js';
 import { isTerminal } from './verification.js';
+import type { ApiEndpoint } from '#local-infra';
 
 const POLL_INTERVAL_MS = 250;
 /** A progress line at least this often, so a slow run does not look hung. */
@@ -99,17 +100,17 @@ export async function factsAfterRedeliveries(
  */
 export async function waitForDeadLetters(
   jsm: JetStreamManager,
-  apiUrl: string,
+  api: ApiEndpoint,
   expected: readonly ExpectedDeadLetter[],
   timeoutMs: number,
 ): Promise<DeadLetterSummary[]> {
   const deadline = Date.now() + timeoutMs;
   let quietPolls = 0;
   for (;;) {
-    const listed = await listDeadLetters(apiUrl).catch(() => undefined);
+    const listed = await listDeadLetters(api).catch(() => undefined);
     quietPolls = (await consumersIdle(jsm)) ? quietPolls + 1 : 0;
     if (listed && compareDeadLetters(listed, expected).problems.length === 0 && quietPolls >= 2) return listed;
-    if (Date.now() >= deadline) return listed ?? listDeadLetters(apiUrl);
+    if (Date.now() >= deadline) return listed ?? listDeadLetters(api);
     await sleep(POLL_INTERVAL_MS * 2);
   }
 }

@@ -3,3 +3,4 @@ export * from './nats-server.js';
 export * from './free-port.js';
 export * from './process-group.js';
 export * from './pipeline.js';
+export * from './api-keys.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { generatePipelineApiKeys, type ApiEndpoint, type PipelineApiKeys } from './api-keys.js';
 import { findFreePorts } from './free-port.js';
 import { startNatsServer, type NatsServer } from './nats-server.js';
 import { createDatabase, dropDatabase, migrateDatabase, repoRoot, startPostgres, type PostgresServer, type StartPostgresOptions } from './postgres.js';
@@ -67,6 +68,10 @@ export interface PipelineOptions {
 export interface Pipeline {
   /** Base URL of orders-api, e.g. http://127.0.0.1:PORT (the API is under /api/v1). */
   readonly apiUrl: string;
+  /** The API keys orders-api was started with (send one as X-API-Key); `operator` has every scope. */
+  readonly apiKeys: PipelineApiKeys;
+  /** apiUrl with the operator key: what the demo, the bench and most tests call the API with. */
+  readonly api: ApiEndpoint;
   /** Base URL of each service's HTTP server (health, /metrics; orders-api's is apiUrl). */
   readonly serviceUrls: Readonly<Record<PipelineServiceName, string>>;
   readonly natsUrl: string;
@@ -135,6 +140,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     progress('migrating the database (prisma migrate deploy)...');
     await migrateDatabase(databaseUrl);
 
+    const apiKeys = generatePipelineApiKeys();
     progress(`starting services ${PIPELINE_SERVICES.join(', ')}...`);
     // One cleanup for all of them, registered before any starts, so a
     // sibling's failure still stops the ones that came up; in parallel,
@@ -145,7 +151,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     });
     const started = await Promise.allSettled(
       PIPELINE_SERVICES.map((name) =>
-        startService(root, name, { ...options, natsUrl: nats.url, databaseUrl }, running),
+        startService(root, name, { ...options, natsUrl: nats.url, databaseUrl, apiKeysEnv: apiKeys.env }, running),
       ),
     );
     const failures = started.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
@@ -160,6 +166,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     let stopping: Promise<void> | undefined;
     return {
       apiUrl: serviceUrls['orders-api'],
+      apiKeys: apiKeys.keys,
+      api: { url: serviceUrls['orders-api'], key: apiKeys.keys.operator },
       serviceUrls,
       natsUrl: nats.url,
       databaseUrl,
@@ -184,6 +192,8 @@ function assertBuilt(root: string): void {
   }
 }
 
+type ServiceSettings = PipelineOptions & { natsUrl: string; databaseUrl: string; apiKeysEnv: string };
+
 interface StartedService {
   name: PipelineServiceName;
   port: number;
@@ -193,7 +203,7 @@ interface StartedService {
 async function startService(
   root: string,
   name: PipelineServiceName,
-  settings: PipelineOptions & { natsUrl: string; databaseUrl: string },
+  settings: ServiceSettings,
   running: Set<ServiceHandle>,
 ): Promise<StartedService> {
   for (let attempt = 1; ; attempt++) {
@@ -224,7 +234,7 @@ async function startService(
 function serviceEnv(
   name: PipelineServiceName,
   port: number,
-  settings: PipelineOptions & { natsUrl: string; databaseUrl: string },
+  settings: ServiceSettings,
 ): Record<string, string | undefined> {
   const payments: Record<string, string | undefined> =
     name === 'payments'
@@ -235,6 +245,14 @@ function serviceEnv(
           PAYMENT_GATEWAY_ERROR_RATE: settings.paymentGatewayErrorRate?.toString(),
         }
       : {};
+  const ordersApi: Record<string, string | undefined> =
+    name === 'orders-api'
+      ? {
+          API_KEYS: settings.apiKeysEnv,
+          // The load tools write from one key far faster than any client should; a test of the limit sets its own.
+          RATE_LIMIT_WRITES: '1000000',
+        }
+      : {};
   return {
     ...SERVICE_MEMORY_ENV,
     PORT: String(port),
@@ -243,6 +261,7 @@ function serviceEnv(
     DATABASE_URL: settings.databaseUrl,
     // Only what the caller set overrides the service defaults.
     ...Object.fromEntries(Object.entries(payments).filter(([, value]) => value !== undefined)),
+    ...ordersApi,
     ...settings.env?.[name],
   };
 }
