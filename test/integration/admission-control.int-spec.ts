@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
@@ -13,7 +12,7 @@ import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually } from './support/events.js';
 import { scrapeMetrics } from './support/metrics.js';
-import { createTestApp } from './support/nest-app.js';
+import { startOrdersApi, type TestOrdersApi } from './support/orders-api.js';
 
 /**
  * orders-api's admission control on a real PostgreSQL: past its bounds a
@@ -30,8 +29,8 @@ const MAX_PIPELINE_LAG = 20;
 describe('admission control (orders-api writes)', () => {
   let nats: NatsServer;
   let db: TestDatabase;
-  let app: INestApplication;
-  const api = () => request(app.getHttpServer());
+  let ordersApi: TestOrdersApi;
+  const api = () => ordersApi.as();
   const order = (customerId: string) => ({ customerId, currency: 'EUR', lines: [{ sku: 'SKU-1', quantity: 1, unitPriceCents: 500 }] });
   const place = (customerId: string, key: string) => api().post('/api/v1/orders').set('Idempotency-Key', key).send(order(customerId));
   /** Places orders until one is refused: the load figures are refreshed in the background (never on a request's time), so within a second or two. */
@@ -45,33 +44,24 @@ describe('admission control (orders-api writes)', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'admission' })]);
-    Object.assign(process.env, {
+    ordersApi = await startOrdersApi({
       NATS_URL: nats.url,
       DATABASE_URL: db.url,
-      PORT: '0',
-      METRICS_LOG_INTERVAL_MS: '0',
       // The outbox must not drain by itself: the backlog is the test's to set.
       OUTBOX_RELAY_ENABLED: 'false',
       ORDERS_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT),
       ORDERS_ADMIT_MAX_OUTBOX_BACKLOG: String(MAX_OUTBOX_BACKLOG),
       ORDERS_ADMIT_MAX_PIPELINE_LAG: String(MAX_PIPELINE_LAG),
     });
-    // One after the other: Jest's ESM loader fails on two dynamic imports linking the same modules at once.
-    const { AppModule } = await import('../../apps/orders-api/src/app.module.js');
-    const { configureOrdersHttp } = await import('../../apps/orders-api/src/configure-http.js');
-    app = await createTestApp(AppModule, { logger: ['error'] });
-    configureOrdersHttp(app);
-    await app.init();
   });
 
   afterAll(async () => {
-    await app?.close();
+    await ordersApi?.close();
     await Promise.all([nats?.stop(), db?.stop()]);
-    for (const name of ['OUTBOX_RELAY_ENABLED', 'ORDERS_MAX_IN_FLIGHT', 'ORDERS_ADMIT_MAX_OUTBOX_BACKLOG', 'ORDERS_ADMIT_MAX_PIPELINE_LAG']) delete process.env[name];
   });
 
   it('refuses a write past the in-flight bound at once, writes nothing for it, and takes it on retry', async () => {
-    const shedBefore = metricValue(await scrapeMetrics(app), 'http_requests_shed_total', { reason: 'in_flight' });
+    const shedBefore = metricValue(await scrapeMetrics(ordersApi.app), 'http_requests_shed_total', { reason: 'in_flight' });
     const locker = new pg.Client({ connectionString: db.url });
     await locker.connect();
     const { rows } = await locker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
@@ -106,7 +96,7 @@ describe('admission control (orders-api writes)', () => {
       await locker.end();
       await Promise.allSettled(held);
     }
-    expect(metricValue(await scrapeMetrics(app), 'http_requests_shed_total', { reason: 'in_flight' })).toBe(shedBefore + 1);
+    expect(metricValue(await scrapeMetrics(ordersApi.app), 'http_requests_shed_total', { reason: 'in_flight' })).toBe(shedBefore + 1);
   });
 
   it('refuses writes while the outbox backlog is past its bound, and takes them again once it drains', async () => {

@@ -327,7 +327,7 @@ describe('dead letters', () => {
     const badQuery = await api().get('/api/v1/dead-letters').query({ reason: 'bored', from: 'yesterday' }).expect(400);
     expect(badQuery.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['from', 'reason']);
     const badId = await api().get('/api/v1/dead-letters/not-a-uuid').expect(400);
-    expect(badId.body.errors).toEqual([{ field: 'id', reason: 'id must be a UUID' }]);
+    expect(badId.body.errors).toEqual([{ field: 'id', rule: 'format', reason: 'id must be a UUID' }]);
     await api().get(`/api/v1/dead-letters/${uuidv7()}`).expect(404);
     await api().post(`/api/v1/dead-letters/${uuidv7()}/replay`).expect(404);
     const noReason = await api().post(`/api/v1/dead-letters/${uuidv7()}/discard`).send({}).expect(400);

@@ -1,12 +1,10 @@
 import 'reflect-metadata';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
 import { v7 as uuidv7 } from 'uuid';
 import { OrderState } from '#contracts';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
-import { createTestApp } from './support/nest-app.js';
+import { startOrdersApi, type TestOrdersApi } from './support/orders-api.js';
 
 interface KnownOrder {
   customerId: string;
@@ -24,7 +22,7 @@ interface KnownOrder {
 describe('order stats (orders-api, real PostgreSQL)', () => {
   let nats: NatsServer;
   let db: TestDatabase;
-  let app: INestApplication;
+  let ordersApi: TestOrdersApi;
 
   const orders: KnownOrder[] = [
     // Revenue (paid or later), EUR.
@@ -46,22 +44,18 @@ describe('order stats (orders-api, real PostgreSQL)', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'stats' })]);
-    Object.assign(process.env, { NATS_URL: nats.url, DATABASE_URL: db.url, PORT: '0', METRICS_LOG_INTERVAL_MS: '0' });
-    const { AppModule } = await import('../../apps/orders-api/src/app.module.js');
-    app = await createTestApp(AppModule, { logger: ['error'] });
-    app.setGlobalPrefix('api/v1');
-    await app.init();
+    ordersApi = await startOrdersApi({ NATS_URL: nats.url, DATABASE_URL: db.url });
   });
 
   afterAll(async () => {
-    await app?.close();
+    await ordersApi?.close();
     await Promise.all([nats?.stop(), db?.stop()]);
   });
 
   it('matches a hand count of the known orders', async () => {
     // Written just before the request, so "the last minute" holds all the recent ones.
     for (const order of orders) await insertOrder(db, order);
-    const { body } = await request(app.getHttpServer()).get('/api/v1/stats').expect(200);
+    const { body } = await ordersApi.as().get('/api/v1/stats').expect(200);
 
     expect(body.ordersByState).toEqual([
       { state: 'CREATED', orders: 1 },
@@ -104,7 +98,7 @@ describe('order stats (orders-api, real PostgreSQL)', () => {
 
   it('is in the OpenAPI document', async () => {
     const { SwaggerModule, DocumentBuilder } = await import('@nestjs/swagger');
-    const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+    const document = SwaggerModule.createDocument(ordersApi.app, new DocumentBuilder().build());
     expect(document.paths['/api/v1/stats']?.get?.responses['200']).toBeDefined();
     expect(Object.keys(document.components?.schemas ?? {})).toEqual(
       expect.arrayContaining(['OrderStatsDto', 'RevenueDto', 'TopCustomerDto', 'TopProductDto', 'ThroughputDto']),

@@ -1,30 +1,62 @@
-import { Injectable, UseGuards, applyDecorators, type ExecutionContext } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, Optional, UseGuards, applyDecorators, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { ThrottlerException, ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import { createHash } from 'node:crypto';
+import type { Response } from 'express';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuthenticatedRequest } from './api-access.js';
 import { ErrorResponseDto } from './error-response.dto.js';
 
+export interface WriteRateLimitOptions {
+  /** Writes per window per client; 0 turns the limit off. */
+  writes: number;
+  windowMs: number;
+}
+
+/** The one count of a service's writes per client, shared by the guard instances of every module. */
+export class WriteRateLimit {
+  readonly limiter: RateLimiterMemory | undefined;
+
+  constructor(readonly options: WriteRateLimitOptions) {
+    this.limiter = options.writes > 0 ? new RateLimiterMemory({ points: options.writes, duration: options.windowMs / 1000 }) : undefined;
+  }
+}
+
 /**
- * Nest's throttler on the write routes, one budget per client across all of
- * them: the API key's name (ApiKeyGuard runs first), else the address. The
- * count lives in the replica's memory, so N replicas let a client make about
- * N times the limit; a shared store (Redis) would make it exact.
+ * At most `writes` writes per client per window, across all write routes.
+ * The client is the API key's name (ApiKeyGuard, a global guard, runs first),
+ * else the address. The counts live in the replica's memory, so N replicas
+ * let a client make about N times the limit; rate-limiter-flexible has
+ * shared stores (Redis, PostgreSQL) for an exact limit.
+ *
+ * rate-limiter-flexible rather than @nestjs/throttler: throttler 6 is
+ * CommonJS and requires Nest 12's ESM-only @nestjs/common, which Node loads
+ * (require of ESM) but Jest's module runtime does not.
  */
 @Injectable()
-export class WriteRateLimitGuard extends ThrottlerGuard {
-  protected override async getTracker(request: AuthenticatedRequest): Promise<string> {
-    return request.apiClient ? `key:${request.apiClient.name}` : `ip:${request.ip ?? 'unknown'}`;
-  }
+export class WriteRateLimitGuard implements CanActivate {
+  /** Optional: an app without ApiAccessModule (a test of one module) has no limits, as it has no keys. */
+  constructor(@Optional() @Inject(WriteRateLimit) private readonly limit?: WriteRateLimit) {}
 
-  protected override generateKey(_context: ExecutionContext, tracker: string, throttler: string): string {
-    return createHash('sha256').update(`writes:${throttler}:${tracker}`).digest('hex');
-  }
-
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    throw new ThrottlerException(
-      `Too many writes from this client: at most ${detail.limit} per ${detail.ttl / 1000} s. Retry after Retry-After seconds.`,
-    );
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.limit?.limiter || context.getType() !== 'http') return true;
+    const { limiter, options } = this.limit;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const client = request.apiClient ? `key:${request.apiClient.name}` : `ip:${request.ip ?? 'unknown'}`;
+    try {
+      await limiter.consume(client);
+      return true;
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      const retryAfterSeconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfterSeconds));
+      throw new HttpException(
+        {
+          statusCode: HttpStatus.TOO_MANY_REQUESTS,
+          error: 'Too Many Requests',
+          message: `Too many writes from this client: at most ${options.writes} per ${options.windowMs / 1000} s. Retry after ${retryAfterSeconds} s.`,
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
   }
 }
 
