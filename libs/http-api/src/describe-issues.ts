@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FieldError } from './field-error.js';
+import { fieldName, type FieldError } from './field-error.js';
 import type { InputLocation } from './input-location.js';
 
 type RawIssue = z.core.$ZodRawIssue;
@@ -86,7 +86,8 @@ export function toFieldErrors(issues: readonly Issue[], location: InputLocation,
   return [...errors.values()];
 }
 
-function add(errors: Map<string, FieldError>, field: string, rule: string, predicate: string): void {
+function add(errors: Map<string, FieldError>, path: string, rule: string, predicate: string): void {
+  const field = fieldName(path);
   if (!errors.has(field)) errors.set(field, { field, rule, reason: `${field} ${predicate}` });
 }
 

@@ -10,6 +10,17 @@ export interface FieldError {
   reason: string;
 }
 
+/**
+ * How much of a field's name an error repeats: a client may send a key of
+ * any length, and the answer must not echo all of it back.
+ */
+export const MAX_FIELD_NAME_IN_ERRORS = 100;
+
+/** A field's name as errors show it: cut at MAX_FIELD_NAME_IN_ERRORS, with an ellipsis. */
+export function fieldName(path: string): string {
+  return path.length > MAX_FIELD_NAME_IN_ERRORS ? `${path.slice(0, MAX_FIELD_NAME_IN_ERRORS)}…` : path;
+}
+
 /** The body of every 400 the API gives for bad input. */
 export interface ValidationFailure {
   statusCode: 400;

@@ -1,4 +1,4 @@
-import type { FieldError } from './field-error.js';
+import { fieldName, type FieldError } from './field-error.js';
 
 declare global {
   interface String {
@@ -35,19 +35,25 @@ function walk(value: unknown, path: string, depth: number): FieldError | undefin
   if (typeof value === 'string') return unsafeText(value, path);
   if (value === null || typeof value !== 'object') return undefined;
   if (depth >= MAX_INPUT_DEPTH) {
-    return { field: path || 'body', rule: 'depth', reason: `${path || 'body'} is nested deeper than ${MAX_INPUT_DEPTH} levels` };
+    const field = fieldName(path || 'body');
+    return { field, rule: 'depth', reason: `${field} is nested deeper than ${MAX_INPUT_DEPTH} levels` };
   }
   for (const key of Object.keys(value)) {
     const field = path ? `${path}.${key}` : key;
-    if (PROTOTYPE_KEYS.has(key)) return { field, rule: 'unknown_field', reason: `${field} is not a known field` };
-    const offence = unsafeText(key, field) ?? walk((value as Record<string, unknown>)[key], field, depth + 1);
-    if (offence) return offence;
+    if (PROTOTYPE_KEYS.has(key)) return offence(field, 'unknown_field', 'is not a known field');
+    const found = unsafeText(key, field) ?? walk((value as Record<string, unknown>)[key], field, depth + 1);
+    if (found) return found;
   }
   return undefined;
 }
 
 function unsafeText(text: string, field: string): FieldError | undefined {
-  if (text.includes('\u0000')) return { field, rule: 'text', reason: `${field} must not contain a NUL character` };
-  if (!text.isWellFormed()) return { field, rule: 'text', reason: `${field} must not contain an unpaired UTF-16 surrogate` };
+  if (text.includes('\u0000')) return offence(field, 'text', 'must not contain a NUL character');
+  if (!text.isWellFormed()) return offence(field, 'text', 'must not contain an unpaired UTF-16 surrogate');
   return undefined;
+}
+
+function offence(path: string, rule: string, predicate: string): FieldError {
+  const field = fieldName(path);
+  return { field, rule, reason: `${field} ${predicate}` };
 }

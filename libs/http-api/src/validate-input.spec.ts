@@ -84,3 +84,11 @@ describe('validateInput', () => {
     expect(errorsOf(query, { limit: '10' }, 'query')).toEqual([{ field: 'limit', rule: 'max', reason: 'limit must be at most 9' }]);
   });
 });
+
+describe('validateInput on huge names', () => {
+  it('does not echo more than the first 100 characters of a field name', () => {
+    const key = 'k'.repeat(10_000);
+    const [error] = errorsOf(z.strictObject({}), { [key]: 1 });
+    expect(error).toEqual({ field: `${'k'.repeat(100)}…`, rule: 'unknown_field', reason: `${'k'.repeat(100)}… is not a known field` });
+  });
+});
