@@ -2,6 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { v7 as uuidv7 } from 'uuid';
 import { OrderCreated, orderingKeyOf, type EnvelopeOf } from '#contracts';
 import { decodeEnvelope, decodeMessage, encodeEnvelope } from './codec.js';
+import { CodecLimits } from './constants.js';
 import { InvalidMessageError } from './errors.js';
 
 function event(): EnvelopeOf<typeof OrderCreated> {
@@ -57,5 +58,30 @@ describe('envelope codec', () => {
     const bad = event();
     bad.payload.lines = [];
     expect(reasonFor(encodeEnvelope(bad))).toMatch(/^invalid orders.created payload: lines:/);
+  });
+
+  it('refuses a payload of more JSON values than CodecLimits allows before running its schema, in no time', () => {
+    // A 1 MB orders.created of empty lines: one schema issue per line, more heap than a service has.
+    const bad = event();
+    (bad.payload as { lines: unknown[] }).lines = Array(300_000).fill({});
+    const started = performance.now();
+    expect(reasonFor(encodeEnvelope(bad))).toBe(`invalid orders.created payload: (root): more than ${CodecLimits.maxPayloadValues} JSON values`);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('accepts a payload at the limit', () => {
+    const big = event();
+    // Four values per line, six besides the lines (the payload, its fields, the lines array).
+    const lines = Math.floor((CodecLimits.maxPayloadValues - 6) / 4);
+    big.payload.lines = Array.from({ length: lines }, () => ({ sku: 'A', quantity: 1, unitPriceCents: 1 }));
+    expect(decodeEnvelope(encodeEnvelope(big), OrderCreated.subject).payload).toEqual(big.payload);
+  });
+
+  it('names the first issues of a payload and counts the rest', () => {
+    const bad = event();
+    (bad.payload as { lines: unknown[] }).lines = Array(50).fill({});
+    const reason = reasonFor(encodeEnvelope(bad));
+    expect(reason.split('; ')).toHaveLength(CodecLimits.maxIssuesDescribed + 1);
+    expect(reason).toMatch(/^invalid orders.created payload: lines\.0\.sku: .*; and 140 more issues$/);
   });
 });

@@ -48,3 +48,25 @@ export interface ConsumerSettings {
   concurrency: number;
   pullBatch: number;
 }
+
+/**
+ * Bounds on the work one message can cost the codec, whoever sent it. Every
+ * body is read by every consumer of its subject, before anything knows
+ * whether it is an event, so these hold for garbage as for events.
+ */
+export const CodecLimits = {
+  /**
+   * JSON values (objects, arrays, strings, numbers...) in one payload. The
+   * schema check makes one issue per bad value, and a payload of a few
+   * hundred thousand bad items (a 1 MB body of `{}`s) took 2.6 s and more
+   * heap than a service has (it died, and the redelivery killed it again).
+   * The largest payload of the contracts, an orders.created of the API's 100
+   * lines, has about 410.
+   */
+  maxPayloadValues: 10_000,
+  /**
+   * Schema issues named in an invalid message's reason (the rest counted):
+   * the reason goes into log lines, dead letters and their copies' headers.
+   */
+  maxIssuesDescribed: 10,
+} as const;
