@@ -36,3 +36,21 @@ export const DEAD_LETTER_OFFICE_ENABLED = 'DEAD_LETTER_OFFICE_ENABLED';
 
 /** Environment variable: how often open dead letters are checked against their consumers' inboxes (ms, default 2000; 0 off). */
 export const DEAD_LETTER_RECONCILE_INTERVAL_MS = 'DEAD_LETTER_RECONCILE_INTERVAL_MS';
+
+/**
+ * Limits of what a dead letter stores from the message it describes, each
+ * with its reason (see storable.ts).
+ */
+export const DeadLetterLimits = {
+  /**
+   * Nesting of a body stored as jsonb as well (`data_json`). Prisma's query
+   * engine refuses JSON nested past 128 levels ("recursion limit exceeded")
+   * and its client overflowed the stack at a few thousand; an event nests
+   * four. Deeper bodies are kept as text only.
+   */
+  jsonDepth: 64,
+  /** Characters of `detail` (the codec's reason names the message's own type, which can be a megabyte long). */
+  detailLength: 2_000,
+  /** Characters of `event_type`, read from an envelope that may be anything. */
+  eventTypeLength: 200,
+} as const;

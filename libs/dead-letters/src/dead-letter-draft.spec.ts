@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { DeadLetterHeaders, Headers, OrderCreated, type EnvelopeOf } from '#contracts';
 import { encodeEnvelope } from '#jetstream';
 import type { ConsumerAdvisory } from './advisory.js';
+import { DeadLetterLimits } from './constants.js';
 import { deadLetterCopyHeaders, draftDeadLetter, type OriginalMessage } from './dead-letter-draft.js';
 
 function orderCreated(): EnvelopeOf<typeof OrderCreated> {
@@ -54,6 +55,19 @@ describe('draftDeadLetter', () => {
     expect(draftDeadLetter({ ...advisory('terminated'), reason: 'no such customer' }, original(encodeEnvelope(orderCreated()))).detail).toBe(
       'no such customer',
     );
+  });
+
+  it('words what a hostile message carries so that PostgreSQL takes it: NUL and lone surrogates replaced, a long detail cut, the body kept as it came', () => {
+    const type = `x\u0000\ud800${'t'.repeat(5_000)}`;
+    const body = encodeEnvelope({ ...orderCreated(), type });
+    const draft = draftDeadLetter(advisory('terminated'), original(body, { 'X-Note': 'a\u0000b' }));
+    expect(draft.reason).toBe('invalid');
+    expect(draft.detail).toMatch(/^type x\ufffd\ufffdt+… \(\d+ more characters\)$/);
+    expect(draft.detail.length).toBeLessThan(DeadLetterLimits.detailLength + 30);
+    expect(draft.eventType).toMatch(/^x\ufffd\ufffdt+… \(\d+ more characters\)$/);
+    expect(draft.headers).toEqual({ 'X-Note': 'a\ufffdb' });
+    // The escapes stay escapes in the text; only the jsonb copy is left out.
+    expect(draft.body).toEqual({ data: new TextDecoder().decode(body), dataEncoding: 'utf8' });
   });
 
   it('still drafts a dead letter when the original has left its stream', () => {

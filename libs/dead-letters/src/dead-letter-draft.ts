@@ -2,7 +2,9 @@ import { DeadLetterHeaders, DeadLetterReason, Headers } from '#contracts';
 import { decodeEnvelope } from '#jetstream';
 import type { ConsumerAdvisory } from './advisory.js';
 import { eventIdentity, storedBody, type StoredBody } from './message-body.js';
+import { DeadLetterLimits } from './constants.js';
 import { republishableHeaders, type HeaderRecord } from './message-headers.js';
+import { storableHeaders, storableText } from './storable.js';
 
 /** The message a consumer gave up on, as read back from its stream. */
 export interface OriginalMessage {
@@ -33,6 +35,9 @@ export interface DeadLetterDraft {
  * Decides what a dead letter says about a message. `original` is undefined
  * when the message had left its stream (max age, or deleted) before the
  * advisory was handled: the dead letter is still recorded from the advisory.
+ * What it says in words (detail, type, subject, headers) comes from a message
+ * anyone may have sent, and is made storable (storable.ts); the body is kept
+ * as it came.
  */
 export function draftDeadLetter(advisory: ConsumerAdvisory, original: OriginalMessage | undefined): DeadLetterDraft {
   const { reason, detail } = classify(advisory, original);
@@ -41,13 +46,14 @@ export function draftDeadLetter(advisory: ConsumerAdvisory, original: OriginalMe
     sourceStream: advisory.stream,
     streamSeq: advisory.streamSeq,
     consumer: advisory.consumer,
-    originalSubject: original?.subject ?? null,
+    originalSubject: original ? storableText(original.subject) : null,
     reason,
-    detail,
+    detail: storableText(detail, DeadLetterLimits.detailLength),
     deliveries: advisory.deliveries,
-    ...identity,
+    eventId: identity.eventId,
+    eventType: identity.eventType === null ? null : storableText(identity.eventType, DeadLetterLimits.eventTypeLength),
     body: original ? storedBody(original.data) : null,
-    headers: original?.headers ?? {},
+    headers: original ? storableHeaders(original.headers) : {},
     originalTime: original?.time ?? null,
   };
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { InvalidArgumentError } from '@nats-io/transport-node';
 import { v7 as uuidv7 } from 'uuid';
 import { DeadLetterStatus, deadLetterMsgId, deadLetterSubject } from '#contracts';
 import type { PrismaService } from '#database';
@@ -136,13 +137,34 @@ export class DeadLetterRecorder {
     }
   }
 
-  private publishCopy(draft: DeadLetterDraft) {
+  /**
+   * The copy in DEAD_LETTERS: the body with the original's headers and the
+   * Dlq-* ones. A body that came close to the server's max_payload no longer
+   * fits with them; that copy goes without its body, saying so in Dlq-Detail
+   * (the row keeps the body, and a replay sends it from there).
+   */
+  private async publishCopy(draft: DeadLetterDraft) {
     const body = draft.body ? bodyBytes(draft.body.data, draft.body.dataEncoding) : undefined;
+    try {
+      return await this.publishCopyOf(draft, body);
+    } catch (error) {
+      if (!body || !isPastMaxPayload(error)) throw error;
+      const detail = `${draft.detail} [the body (${body.length} bytes) is not in this copy: with these headers it would exceed the server's max_payload; the dead letter's row keeps it]`;
+      return this.publishCopyOf({ ...draft, detail }, undefined);
+    }
+  }
+
+  private publishCopyOf(draft: DeadLetterDraft, body: Uint8Array | undefined) {
     return this.js.publish(deadLetterSubject(draft.sourceStream, draft.consumer), body, {
       msgID: deadLetterMsgId(draft.sourceStream, draft.streamSeq, draft.consumer),
       headers: recordToHeaders(deadLetterCopyHeaders(draft)),
     });
   }
+}
+
+/** nats.js refuses, before sending, a message larger than the server's max_payload. */
+function isPastMaxPayload(error: unknown): boolean {
+  return error instanceof InvalidArgumentError && error.message.includes('max_payload');
 }
 
 

@@ -10,4 +10,5 @@ export { DeadLetterConflictError, DeadLetterNotFoundError } from './errors.js';
 export type { DeadLetterFilter } from './dead-letter-filter.js';
 export type { DeadLetterDetail, DeadLetterPage, DeadLetterReplayView, DeadLetterSummary } from './dead-letter-views.js';
 export type { HeaderRecord } from './message-headers.js';
-export { AdvisoryConsumerSettings, DEAD_LETTER_OFFICE_ENABLED, DEAD_LETTER_RECONCILE_INTERVAL_MS } from './constants.js';
+export { AdvisoryConsumerSettings, DEAD_LETTER_OFFICE_ENABLED, DEAD_LETTER_RECONCILE_INTERVAL_MS, DeadLetterLimits } from './constants.js';
+export { storableText } from './storable.js';

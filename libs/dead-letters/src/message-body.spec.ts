@@ -23,6 +23,12 @@ describe('storedBody', () => {
     expect(storedBody(text('{"a":"\\u0000"}'))).toEqual({ data: '{"a":"\\u0000"}', dataEncoding: 'utf8' });
   });
 
+  it('does not store as jsonb what Prisma refuses (a lone surrogate escape) or cannot nest that deep', () => {
+    for (const json of ['{"a":"\\ud800"}', '{"\\udfff":1}', `${'['.repeat(1_000)}${']'.repeat(1_000)}`]) {
+      expect(storedBody(text(json))).toEqual({ data: json, dataEncoding: 'utf8' });
+    }
+  });
+
   it('round-trips text bodies', () => {
     const body = text('{"emoji":"☕"}');
     const stored = storedBody(body);

@@ -1,5 +1,6 @@
 import { validate as isUuid } from 'uuid';
 import type { Prisma } from '#database';
+import { isStorableJson } from './storable.js';
 
 /** How a dead letter's body is stored in its `data` column. */
 export type BodyEncoding = 'utf8' | 'base64';
@@ -7,7 +8,7 @@ export type BodyEncoding = 'utf8' | 'base64';
 export interface StoredBody {
   data: string;
   dataEncoding: BodyEncoding;
-  /** The body parsed as JSON, when it is JSON that PostgreSQL's jsonb accepts. */
+  /** The body parsed as JSON, when it is JSON that PostgreSQL's jsonb (and Prisma) accept: see isStorableJson. */
   dataJson?: Prisma.InputJsonValue;
 }
 
@@ -40,14 +41,14 @@ function decodeText(body: Uint8Array): string | undefined {
 }
 
 function parseJson(text: string): Prisma.InputJsonValue | undefined {
-  // jsonb refuses the \u0000 escape; such a body stays text only.
-  if (text.includes('\\u0000')) return undefined;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    return value === null ? undefined : (value as Prisma.InputJsonValue);
+    value = JSON.parse(text);
   } catch {
     return undefined;
   }
+  // jsonb refuses the \u0000 escape, Prisma a lone surrogate and deep nesting; such a body stays text only.
+  return value === null || !isStorableJson(value) ? undefined : (value as Prisma.InputJsonValue);
 }
 
 export interface EventIdentity {
