@@ -1,0 +1,92 @@
+import {
+  ALL_EVENTS,
+  Consumers,
+  Streams,
+  ShipmentCancelled,
+  type ConsumerDefinition,
+  type EventDefinition,
+  type StreamName,
+} from '#contracts';
+
+/**
+ * Which consumers read which subjects, derived from the contracts
+ * (`Consumers`, `ALL_EVENTS`, `Streams`), so that a consumer or event added
+ * there is fuzzed without touching this file.
+ */
+
+type ConsumerKey = keyof typeof Consumers;
+
+/** NATS subject matching: `*` is one token, a final `>` one or more. */
+export function filterMatches(filter: string, subject: string): boolean {
+  const wanted = filter.split('.');
+  const tokens = subject.split('.');
+  for (let i = 0; i < wanted.length; i++) {
+    if (wanted[i] === '>') return tokens.length > i;
+    if (i >= tokens.length || (wanted[i] !== '*' && wanted[i] !== tokens[i])) return false;
+  }
+  return tokens.length === wanted.length;
+}
+
+/** The consumers that read `subject`: every one of them must deal with a message published on it. */
+export function readersOf(subject: string): ConsumerDefinition[] {
+  return Object.values(Consumers).filter((consumer) => filterMatches(consumer.filterSubject, subject));
+}
+
+/** The stream that stores `subject`. */
+export function streamOf(subject: string): StreamName {
+  const stream = Object.values(Streams).find((s) => s.subjects.some((filter) => filterMatches(filter, subject)));
+  if (!stream) throw new Error(`no stream stores ${subject}`);
+  return stream.name;
+}
+
+/** Every event some consumer reads (orders.state-changed, read by nobody, is not among them). */
+export const CONSUMED_EVENTS: readonly EventDefinition[] = ALL_EVENTS.filter((event) => readersOf(event.subject).length > 0);
+
+/** `payments.` for `payments.>`: consumers with a wildcard also read subjects no event has. */
+export const WILDCARD_PREFIXES: readonly string[] = [
+  ...new Set(Object.values(Consumers).flatMap((c) => (c.filterSubject.endsWith('.>') ? [c.filterSubject.slice(0, -1)] : []))),
+];
+
+/**
+ * What a consumer does with a well-formed event about an order (payment,
+ * shipment) that no service has, as the services' code defines it:
+ *
+ * - `applies`: the consumer trusts the event as the owner's word and acts on
+ *   it (payments charges an order it hears of, shipments prepares a paid
+ *   order, a cancellation writes a CANCELLED placeholder so that a late
+ *   predecessor does nothing). Not fuzzed with unknown aggregates: whether
+ *   a publisher may speak for an owner is the NATS permissions' business.
+ * - `fails`: it looks the aggregate up, does not find it, and fails on every
+ *   delivery (a transient error, retried) until max_deliver: a `max_deliveries`
+ *   dead letter, nothing written.
+ * - `records`: it has nothing to do for that event type (the inbox records it).
+ *
+ * Keyed by every consumer of the contracts, so a new one does not compile
+ * until it is classified here.
+ */
+export const ON_UNKNOWN_AGGREGATE: Record<ConsumerKey, (subject: string) => 'applies' | 'fails' | 'records'> = {
+  paymentsOnOrderCreated: () => 'applies',
+  shipmentsOnOrderCancelled: () => 'applies',
+  paymentsOnShipmentCancelled: () => 'applies',
+  shipmentsOnPaymentSucceeded: () => 'applies',
+  // DispatchShipmentService: "shipment <id> not found".
+  shipmentsOnShipmentPrepared: () => 'fails',
+  // ApplyOrderEventService: OrderNotFoundError.
+  ordersOnPayments: () => 'fails',
+  // shipments.cancelled moves no order (the cancellation ends on payments.refunded/voided).
+  ordersOnShipments: (subject) => (subject === ShipmentCancelled.subject ? 'records' : 'fails'),
+};
+
+function outcomeOn(consumer: ConsumerDefinition, subject: string) {
+  const key = (Object.keys(Consumers) as ConsumerKey[]).find((k) => Consumers[k].durable === consumer.durable)!;
+  return ON_UNKNOWN_AGGREGATE[key](subject);
+}
+
+/**
+ * Events that every reader fails on when the aggregate is unknown: fuzzed as
+ * well-formed events about unknown orders, each of which must end as one
+ * `max_deliveries` dead letter per reader and change nothing.
+ */
+export const FAILING_ON_UNKNOWN_AGGREGATE: readonly EventDefinition[] = CONSUMED_EVENTS.filter((event) =>
+  readersOf(event.subject).every((consumer) => outcomeOn(consumer, event.subject) === 'fails'),
+);
