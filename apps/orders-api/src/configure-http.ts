@@ -1,6 +1,6 @@
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { applyHttpSecurity, type HttpApiEnv } from '#http-api';
+import { MalformedUrlFilter, applyHttpSecurity, type HttpApiEnv } from '#http-api';
 import { DatabaseUnavailableFilter } from './common/database-unavailable.filter.js';
 import { DomainErrorsFilter } from './common/domain-errors.filter.js';
 import { setUpOpenApi } from './openapi.js';
@@ -22,7 +22,8 @@ export function configureOrdersHttp(app: INestApplication): void {
     maxBodyBytes: config.get('MAX_BODY_BYTES', { infer: true }),
   });
   app.setGlobalPrefix('api/v1', { exclude: [...OPERATIONAL_ROUTES] });
-  // Nest tries the last registered filter first: domain errors, then the database check.
-  app.useGlobalFilters(new DatabaseUnavailableFilter(app.getHttpAdapter()), new DomainErrorsFilter(app.getHttpAdapter()));
+  // Nest tries the last registered filter first: malformed URLs, domain errors, then the database check.
+  const adapter = app.getHttpAdapter();
+  app.useGlobalFilters(new DatabaseUnavailableFilter(adapter), new DomainErrorsFilter(adapter), new MalformedUrlFilter(adapter));
   setUpOpenApi(app);
 }

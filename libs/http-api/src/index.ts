@@ -14,3 +14,4 @@ export { MAX_INPUT_DEPTH, findUnsafeInput } from './unsafe-input.js';
 export * from './validate-input.js';
 export * from './validated-params.js';
 export * from './write-rate-limit.guard.js';
+export * from './malformed-url.filter.js';
