@@ -37,7 +37,10 @@ export async function maxDeliverOf(jsm: JetStreamManager, stream: string, durabl
  * the size from the PUB line, so the body itself is never sent.
  */
 export function rawPublish(natsUrl: string, subject: string, bytes: number, timeoutMs = 5_000): Promise<{ reply: string; closed: boolean }> {
-  const { hostname, port } = new URL(natsUrl);
+  const { hostname, port, username, password } = new URL(natsUrl);
+  // As the URL says: a user and password in it are sent, as nats.js would.
+  const credentials = username ? { user: decodeURIComponent(username), pass: decodeURIComponent(password) } : {};
+  const connect = JSON.stringify({ verbose: false, pedantic: false, ...credentials });
   return new Promise((resolve) => {
     const socket = tcpConnect({ host: hostname, port: Number(port) });
     let reply = '';
@@ -52,7 +55,7 @@ export function rawPublish(natsUrl: string, subject: string, bytes: number, time
         // The server's INFO: introduce ourselves, then announce the publish.
         greeted = true;
         reply = '';
-        socket.write(`CONNECT {"verbose":false,"pedantic":false}\r\nPUB ${subject} ${bytes}\r\n`);
+        socket.write(`CONNECT ${connect}\r\nPUB ${subject} ${bytes}\r\n`);
       }
     });
     socket.on('error', () => undefined);
