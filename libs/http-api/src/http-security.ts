@@ -18,8 +18,10 @@ export interface HttpSecurityOptions {
 export function applyHttpSecurity(app: INestApplication, options: HttpSecurityOptions): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
-  // Swagger UI loads its scripts and styles from this origin, which helmet's default policy allows.
-  express.use(helmet());
+  // Swagger UI loads its scripts from this origin and inlines styles, which helmet's default policy
+  // allows. Not upgrade-insecure-requests: the API is served over plain HTTP behind a TLS ingress or
+  // on localhost, where the browser would then fetch Swagger UI's assets over HTTPS and fail.
+  express.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (options.corsOrigins.length > 0) {
     express.enableCors({ origin: [...options.corsOrigins], allowedHeaders: ['Content-Type', 'X-API-Key', 'Idempotency-Key', 'X-Correlation-Id'] });
   }
