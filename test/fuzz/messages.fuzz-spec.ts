@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import fc from 'fast-check';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { ALL_EVENTS, DeadLetterReason, DeadLetterStatus, Headers, OrderState } from '#contracts';
+import { ALL_EVENTS, Consumers, DeadLetterReason, DeadLetterStatus, Headers, OrderState } from '#contracts';
 import { DeadLetterLimits, storableText } from '#dead-letters';
 import { decodeEnvelope, InvalidMessageError } from '#jetstream';
 import { listDeadLetters, type DeadLetterSummary } from '../chaos/support/dead-letters.js';
@@ -272,9 +272,8 @@ describe('fuzz: hostile messages on every consumed subject (built services, real
 
   /** The max_deliver of each consumer that read an unknown-aggregate event, from the server. */
   async function maxDeliveries(): Promise<Map<string, number>> {
-    const readers = new Set(stored.filter((r) => r.expected === 'unknown-aggregate').flatMap((r) => r.readers.map((consumer) => `${r.stream}/${consumer}`)));
-    const entries = await Promise.all([...readers].map(async (pair) => [pair.split('/')[1]!, await maxDeliverOf(jsm, pair.split('/')[0]!, pair.split('/')[1]!)] as const));
-    return new Map(entries);
+    const readers = Object.values(Consumers).filter((c) => stored.some((r) => r.expected === 'unknown-aggregate' && r.readers.includes(c.durable)));
+    return new Map(await Promise.all(readers.map(async (c) => [c.durable, await maxDeliverOf(jsm, c.stream, c.durable)] as const)));
   }
 
   /** For each stored case of `expected`, and each consumer reading it: the dead letter it must have left, exactly; the differences. */

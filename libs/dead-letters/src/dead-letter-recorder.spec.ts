@@ -13,7 +13,9 @@ function fakeNats(maxPayload: number, original: Uint8Array) {
   const published: Array<{ subject: string; body: Uint8Array | undefined; headers: MsgHdrs }> = [];
   const js = {
     publish: async (subject: string, body: Uint8Array | undefined, options: { headers: MsgHdrs }) => {
-      if ((body?.length ?? 0) + options.headers.encode().length > maxPayload) throw InvalidArgumentError.format('payload', 'max_payload size exceeded');
+      // What nats.js counts: the body and the encoded headers (MsgHdrsImpl.encode, not on the public type).
+      const headerBytes = (options.headers as unknown as { encode(): Uint8Array }).encode().length;
+      if ((body?.length ?? 0) + headerBytes > maxPayload) throw InvalidArgumentError.format('payload', 'max_payload size exceeded');
       published.push({ subject, body, headers: options.headers });
       return { stream: 'DEAD_LETTERS', seq: published.length, duplicate: false } as PubAck;
     },

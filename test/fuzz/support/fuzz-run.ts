@@ -68,7 +68,7 @@ export async function checkProperty<T>(
   });
   const seconds = ((performance.now() - started) / 1_000).toFixed(1);
   if (!details.failed) {
-    report(`${file}: ${details.numRuns} cases passed in ${seconds} s, seed ${details.seed} (replay: ${replayCommand(file, details.seed, { runs: details.numRuns })})`);
+    report(`${file}: ${details.numRuns} case${details.numRuns === 1 ? '' : 's'} passed in ${seconds} s, seed ${details.seed} (replay: ${replayCommand(file, details.seed, { runs: details.numRuns })})`);
     return details;
   }
   const path = details.counterexamplePath;
