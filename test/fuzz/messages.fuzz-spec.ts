@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import fc from 'fast-check';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { ALL_EVENTS, Consumers, DeadLetterReason, DeadLetterStatus, Headers, OrderState } from '#contracts';
+import { ALL_EVENTS, Consumers, DeadLetterReason, DeadLetterStatus, DUPLICATE_WINDOW_MS, Headers, OrderState } from '#contracts';
 import { DeadLetterLimits, storableText } from '#dead-letters';
 import { decodeEnvelope, InvalidMessageError } from '#jetstream';
 import { listDeadLetters, type DeadLetterSummary } from '../chaos/support/dead-letters.js';
@@ -38,6 +38,9 @@ const LIVE_ORDER_PAUSE_MS = 100;
 /** Every this many cases, the property also asks each service for its health. */
 const HEALTH_EVERY = 25;
 const SETTLE_TIMEOUT_MS = 90_000;
+/** Real events lend their msg ids only while the server remembers them (DUPLICATE_WINDOW_MS, 2 minutes). */
+const REAL_EVENT_MAX_AGE_MS = DUPLICATE_WINDOW_MS / 2;
+const REAL_EVENTS_REFRESH_MS = 15_000;
 
 /** A case that was stored by the server, and what each consumer reading it must make of it. */
 interface StoredRecord {
@@ -65,6 +68,7 @@ describe('fuzz: hostile messages on every consumed subject (built services, real
   let liveOrders: string[] = [];
   let before: AggregateSnapshot;
   let realEvents: EventLedger['published'] = [];
+  let realEventsReadAt = 0;
   const stored: StoredRecord[] = [];
   const classes = new Map<string, number>();
   const healthSamples: Array<Record<string, ServiceHealth>> = [];
@@ -86,8 +90,7 @@ describe('fuzz: hostile messages on every consumed subject (built services, real
     const placed = await Promise.all(Array.from({ length: SETTLED_ORDERS }, (_, n) => placeOrder(api, orderRequest(customer, n))));
     settledOrders = (await waitUntilTerminal(api, placed.map((order) => order.id))).map((order) => order.id);
     before = await fuzz.tables.aggregates();
-    // The settled orders' events (not their mirror's KV puts), well inside the server's duplicate window.
-    realEvents = (await fuzz.tables.events()).published.filter((row) => ALL_EVENTS.some((event) => event.subject === row.subject));
+    await refreshRealEvents();
 
     const arbitrary = hostileMessages({ maxPayload: nats.info!.max_payload, realOrderIds: settledOrders });
     const first = firstCaseIndex(settings);
@@ -147,6 +150,20 @@ describe('fuzz: hostile messages on every consumed subject (built services, real
     await fuzz?.stop();
   });
 
+  /**
+   * The pipeline's own events (not the mirror's KV puts) published in the
+   * last REAL_EVENT_MAX_AGE_MS: well inside the server's duplicate window,
+   * however long a run (FUZZ_RUNS) takes.
+   */
+  async function refreshRealEvents(): Promise<void> {
+    const since = Date.now() - REAL_EVENT_MAX_AGE_MS;
+    realEvents = (await fuzz.tables.events()).published.filter(
+      (row) => ALL_EVENTS.some((event) => event.subject === row.subject) && row.publishedAt !== null && row.publishedAt.getTime() >= since,
+    );
+    realEventsReadAt = Date.now();
+    if (realEvents.length === 0) throw new Error('no event of the pipeline was published in the last minute to lend its Nats-Msg-Id');
+  }
+
   /** Publishes one case and checks what the server (or the client) answers at once. */
   async function publishCase(index: number, message: HostileMessage): Promise<void> {
     const msgID = `fuzz-${settings.seed}-${index}`;
@@ -161,6 +178,7 @@ describe('fuzz: hostile messages on every consumed subject (built services, real
       return;
     }
     if (message.kind === 'real-msg-id') {
+      if (Date.now() - realEventsReadAt > REAL_EVENTS_REFRESH_MS) await refreshRealEvents();
       const real = realEvents[message.realEvent % realEvents.length]!;
       const ack = await js.publish(real.subject, message.body, { msgID: real.id });
       // Dropped by the server's duplicate window: the stored message under that id is still the real event.

@@ -32,7 +32,7 @@ export interface EventLedger {
    * of the order mirror (published on the bucket's subject); `orderId` is the
    * order each is about.
    */
-  published: Array<{ id: string; subject: string; type: string; orderId: string | null }>;
+  published: Array<{ id: string; subject: string; type: string; orderId: string | null; publishedAt: Date | null }>;
   /** Every event any consumer recorded as applied. */
   applied: Array<{ consumer: string; eventId: string }>;
 }
@@ -78,7 +78,7 @@ export class ServiceTables {
   }
 
   async events(): Promise<EventLedger> {
-    const outboxes = SERVICE_SCHEMAS.map((schema) => `SELECT id::text, subject, type, COALESCE(envelope->'payload'->>'orderId', aggregate_id::text) AS "orderId" FROM ${schema}.outbox_events`);
+    const outboxes = SERVICE_SCHEMAS.map((schema) => `SELECT id::text, subject, type, COALESCE(envelope->'payload'->>'orderId', aggregate_id::text) AS "orderId", published_at AS "publishedAt" FROM ${schema}.outbox_events`);
     const inboxes = SERVICE_SCHEMAS.map((schema) => `SELECT consumer, event_id::text AS "eventId" FROM ${schema}.inbox_events`);
     const [published, applied] = await Promise.all([
       this.query<EventLedger['published'][number]>(outboxes.join(' UNION ALL ')),
