@@ -10,6 +10,7 @@ import { SchematicsException } from '@angular-devkit/schematics';
 export const CONTRACTS_DIR = 'libs/contracts/src';
 export const EVENTS_DIR = `${CONTRACTS_DIR}/events`;
 export const CONSUMERS_FILE = `${CONTRACTS_DIR}/consumers.ts`;
+export const SERVICES_FILE = `${CONTRACTS_DIR}/services.ts`;
 export const STREAMS_FILE = `${CONTRACTS_DIR}/streams.ts`;
 export const REGISTRY_FILE = `${CONTRACTS_DIR}/registry.ts`;
 export const INDEX_FILE = `${CONTRACTS_DIR}/index.ts`;
@@ -77,12 +78,12 @@ export function readOtherStreams(tree) {
 }
 
 /**
- * @param {string} text consumers.ts
+ * @param {string} text services.ts
  * @returns {string[]}
  */
 export function readServiceNames(text) {
   const union = /export type ServiceName =([^;]*);/.exec(text);
-  if (!union) throw missingAnchor(CONSUMERS_FILE, 'export type ServiceName = ...;');
+  if (!union) throw missingAnchor(SERVICES_FILE, 'export type ServiceName = ...;');
   return [...union[1].matchAll(/'([^']+)'/g)].map((match) => match[1]);
 }
 
@@ -124,14 +125,15 @@ export function addConsumers(text, consumers) {
 }
 
 /**
- * Appends a stream to `Streams`.
+ * Appends a stream to `Streams`, owned by `service` (the one that publishes
+ * its events: its NATS user's permissions follow from that).
  * @param {string} text
- * @param {{ name: string, subjects: string[], description: string }} stream
+ * @param {{ name: string, subjects: string[], description: string, service: string }} stream
  */
 export function addStream(text, stream) {
   if (readStreams(text).some((s) => s.name === stream.name)) return text;
   const subjects = stream.subjects.map((s) => `'${s}'`).join(', ');
-  const entry = `  ${stream.name}: { name: '${stream.name}', subjects: [${subjects}], description: ${quote(stream.description)} },`;
+  const entry = `  ${stream.name}: { name: '${stream.name}', subjects: [${subjects}], description: ${quote(stream.description)}, service: '${stream.service}' },`;
   return insertBeforeObjectEnd(text, 'export const Streams = {', entry, STREAMS_FILE);
 }
 

@@ -110,6 +110,7 @@ export function planService(tree, options, now) {
   const names = serviceNames(name, options.aggregate);
 
   const consumersText = contracts.readText(tree, contracts.CONSUMERS_FILE);
+  const servicesText = contracts.readText(tree, contracts.SERVICES_FILE);
   const streamsText = contracts.readText(tree, contracts.STREAMS_FILE);
   const schemaText = contracts.readText(tree, prisma.SCHEMA_FILE);
   const nestCliText = contracts.readText(tree, workspace.NEST_CLI_FILE);
@@ -125,7 +126,7 @@ export function planService(tree, options, now) {
   const existing = [
     tree.getDir(`apps/${name}`).subfiles.length + tree.getDir(`apps/${name}`).subdirs.length > 0 && `apps/${name}`,
     workspace.readNestProjects(nestCliText).includes(name) && `the nest-cli.json project "${name}"`,
-    contracts.readServiceNames(consumersText).includes(name) && `the ServiceName "${name}" in ${contracts.CONSUMERS_FILE}`,
+    contracts.readServiceNames(servicesText).includes(name) && `the ServiceName "${name}" in ${contracts.SERVICES_FILE}`,
     streams.some((s) => s.name === names.stream) && `the stream ${names.stream} in ${contracts.STREAMS_FILE}`,
     tree.exists(`${contracts.EVENTS_DIR}/${name}.ts`) && `${contracts.EVENTS_DIR}/${name}.ts`,
     prisma.readDatasourceSchemas(schemaText).includes(names.schema) && `the PostgreSQL schema "${names.schema}" in ${prisma.SCHEMA_FILE}`,
@@ -243,9 +244,10 @@ function applyEdits(tree, plan, context) {
   };
 
   // Contracts: the service, its stream, its consumers, its events.
+  edit(contracts.SERVICES_FILE, (text) => contracts.addServiceName(text, names.name));
   edit(contracts.CONSUMERS_FILE, (text) =>
     contracts.addConsumers(
-      contracts.addServiceName(text, names.name),
+      text,
       consumed.map((c) => ({
         key: c.key,
         durable: c.durable,
@@ -257,7 +259,7 @@ function applyEdits(tree, plan, context) {
     ),
   );
   edit(contracts.STREAMS_FILE, (text) =>
-    contracts.addStream(text, { name: names.stream, subjects: [`${names.name}.>`], description: `Events owned by ${names.name}` }),
+    contracts.addStream(text, { name: names.stream, subjects: [`${names.name}.>`], description: `Events owned by ${names.name}`, service: names.name }),
   );
   edit(contracts.REGISTRY_FILE, (text) => contracts.addToRegistry(text, names.name, emitted.map((e) => e.constName)));
   edit(contracts.INDEX_FILE, (text) => contracts.addToIndex(text, names.name));

@@ -62,12 +62,12 @@ describe('service-app schematic', () => {
     );
     expect(tree.readContent('/apps/loyalty-points/src/loyalty-points.module.ts')).toContain('export class LoyaltyPointsModule {}');
     expect(tree.readContent('/libs/contracts/src/streams.ts')).toContain(
-      "LOYALTY_POINTS: { name: 'LOYALTY_POINTS', subjects: ['loyalty-points.>'], description: 'Events owned by loyalty-points' },",
+      "LOYALTY_POINTS: { name: 'LOYALTY_POINTS', subjects: ['loyalty-points.>'], description: 'Events owned by loyalty-points', service: 'loyalty-points' },",
     );
     expect(tree.readContent('/libs/contracts/src/consumers.ts')).toMatch(
       /loyaltyPointsOnPaymentSucceeded: \{\n\s+durable: 'loyalty-points--payments-succeeded',\n\s+stream: 'PAYMENTS',\n\s+filterSubject: 'payments\.succeeded',\n\s+service: 'loyalty-points',/,
     );
-    expect(tree.readContent('/libs/contracts/src/consumers.ts')).toMatch(/export type ServiceName = .*\| 'loyalty-points';/);
+    expect(tree.readContent('/libs/contracts/src/services.ts')).toMatch(/export type ServiceName = .*\| 'loyalty-points';/);
     expect(tree.readContent('/libs/contracts/src/events/loyalty-points.ts')).toContain('export const LoyaltyPointGranted = defineEvent({');
     expect(tree.readContent('/prisma/schema.prisma')).toMatch(/model LoyaltyPoint \{[\s\S]*?version\s+Int\s+@default\(1\)[\s\S]*?@@map\("loyalty_points"\)/);
     expect(tree.readContent('/prisma/schema.prisma')).toContain('model LoyaltyPointsOutboxEvent {');
@@ -111,6 +111,7 @@ describe('service-app schematic', () => {
         '/libs/contracts/src/consumers.ts',
         '/libs/contracts/src/index.ts',
         '/libs/contracts/src/registry.ts',
+        '/libs/contracts/src/services.ts',
         '/libs/contracts/src/streams.ts',
         '/nest-cli.json',
         '/package.json',

@@ -1,3 +1,4 @@
+import type { ServiceName } from './services.js';
 import type { StreamName } from './streams.js';
 
 /**
@@ -12,8 +13,6 @@ export interface ConsumerDefinition {
   readonly service: ServiceName;
   readonly description: string;
 }
-
-export type ServiceName = 'orders-api' | 'payments' | 'shipments';
 
 export const Consumers = {
   paymentsOnOrderCreated: {
@@ -66,6 +65,13 @@ export const Consumers = {
     description: 'Moves orders through shipment states.',
   },
 } as const satisfies Record<string, ConsumerDefinition>;
+
+/**
+ * The service that reads the backlog of every consumer above, not only of its
+ * own: orders-api refuses new orders while the whole pipeline lags
+ * (admission control), so its NATS user may read any of their consumer info.
+ */
+export const CONSUMER_BACKLOG_READER: ServiceName = 'orders-api';
 
 /** The consumers one service runs. */
 export function consumersOf(service: ServiceName): ConsumerDefinition[] {

@@ -1,12 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { v7 as uuidv7 } from 'uuid';
-import { ALL_EVENTS, Consumers, OrderCreated, Streams, envelopeSchema, eventJsonSchemas, findEventDefinition } from './index.js';
-
-function subjectMatches(filter: string, subject: string): boolean {
-  const f = filter.split('.');
-  const s = subject.split('.');
-  return f.every((token, i) => token === '>' || token === '*' || token === s[i]) && (f.at(-1) === '>' || f.length === s.length);
-}
+import { ALL_EVENTS, Consumers, OrderCreated, Streams, envelopeSchema, eventJsonSchemas, findEventDefinition, subjectMatches } from './index.js';
 
 describe('contracts', () => {
   it('registers each event type and version once', () => {

@@ -1,4 +1,4 @@
-import type { ServiceName } from './consumers.js';
+import type { ServiceName } from './services.js';
 
 /**
  * Dead letters (DESIGN invariant 5): a message a consumer gave up on, either
@@ -31,6 +31,8 @@ export interface DeadLetterStreamDefinition {
   readonly description: string;
   /** How long the stream keeps a message (limits retention). */
   readonly maxAgeMs: number;
+  /** The service whose dead-letter office reads (DLQ_ADVISORIES) or writes (DEAD_LETTERS) it. */
+  readonly service: ServiceName;
 }
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -46,6 +48,7 @@ export const DeadLetterStreams = {
     subjects: [`${AdvisorySubjects.MAX_DELIVERIES}.>`, `${AdvisorySubjects.MSG_TERMINATED}.>`],
     description: 'Consumer advisories (max deliveries, terminated) awaiting the dead-letter handler',
     maxAgeMs: 7 * DAY_MS,
+    service: 'orders-api',
   },
   /**
    * A copy of every dead-lettered message with its original headers plus the
@@ -58,6 +61,7 @@ export const DeadLetterStreams = {
     subjects: ['deadletters.>'],
     description: 'Copies of dead-lettered messages, one subject per source stream and consumer',
     maxAgeMs: 365 * DAY_MS,
+    service: 'orders-api',
   },
 } as const satisfies Record<string, DeadLetterStreamDefinition>;
 

@@ -1,3 +1,5 @@
+import type { ServiceName } from './services.js';
+
 /** NATS message headers the pipeline sets or reads. */
 export const Headers = {
   /** JetStream de-duplicates publishes by this id within the stream's duplicate window. */
@@ -14,6 +16,21 @@ export const Headers = {
  * (kvSubject), so the mirror costs no consumed message.
  */
 export const ORDER_STATE_BUCKET = 'order_state';
+
+/** A JetStream key-value bucket and the one service that writes it. */
+export interface KvBucketDefinition {
+  readonly name: string;
+  readonly service: ServiceName;
+}
+
+export const KvBuckets = {
+  ORDER_STATE: { name: ORDER_STATE_BUCKET, service: 'orders-api' },
+} as const satisfies Record<string, KvBucketDefinition>;
+
+/** The stream that holds a bucket's entries. */
+export function kvStreamName(bucket: string): string {
+  return `KV_${bucket}`;
+}
 
 /** The subject a put of `key` in a KV bucket is published on (a bucket is the stream `KV_<bucket>`). */
 export function kvSubject(bucket: string, key: string): string {

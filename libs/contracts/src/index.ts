@@ -1,5 +1,6 @@
 export * from './envelope.js';
 export * from './define-event.js';
+export * from './services.js';
 export * from './streams.js';
 export * from './consumers.js';
 export * from './headers.js';
@@ -10,3 +11,5 @@ export * from './events/orders.js';
 export * from './events/payments.js';
 export * from './events/shipments.js';
 export * from './dead-letters.js';
+export * from './subjects.js';
+export * from './nats-permissions.js';
