@@ -6,7 +6,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { v7 as uuidv7 } from 'uuid';
 import { Consumers, ShipmentPrepared, Streams, type EnvelopeOf } from '#contracts';
-import { AppliedEvents, DeadLetterRecorder, parseAdvisory } from '#dead-letters';
+import { AppliedEvents, DeadLetterRecorder, parseAdvisory, provisionDeadLetterStreams } from '#dead-letters';
 import { JetStreamPublisher, JetStreamServer, MessageController, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { metricValue, summaryLine } from '#metrics';
@@ -145,8 +145,10 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
       timeout: 15_000,
     });
     await publisher.publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
-    // What the dead-letter office (orders-api) does with the advisory, done here.
-    const recorder = new DeadLetterRecorder(db.prisma, await jetstreamManager(nc), jetstream(nc), new AppliedEvents(db.prisma));
+    // What the dead-letter office (orders-api) does with the advisory, done here, in its streams.
+    const jsm = await jetstreamManager(nc);
+    await provisionDeadLetterStreams(jsm);
+    const recorder = new DeadLetterRecorder(db.prisma, jsm, jetstream(nc), new AppliedEvents(db.prisma));
     for await (const message of advisory) {
       expect(await recorder.record(parseAdvisory(message.subject, message.data))).toBe('recorded');
     }

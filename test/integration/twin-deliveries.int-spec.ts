@@ -5,7 +5,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { Consumers, PaymentSucceeded, Streams } from '#contracts';
-import { AppliedEvents, DeadLetterReconciler, DeadLetterRecorder, type ConsumerAdvisory } from '#dead-letters';
+import { AppliedEvents, DeadLetterReconciler, DeadLetterRecorder, provisionDeadLetterStreams, type ConsumerAdvisory } from '#dead-letters';
 import { JetStreamContext, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { ChargeOrderService } from '../../apps/payments/src/charge-order/charge-order.service.js';
@@ -134,7 +134,9 @@ describe('twin deliveries of one event', () => {
     let recorder: DeadLetterRecorder;
     let reconciler: DeadLetterReconciler;
 
-    beforeAll(() => {
+    beforeAll(async () => {
+      // The office's streams, as orders-api provisions them.
+      await provisionDeadLetterStreams(jsm);
       const applied = new AppliedEvents(db.prisma);
       recorder = new DeadLetterRecorder(db.prisma, jsm, jetstream(nc), applied);
       reconciler = new DeadLetterReconciler(db.prisma, applied, 0);

@@ -7,6 +7,7 @@ import type { CommonEnv } from '#config';
 import { isDatabaseUnavailable } from '#database';
 import { JetStreamServer } from '#jetstream';
 import { stopTracing } from '#telemetry';
+import { SERVICE_NATS_OPTIONS, type ServiceNatsOptions } from './nats-options.js';
 import { SERVICE_CONSUMERS } from './service-probes.js';
 
 /**
@@ -40,8 +41,8 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
   // One list for the consumers run here and those readiness and metrics watch.
   const consumerDefinitions = app.get<readonly ConsumerDefinition[]>(SERVICE_CONSUMERS);
   const server = new JetStreamServer({
-    name: options.name,
-    servers: config.get('NATS_URL', { infer: true }).split(','),
+    // The same user, inbox prefix and streams as the publishing side (ServiceCoreModule).
+    ...app.get<ServiceNatsOptions>(SERVICE_NATS_OPTIONS),
     consumers: consumerDefinitions,
     consumerSettings: definedOnly({
       concurrency: config.get('CONSUMER_CONCURRENCY', { infer: true }),

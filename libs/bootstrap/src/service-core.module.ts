@@ -11,6 +11,7 @@ import { MetricsModule } from '#metrics';
 import { pinoParams, setOperatorEventLevel } from '#telemetry';
 import { AdvisoryCapture } from './advisory-capture.js';
 import { HealthModule } from './health.module.js';
+import { SERVICE_NATS_OPTIONS, serviceNatsOptions } from './nats-options.js';
 import { SERVICE_CONSUMERS, SERVICE_SCHEMA, ServiceProbes } from './service-probes.js';
 
 export interface ServiceCoreOptions<S extends z.ZodType<CommonEnv>> {
@@ -35,6 +36,7 @@ export interface ServiceCoreOptions<S extends z.ZodType<CommonEnv>> {
 export class ServiceCoreModule {
   static forRoot<S extends z.ZodType<CommonEnv>>(options: ServiceCoreOptions<S>): DynamicModule {
     const env = parseEnv(options.env, process.env);
+    const nats = serviceNatsOptions(options.service, env);
     setOperatorEventLevel(env.LOG_LEVEL);
     return {
       module: ServiceCoreModule,
@@ -46,9 +48,7 @@ export class ServiceCoreModule {
         }),
         LoggerModule.forRoot(pinoParams({ service: options.service, level: env.LOG_LEVEL })),
         DatabaseModule.forRoot({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }),
-        JetStreamModule.forRootAsync({
-          useFactory: () => ({ servers: env.NATS_URL.split(','), name: options.service }),
-        }),
+        JetStreamModule.forRootAsync({ useFactory: () => nats }),
         MessagingModule.forRoot(options.schema),
         MetricsModule.forRoot({ service: options.service, summaryIntervalMs: env.METRICS_LOG_INTERVAL_MS }),
         HealthModule,
@@ -56,6 +56,7 @@ export class ServiceCoreModule {
       providers: [
         AdvisoryCapture,
         { provide: SERVICE_SCHEMA, useValue: options.schema },
+        { provide: SERVICE_NATS_OPTIONS, useValue: nats },
         { provide: SERVICE_CONSUMERS, useValue: options.consumers ?? consumersOf(options.service) },
         ServiceProbes,
       ],

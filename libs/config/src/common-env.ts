@@ -11,7 +11,15 @@ export const commonEnvSchema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** HTTP port for the API (orders-api) or for health endpoints (workers). */
   PORT: z.coerce.number().int().min(0).max(65535),
+  /** One server or several, comma separated. Credentials in it are not used (the client ignores them): see NATS_USER. */
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  /**
+   * The service's NATS user and password, for a server with per-service users
+   * (`npm run nats:config` writes them); unset for a server without
+   * authentication. The password is never logged.
+   */
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().min(1).optional(),
   DATABASE_URL: z.string().startsWith('postgres'),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
   /** Handlers running at once per consumer in this process. */

@@ -13,6 +13,15 @@ export async function provisionDeadLetterStreams(jsm: JetStreamManager): Promise
   }
 }
 
+/**
+ * Creates (or updates) DLQ_ADVISORIES only: what every service provisions
+ * (DEAD_LETTERS is the dead-letter office's, and only its NATS user may).
+ */
+export async function provisionAdvisoryStream(jsm: JetStreamManager): Promise<void> {
+  const stream = DeadLetterStreams.DLQ_ADVISORIES;
+  await provisionStreams(jsm, { maxAgeMs: stream.maxAgeMs }, [stream]);
+}
+
 /** Creates (or updates) the durable consumer that reads DLQ_ADVISORIES. */
 export async function provisionAdvisoryConsumer(jsm: JetStreamManager): Promise<void> {
   await provisionConsumers(jsm, [DeadLetterConsumers.advisories], AdvisoryConsumerSettings);

@@ -4,7 +4,7 @@ export { AdvisoryConsumer } from './advisory-consumer.js';
 export { DeadLetterRecorder, type RecordOutcome } from './dead-letter-recorder.js';
 export { DeadLetterReconciler } from './dead-letter-reconciler.js';
 export { AppliedEvents, type AppliedEvent, type ConsumedEvent } from './applied-events.js';
-export { provisionAdvisoryConsumer, provisionDeadLetterStreams } from './dead-letter-provisioning.js';
+export { provisionAdvisoryConsumer, provisionAdvisoryStream, provisionDeadLetterStreams } from './dead-letter-provisioning.js';
 export { parseAdvisory, InvalidAdvisoryError, type ConsumerAdvisory, type AdvisoryKind } from './advisory.js';
 export { DeadLetterConflictError, DeadLetterNotFoundError } from './errors.js';
 export type { DeadLetterFilter } from './dead-letter-filter.js';

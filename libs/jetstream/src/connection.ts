@@ -5,6 +5,15 @@ export interface NatsConnectionOptions {
   servers: string | string[];
   /** Shown in the server's connection list (`/connz`): the service's name. */
   name: string;
+  /** User and password on a server with authentication; both or neither. */
+  user?: string;
+  pass?: string;
+  /**
+   * Prefix of the connection's reply subjects (default `_INBOX`). A user
+   * allowed to subscribe only below its own prefix (libs/contracts
+   * natsInboxPrefix) needs it set, or no reply would reach it.
+   */
+  inboxPrefix?: string;
 }
 
 /**
@@ -15,6 +24,8 @@ export function connectToNats(options: NatsConnectionOptions): Promise<NatsConne
   return connect({
     servers: options.servers,
     name: options.name,
+    ...(options.user !== undefined && { user: options.user, pass: options.pass }),
+    ...(options.inboxPrefix !== undefined && { inboxPrefix: options.inboxPrefix }),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: true,

@@ -4,7 +4,7 @@ export { JetStreamPublisher, type OutgoingMessage, type PublishResult } from './
 export { MessageController } from './message-controller.decorator.js';
 export { EventBatchPattern, type BatchOutcomes, type DeliveredEvent } from './event-batch.js';
 export { connectToNats, type NatsConnectionOptions } from './connection.js';
-export { provisionStreams, provisionConsumers } from './provisioning.js';
+export { provisionStreams, provisionConsumers, type ProvisionedStream } from './provisioning.js';
 export { encodeEnvelope, decodeEnvelope } from './codec.js';
 export { InvalidMessageError, PermanentHandlerError, isPermanentFailure } from './errors.js';
 export { JetStreamDefaults, type ConsumerSettings } from './constants.js';

@@ -9,7 +9,7 @@ import {
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectToNats, type NatsConnectionOptions } from './connection.js';
-import { provisionStreams } from './provisioning.js';
+import { provisionStreams, type ProvisionedStream } from './provisioning.js';
 import { JetStreamPublisher } from './publisher.js';
 
 /** Injection token of the service's NATS connection (publishing, KV, admin). */
@@ -17,6 +17,8 @@ export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 
 export interface JetStreamModuleOptions extends NatsConnectionOptions {
   maxPublishesInFlight?: number;
+  /** The streams to provision at start; default every stream of the contracts. */
+  streams?: readonly ProvisionedStream[];
 }
 
 interface AsyncOptions {
@@ -45,7 +47,7 @@ export class JetStreamModule implements OnApplicationShutdown {
         inject: [OPTIONS],
         useFactory: async (opts: JetStreamModuleOptions) => {
           const connection = await connectToNats(opts);
-          await provisionStreams(await jetstreamManager(connection));
+          await provisionStreams(await jetstreamManager(connection), {}, opts.streams);
           return connection;
         },
       },

@@ -34,8 +34,9 @@ export type ProvisionedConsumer = Pick<ConsumerDefinition, 'durable' | 'filterSu
 
 /**
  * Creates each stream, or updates it to the declared configuration. Every
- * service provisions every stream, so start order does not matter; two
- * services racing to create one converge on the same configuration.
+ * service provisions the streams it publishes to and reads (libs/contracts
+ * streamsUsedBy; its NATS user may manage no other), so start order does not
+ * matter; two services racing to create one converge on the same configuration.
  *
  * Only fields NATS 2.9 understands are sent (no `compression`, no
  * `sync_interval`): an unknown field makes an older server refuse the request.

@@ -15,13 +15,15 @@ import { InvalidMessageError, isPermanentFailure } from './errors.js';
 import { BATCH_HANDLER, type BatchOutcomes, type DeliveredEvent } from './event-batch.js';
 import { KeyedBatcher } from './keyed-batcher.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { provisionConsumers, provisionStreams } from './provisioning.js';
+import { provisionConsumers, provisionStreams, type ProvisionedStream } from './provisioning.js';
 import { retryDelayMs } from './retry-delay.js';
 import { Semaphore } from './semaphore.js';
 
 export interface JetStreamServerOptions extends NatsConnectionOptions {
   /** The durable consumers this service reads; each gets its own consume loop. */
   consumers: readonly ConsumerDefinition[];
+  /** The streams to provision before the consumers; default every stream of the contracts. */
+  streams?: readonly ProvisionedStream[];
   consumerSettings?: Partial<ConsumerSettings>;
   retry?: RetryOptions;
 }
@@ -104,7 +106,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       this.connection = await connectToNats(this.options);
       this.watchConnectionStatus(this.connection);
       const jsm = await jetstreamManager(this.connection);
-      await provisionStreams(jsm);
+      await provisionStreams(jsm, {}, this.options.streams);
       await provisionConsumers(jsm, this.options.consumers, this.settings);
       this.assertEveryConsumedSubjectHasHandlers();
       for (const consumer of this.options.consumers) {
