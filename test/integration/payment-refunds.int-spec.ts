@@ -44,7 +44,7 @@ describe('payments refunds (real NATS and PostgreSQL)', () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'refunds' })]);
     app = await startServiceApp({
       service: 'payments',
-      natsUrl: nats.url,
+      nats,
       databaseUrl: db.url,
       env: {
         PAYMENT_SUCCESS_RATE: '1',

@@ -26,7 +26,7 @@ describe('payments under gateway errors', () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'gateway_errors' })]);
     app = await startServiceApp({
       service: 'payments',
-      natsUrl: nats.url,
+      nats,
       databaseUrl: db.url,
       env: { PAYMENT_SUCCESS_RATE: '1', PAYMENT_GATEWAY_ERROR_RATE: '1', PAYMENT_LATENCY_MS: '0' },
       transport: { consumerSettings: { maxDeliver: 3 }, retry: { baseDelayMs: 50, maxDelayMs: 100 } },

@@ -52,7 +52,7 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'metrics' })]);
     app = await startServiceApp({
       service: 'payments',
-      natsUrl: nats.url,
+      nats,
       databaseUrl: db.url,
       env: { PAYMENT_SUCCESS_RATE: '1', PAYMENT_LATENCY_MS: '0', OUTBOX_POLL_INTERVAL_MS: '100', METRICS_LOG_INTERVAL_MS: '0' },
     });

@@ -44,7 +44,8 @@ describe('runService start-up order', () => {
     const event = orderCreatedEvent();
     await new JetStreamPublisher(jetstream(nc)).publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
 
-    Object.assign(process.env, { NATS_URL: nats.url, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' });
+    const { user, pass } = nats.credentials.payments;
+    Object.assign(process.env, { NATS_URL: nats.url, NATS_USER: user, NATS_PASSWORD: pass, DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' });
     const { PaymentsModule } = await import('../../apps/payments/src/payments.module.js');
     app = await runService({ name: 'payments', module: withSlowInit(PaymentsModule, () => db.prisma.payment.count(), paymentsWhenInitEnded) });
 

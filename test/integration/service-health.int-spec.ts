@@ -31,7 +31,7 @@ describe('service health (payments, real NATS and PostgreSQL)', () => {
     db = await startTestDatabase({ label: 'health', server: postgres });
     app = await startServiceApp({
       service: 'payments',
-      natsUrl: nats.url,
+      nats,
       databaseUrl: db.url,
       env: {
         PAYMENT_LATENCY_MS: '0',

@@ -31,7 +31,7 @@ describe('shipments on a cancellation (real NATS and PostgreSQL)', () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'shipment_cancel' })]);
     app = await startServiceApp({
       service: 'shipments',
-      natsUrl: nats.url,
+      nats,
       databaseUrl: db.url,
       env: { OUTBOX_POLL_INTERVAL_MS: '100' },
     });

@@ -57,7 +57,7 @@ describe('twin deliveries of one event', () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'twins' })]);
     app = await startServiceApp({
       service: 'payments',
-      natsUrl: nats.url,
+      nats,
       databaseUrl: db.url,
       env: { PAYMENT_SUCCESS_RATE: '1', PAYMENT_LATENCY_MS: '0', OUTBOX_POLL_INTERVAL_MS: '100' },
     });

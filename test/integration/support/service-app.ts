@@ -1,6 +1,8 @@
 import type { INestApplication, LogLevel, Type } from '@nestjs/common';
+import { serviceNatsOptions } from '#bootstrap';
 import { consumersOf } from '#contracts';
 import { JetStreamServer, type JetStreamServerOptions } from '#jetstream';
+import type { NatsServer } from '#local-infra';
 import { createTestApp } from './nest-app.js';
 
 /** The worker services a test runs in its own process, each with its root module (imported on demand). */
@@ -11,7 +13,8 @@ const ROOT_MODULES = {
 
 export interface ServiceAppOptions {
   service: keyof typeof ROOT_MODULES;
-  natsUrl: string;
+  /** The server; the service connects as its own user, as in a deployment. */
+  nats: Pick<NatsServer, 'url' | 'credentials'>;
   databaseUrl: string;
   /** Settings of this test (gateway rates and latency, outbox, metrics); PORT 0 and the URLs are set here. */
   env?: Record<string, string>;
@@ -29,13 +32,14 @@ export interface ServiceAppOptions {
  * `transport` only, not from CONSUMER_* in `env`. Close it with `app.close()`.
  */
 export async function startServiceApp(options: ServiceAppOptions): Promise<INestApplication> {
-  Object.assign(process.env, { NATS_URL: options.natsUrl, DATABASE_URL: options.databaseUrl, PORT: '0', ...options.env });
+  const { user, pass } = options.nats.credentials[options.service];
+  const natsEnv = { NATS_URL: options.nats.url, NATS_USER: user, NATS_PASSWORD: pass };
+  Object.assign(process.env, { ...natsEnv, DATABASE_URL: options.databaseUrl, PORT: '0', ...options.env });
   const rootModule = await ROOT_MODULES[options.service]();
   const app = await createTestApp(rootModule, { logger: options.logger ?? ['error'] });
   app.connectMicroservice({
     strategy: new JetStreamServer({
-      name: options.service,
-      servers: options.natsUrl,
+      ...serviceNatsOptions(options.service, natsEnv),
       consumers: consumersOf(options.service),
       ...options.transport,
     }),

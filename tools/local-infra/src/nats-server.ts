@@ -1,10 +1,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { constants, rmSync } from 'node:fs';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { natsServices, type ServiceName } from '#contracts';
+import { NATS_ADMIN_USER, renderNatsAuthorization } from '../../contracts/src/nats-authorization.js';
 import { findFreePorts } from './free-port.js';
 import {
   OutputTail,
@@ -43,9 +46,22 @@ export interface NatsServerOptions {
   readyTimeoutMs?: number;
 }
 
+/** A NATS user's credentials, named as the client's connection options name them: `connect({ servers, ...credentials })`. */
+export interface NatsCredentials {
+  readonly user: string;
+  readonly pass: string;
+}
+
 export interface NatsServer {
-  /** nats://127.0.0.1:PORT */
+  /**
+   * nats://127.0.0.1:PORT. A client that connects with no credentials is the
+   * admin (every right), so tests and tools connect with the URL alone.
+   */
   readonly url: string;
+  /** Each service's user, with the permissions its contracts give it: what the pipeline starts each service with. */
+  readonly credentials: Readonly<Record<ServiceName, NatsCredentials>>;
+  /** The admin user (what a client without credentials is, too). */
+  readonly admin: NatsCredentials;
   readonly port: number;
   readonly monitorPort: number;
   /** http://127.0.0.1:MONITORPORT */
@@ -165,6 +181,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const removeStore = ownsStore
     ? onParentExit(() => rmSync(storeDir, { recursive: true, force: true, maxRetries: 3 }))
     : () => false;
+  const auth = await writeAuthConfig();
   const tail = new OutputTail();
 
   // Ports we picked may be taken by someone else before the server binds
@@ -179,7 +196,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       const [freeA, freeB] = await findFreePorts(2);
       port = options.port ?? freeA!;
       monitorPort = options.monitorPort ?? freeB!;
-      child = launch(binary, { port, monitorPort, storeDir }, tail);
+      child = launch(binary, { port, monitorPort, storeDir, configFile: auth.file }, tail);
       try {
         await waitUntilReady(child, port, monitorPort, readyTimeoutMs, tail);
         break;
@@ -190,6 +207,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       }
     }
   } catch (err) {
+    await auth.remove();
     if (ownsStore) {
       removeStore();
       await rm(storeDir, { recursive: true, force: true });
@@ -200,6 +218,8 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   let current = child;
   return {
     url: `nats://${HOST}:${port}`,
+    credentials: auth.credentials,
+    admin: auth.admin,
     port,
     monitorPort,
     monitorUrl: `http://${HOST}:${monitorPort}`,
@@ -209,6 +229,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     },
     async stop() {
       await stopChild(current, STOP_GRACE_MS);
+      await auth.remove();
       if (ownsStore) {
         removeStore();
         await rm(storeDir, { recursive: true, force: true, maxRetries: 3 });
@@ -217,7 +238,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     async restart() {
       await stopChild(current, STOP_GRACE_MS);
       tail.note('[local-infra] --- nats-server restarted ---');
-      current = launch(binary, { port, monitorPort, storeDir }, tail);
+      current = launch(binary, { port, monitorPort, storeDir, configFile: auth.file }, tail);
       await waitUntilReady(current, port, monitorPort, readyTimeoutMs, tail);
     },
     kill: () => killChild(current),
@@ -225,13 +246,47 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   };
 }
 
+/**
+ * The server's configuration: the pipeline's users with fresh random
+ * passwords (what `npm run nats:config` writes for a deployment), and the
+ * admin for clients without credentials. Written once per server, so a
+ * restart keeps the users and passwords; removed with the server.
+ */
+async function writeAuthConfig() {
+  const passwords = Object.fromEntries(
+    [...natsServices(), NATS_ADMIN_USER].map((user) => [user, randomBytes(18).toString('base64url')]),
+  );
+  const dir = await mkdtemp(join(tmpdir(), 'nats-conf-'));
+  const removeDir = onParentExit(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'nats-server.conf');
+  const config = [
+    renderNatsAuthorization(passwords),
+    '# Local only: a client without credentials is the admin, so the tests and',
+    '# tools connect with the bare URL; every service is started with its own user.',
+    `no_auth_user: "${NATS_ADMIN_USER}"`,
+    '',
+  ].join('\n');
+  await writeFile(file, config, { mode: 0o600 });
+  const as = (user: string): NatsCredentials => ({ user, pass: passwords[user]! });
+  return {
+    file,
+    credentials: Object.fromEntries(natsServices().map((service) => [service, as(service)])) as Record<ServiceName, NatsCredentials>,
+    admin: as(NATS_ADMIN_USER),
+    remove: async () => {
+      removeDir();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 function launch(
   binary: string,
-  cfg: { port: number; monitorPort: number; storeDir: string },
+  cfg: { port: number; monitorPort: number; storeDir: string; configFile: string },
   tail: OutputTail,
 ): ChildProcess {
-  // -a binds both the client and the monitoring listener to loopback only.
-  const args = ['-js', '-sd', cfg.storeDir, '-a', HOST, '-p', String(cfg.port), '-m', String(cfg.monitorPort)];
+  // -a binds both the client and the monitoring listener to loopback only;
+  // flags take precedence over the file, which holds only the users.
+  const args = ['-c', cfg.configFile, '-js', '-sd', cfg.storeDir, '-a', HOST, '-p', String(cfg.port), '-m', String(cfg.monitorPort)];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   trackChild(child);
   child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk));

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generatePipelineApiKeys, type ApiEndpoint, type PipelineApiKeys } from './api-keys.js';
 import { findFreePorts } from './free-port.js';
-import { startNatsServer, type NatsServer } from './nats-server.js';
+import { startNatsServer, type NatsCredentials, type NatsServer } from './nats-server.js';
 import { createDatabase, dropDatabase, migrateDatabase, repoRoot, startPostgres, type PostgresServer, type StartPostgresOptions } from './postgres.js';
 import { spawnService, type ServiceHandle } from './process-group.js';
 import { SERVICE_HEAP_FLAGS, SERVICE_MEMORY_ENV } from './service-memory.js';
@@ -74,6 +74,7 @@ export interface Pipeline {
   readonly api: ApiEndpoint;
   /** Base URL of each service's HTTP server (health, /metrics; orders-api's is apiUrl). */
   readonly serviceUrls: Readonly<Record<PipelineServiceName, string>>;
+  /** The NATS server's URL; a client connecting with it alone is the admin (see NatsServer.url). */
   readonly natsUrl: string;
   /** URL of the pipeline's own database. */
   readonly databaseUrl: string;
@@ -151,7 +152,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     });
     const started = await Promise.allSettled(
       PIPELINE_SERVICES.map((name) =>
-        startService(root, name, { ...options, natsUrl: nats.url, databaseUrl, apiKeysEnv: apiKeys.env }, running),
+        startService(root, name, { ...options, natsUrl: nats.url, natsUser: nats.credentials[name], databaseUrl, apiKeysEnv: apiKeys.env }, running),
       ),
     );
     const failures = started.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
@@ -161,6 +162,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     const ready = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const services = Object.fromEntries(ready.map((s) => [s.name, s.handle])) as Record<PipelineServiceName, ServiceHandle>;
     const serviceUrls = Object.fromEntries(ready.map((s) => [s.name, `http://${HOST}:${s.port}`])) as Record<PipelineServiceName, string>;
+    await assertConnectedAsOwnUsers(nats);
     progress(`services ready: ${ready.map((s) => `${s.name} on :${s.port}`).join(', ')}`);
 
     let stopping: Promise<void> | undefined;
@@ -192,7 +194,7 @@ function assertBuilt(root: string): void {
   }
 }
 
-type ServiceSettings = PipelineOptions & { natsUrl: string; databaseUrl: string; apiKeysEnv: string };
+type ServiceSettings = PipelineOptions & { natsUrl: string; natsUser: NatsCredentials; databaseUrl: string; apiKeysEnv: string };
 
 interface StartedService {
   name: PipelineServiceName;
@@ -258,10 +260,30 @@ function serviceEnv(
     PORT: String(port),
     HOST,
     NATS_URL: settings.natsUrl,
+    // Its own user: allowed only what its contracts say it emits and consumes.
+    NATS_USER: settings.natsUser.user,
+    NATS_PASSWORD: settings.natsUser.pass,
     DATABASE_URL: settings.databaseUrl,
     // Only what the caller set overrides the service defaults.
     ...Object.fromEntries(Object.entries(payments).filter(([, value]) => value !== undefined)),
     ...ordersApi,
     ...settings.env?.[name],
   };
+}
+
+/**
+ * Every service's connections are authenticated as the service's own user. A
+ * client without credentials would be the admin (NatsServer.url), so a
+ * service that lost its NATS_USER on the way would otherwise pass every test
+ * with every right.
+ */
+async function assertConnectedAsOwnUsers(nats: NatsServer): Promise<void> {
+  const response = await fetch(`${nats.monitorUrl}/connz?auth=true&limit=4096`);
+  const { connections } = (await response.json()) as { connections: { name?: string; authorized_user?: string }[] };
+  const wrong = PIPELINE_SERVICES.flatMap((service) => {
+    const users = connections.filter((c) => c.name === service).map((c) => c.authorized_user ?? '(none)');
+    if (users.length === 0) return [`${service}: no connection named ${service}`];
+    return users.filter((user) => user !== service).map((user) => `${service}: connected as ${user}`);
+  });
+  if (wrong.length > 0) throw new Error(`The services must connect to NATS as their own users:\n  ${wrong.join('\n  ')}`);
 }
