@@ -6,6 +6,7 @@
 #   docker build -t order-pipeline:0.1.0 .
 #   docker run ... order-pipeline:0.1.0 orders-api     # or payments, shipments
 #   docker run ... order-pipeline:0.1.0 migrate        # prisma migrate deploy, then exit
+#   docker run ... order-pipeline:0.1.0 nats-config    # the NATS server's users (see docs/operations.md)
 #
 # Why one image and not one per service: the three services are one TypeScript
 # build with one lockfile; they share every library (contracts, transport,
@@ -50,6 +51,9 @@ COPY tsconfig.json tsconfig.build.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY libs ./libs
 COPY apps ./apps
+# The generator of the NATS users (`order-pipeline nats-config`): from the
+# contracts of this very image, so the users match the services it runs.
+COPY tools/contracts ./tools/contracts
 # = prisma generate (WebAssembly engine, no download) && tsc -p tsconfig.build.json
 RUN npm run build
 
@@ -82,6 +86,7 @@ COPY package.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY --from=build /app/dist/apps ./dist/apps
 COPY --from=build /app/dist/libs ./dist/libs
+COPY --from=build /app/dist/tools/contracts ./dist/tools/contracts
 COPY --chmod=0555 deploy/docker/entrypoint.sh /usr/local/bin/order-pipeline
 # The base image's unprivileged `node` user, by number so that Kubernetes'
 # runAsNonRoot can verify it without reading /etc/passwd.

@@ -4,6 +4,8 @@
 #
 #   orders-api | payments | shipments   run that service (default: orders-api)
 #   migrate                             apply pending migrations (prisma migrate deploy), then exit
+#   nats-config [--out FILE]            print the NATS server's users (one per service, from the
+#                                       contracts), passwords from NATS_PASSWORD_<USER>, then exit
 #   anything else                       run it as a command (node -e ..., sh, ...)
 #
 # `exec` replaces this shell, so node is PID 1 and receives SIGTERM itself:
@@ -35,6 +37,10 @@ case "$1" in
     # prisma.config.ts (next to package.json) selects the offline-capable
     # WebAssembly engine and reads DATABASE_URL.
     exec node node_modules/prisma/build/index.js migrate deploy "$@"
+    ;;
+  nats-config)
+    shift
+    exec node dist/tools/contracts/src/print-nats-config.js "$@"
     ;;
   *)
     exec "$@"

@@ -33,13 +33,24 @@ export function readComposePorts(text) {
 }
 
 /**
+ * The variable the NATS users' generator reads a user's password from
+ * (tools/contracts natsPasswordVariable: test/deploy checks they agree).
+ * @param {string} user
+ */
+export function natsPasswordVariable(user) {
+  return `NATS_PASSWORD_${user.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
  * A service like payments and shipments: the shared image, hardening and start
- * order (<<: *service), the common environment, its own port, a health check.
+ * order (<<: *service), the common environment, its own port and NATS user, a
+ * health check; and its NATS password for the users' generator (nats-auth).
  * @param {string} text
  * @param {{ name: string, port: number }} service
  */
 export function addComposeService(text, { name, port }) {
   if (readComposeServices(text).includes(name)) return text;
+  const password = `\${${natsPasswordVariable(name)}:-${name}-dev-password}`;
   const block = `  ${name}:
     <<: *service
     command: ["${name}"]
@@ -47,6 +58,9 @@ export function addComposeService(text, { name, port }) {
       <<: *common-env
       PORT: "${port}"
       OTEL_SERVICE_NAME: ${name}
+      # Its own NATS user (the nats-auth service writes the same password).
+      NATS_USER: ${name}
+      NATS_PASSWORD: ${password}
       # The service's own settings (apps/${name}/src/${name}-env.ts) go here.
     ports:
       - "${port}:${port}" # health only
@@ -57,9 +71,18 @@ export function addComposeService(text, { name, port }) {
       retries: 5
       start_period: 30s
 `;
-  const { end } = composeServicesBlock(text);
-  const after = text.slice(end);
-  return `${text.slice(0, end).trimEnd()}\n\n${block}${after ? `\n${after}` : ''}`;
+  const withPassword = addNatsAuthPassword(text, natsPasswordVariable(name), password);
+  const { end } = composeServicesBlock(withPassword);
+  const after = withPassword.slice(end);
+  return `${withPassword.slice(0, end).trimEnd()}\n\n${block}${after ? `\n${after}` : ''}`;
+}
+
+/** The new user's password in nats-auth's environment, before the admin's; unchanged without nats-auth. */
+function addNatsAuthPassword(text, variable, value) {
+  const admin = /^( {6})NATS_PASSWORD_ADMIN: /m.exec(text);
+  if (!/^ {2}nats-auth:\s*$/m.test(text) || text.includes(`      ${variable}: `)) return text;
+  if (!admin) throw missing(COMPOSE_FILE, 'NATS_PASSWORD_ADMIN in the environment of nats-auth');
+  return `${text.slice(0, admin.index)}${admin[1]}${variable}: ${value}\n${text.slice(admin.index)}`;
 }
 
 /** Where the top-level `services:` mapping starts and ends (the next top-level key or the end). */

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import { describe, it, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { parse } from 'yaml';
+import { natsPasswordVariable, natsUserNames, renderNatsAuthorization } from '../../tools/contracts/src/nats-authorization.js';
 import { defaultPort, parseServiceEnv, serviceNames, unknownVariables, type ServiceName } from './support/app-env.js';
 import { repoPath } from './support/paths.js';
 
@@ -43,12 +44,18 @@ interface Service {
   ports?: string[];
   healthcheck?: { test: string[]; interval?: string; timeout?: string; retries?: number; start_period?: string };
   depends_on?: Record<string, { condition: string }>;
+  user?: string;
   stop_grace_period?: string;
   restart?: string;
   read_only?: boolean;
   tmpfs?: string[];
   cap_drop?: string[];
   volumes?: string[];
+}
+
+/** A compose value as compose resolves it with nothing set in the shell: `${VAR:-default}` is `default`. */
+function withDefaults(value: string | undefined): string | undefined {
+  return value?.replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1');
 }
 
 function seconds(duration: string | undefined): number {
@@ -76,11 +83,11 @@ describe('docker-compose.yml', () => {
   });
 
   it('has the infrastructure, the one-shot migration and every service', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['jaeger', 'migrate', 'nats', 'postgres', ...serviceNames].sort());
+    expect(Object.keys(compose.services).sort()).toEqual(['jaeger', 'migrate', 'nats', 'nats-auth', 'postgres', ...serviceNames].sort());
   });
 
-  it('builds one image from the Dockerfile for the services and the migration', () => {
-    for (const name of ['migrate', ...serviceNames]) {
+  it('builds one image from the Dockerfile for the services, the migration and the NATS users', () => {
+    for (const name of ['migrate', 'nats-auth', ...serviceNames]) {
       const service = compose.services[name]!;
       expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
       expect(service.image).toBe(compose.services['migrate']!.image);
@@ -107,6 +114,32 @@ describe('docker-compose.yml', () => {
     expect(compose.services['jaeger']!.environment).toMatchObject({ COLLECTOR_OTLP_ENABLED: 'true' });
   });
 
+  it('writes the NATS users from the contracts into a volume, once, before NATS starts, which includes them', () => {
+    const auth = compose.services['nats-auth']!;
+    const nats = compose.services['nats']!;
+    expect(auth.restart).toBe('no');
+    expect(auth.command).toEqual(['nats-config', '--out', '/nats-auth/authorization.conf']);
+    expect(auth.volumes).toEqual(['nats-auth:/nats-auth']);
+    expect(compose.volumes).toHaveProperty('nats-auth');
+    expect(nats.depends_on).toEqual({ 'nats-auth': { condition: 'service_completed_successfully' } });
+    // The server's configuration sits in /etc/nats and includes auth/authorization.conf: the volume's file.
+    expect(nats.volumes).toContain('nats-auth:/etc/nats/auth:ro');
+    const config = readFileSync(repoPath('deploy/nats/nats-server.conf'), 'utf8');
+    expect(config).toMatch(/^include "auth\/authorization\.conf"$/m);
+    expect(config).not.toMatch(/no_auth_user/);
+    // Without a capability, read-only, like every other container.
+    expect(auth.cap_drop).toEqual(['ALL']);
+    expect(auth.read_only).toBe(true);
+  });
+
+  it('gives the generator a password for every NATS user, and the defaults make a valid block', () => {
+    const env = compose.services['nats-auth']!.environment ?? {};
+    expect(Object.keys(env).sort()).toEqual(natsUserNames().map(natsPasswordVariable).sort());
+    for (const [variable, value] of Object.entries(env)) expect(value).toMatch(new RegExp(`^\\$\\{${variable}:-[^}]+\\}$`));
+    const passwords = Object.fromEntries(natsUserNames().map((user) => [user, withDefaults(env[natsPasswordVariable(user)])]));
+    expect(renderNatsAuthorization(passwords)).toContain('authorization {');
+  });
+
   describe.each(serviceNames)('%s', (name: ServiceName) => {
     const service = compose.services[name]!;
     const port = defaultPort(name);
@@ -122,6 +155,12 @@ describe('docker-compose.yml', () => {
       expect(unknownVariables(name, env)).toEqual([]);
       expect(Object.keys(env).filter((variable) => variable.startsWith('FAULT_'))).toEqual([]);
       expect(parseServiceEnv(name, env)['PORT']).toBe(port);
+    });
+
+    it('connects to the compose NATS as its own user, with the password the NATS users were written with', () => {
+      const env = service.environment ?? {};
+      expect(env['NATS_USER']).toBe(name);
+      expect(env['NATS_PASSWORD']).toBe(compose.services['nats-auth']!.environment?.[natsPasswordVariable(name)]);
     });
 
     it('connects to the compose NATS, PostgreSQL (with its credentials) and Jaeger', () => {

@@ -33,7 +33,7 @@ function inContext(source: string): boolean {
 
 /** TypeScript sources the build stage compiles (tsconfig.build.json leaves tests out). */
 const compiledSources = [...context].filter(
-  (file) => /^(apps|libs)\/.*\.ts$/.test(file) && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(file),
+  (file) => /^(apps|libs|tools\/contracts)\/.*\.ts$/.test(file) && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(file),
 );
 
 /** Module specifiers a file imports at run time (type-only imports are erased by tsc). */
@@ -137,6 +137,7 @@ describe('the Dockerfile', () => {
     expect(allCopies.filter((copy) => copy.stage === finalStage && copy.from === 'build').map((copy) => copy.sources)).toEqual([
       ['/app/dist/apps'],
       ['/app/dist/libs'],
+      ['/app/dist/tools/contracts'],
     ]);
   });
 
@@ -201,6 +202,14 @@ describe('the entry point (deploy/docker/entrypoint.sh)', () => {
   it.each(serviceNames)('starts %s from its compiled main', async (service) => {
     expect(await entrypoint(service)).toBe(`<app> node dist/apps/${service}/src/main.js`);
     expect(existsSync(repoPath(`apps/${service}/src/main.ts`))).toBe(true);
+  });
+
+  it('prints the NATS users with the generator compiled from tools/contracts', async () => {
+    expect(await entrypoint('nats-config', '--out', '/nats-auth/authorization.conf')).toBe(
+      '<app> node dist/tools/contracts/src/print-nats-config.js --out /nats-auth/authorization.conf',
+    );
+    expect(existsSync(repoPath('tools/contracts/src/print-nats-config.ts'))).toBe(true);
+    expect(packageJson.scripts['nats:config']).toContain('dist/tools/contracts/src/print-nats-config.js');
   });
 
   it('starts orders-api when given nothing', async () => {

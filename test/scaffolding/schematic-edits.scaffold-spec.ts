@@ -123,8 +123,16 @@ describe('service-app schematic', () => {
     const nestCli = JSON.parse(after.get('/nest-cli.json')!) as { projects: Record<string, { type: string; sourceRoot: string }> };
     expect(nestCli.projects['refunds']).toMatchObject({ type: 'application', sourceRoot: 'apps/refunds/src' });
     expect(JSON.parse(after.get('/package.json')!).scripts['start:refunds']).toBe('node dist/apps/refunds/src/main.js');
-    const compose = parse(after.get('/docker-compose.yml')!, { merge: true }) as { services: Record<string, { command: string[]; ports: string[] }> };
+    const compose = parse(after.get('/docker-compose.yml')!, { merge: true }) as {
+      services: Record<string, { command: string[]; ports: string[]; environment: Record<string, string> }>;
+    };
     expect(compose.services['refunds']).toMatchObject({ command: ['refunds'], ports: ['3003:3003'] });
+    // Its own NATS user, with the password the users' generator gets too.
+    expect(compose.services['refunds']!.environment).toMatchObject({
+      NATS_USER: 'refunds',
+      NATS_PASSWORD: '${NATS_PASSWORD_REFUNDS:-refunds-dev-password}',
+    });
+    expect(compose.services['nats-auth']!.environment['NATS_PASSWORD_REFUNDS']).toBe('${NATS_PASSWORD_REFUNDS:-refunds-dev-password}');
     expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['nats', 'postgres', 'payments', 'shipments']));
     const values = parse(after.get('/helm/order-pipeline/values.yaml')!) as Record<string, any>;
     expect(values['refunds'].service.port).toBe(3003);
