@@ -46,6 +46,7 @@ const valueSets = {
     values: {
       externalDatabase: { url: 'postgresql://pipeline:s3cret@db.example.internal:5432/pipeline' },
       externalNats: { existingSecret: 'nats-credentials', existingSecretKey: 'url' },
+      natsCredentials: { passwords: Object.fromEntries(serviceNames.map((service) => [service, `${service}-pw`])) },
       otel: { endpoint: 'http://otel-collector.observability:4318' },
       networkPolicy: {
         nats: { to: externalPeers.nats },
@@ -80,6 +81,7 @@ const valueSets = {
       'topologySpread.enabled=false',
       'preStopSleepSeconds=0',
       'terminationGracePeriodSeconds=25',
+      'natsCredentials.enabled=false',
     ],
   },
 } satisfies Record<string, ValueSet>;
@@ -267,6 +269,23 @@ describe.each(Object.keys(valueSets) as ValueSetName[])('with %s', (setName) => 
       if (budget) expect(matches(spec(budget)['selector'].matchLabels, podLabels)).toBe(true);
     });
 
+    it('connects to NATS as its own user, its password from the Secret’s key named after it (unless NATS has no users)', () => {
+      const manifests = rendered(setName);
+      const deployment = find(manifests, 'Deployment', name);
+      const env = containerEnv(manifests, deployment);
+      const password = secretRefs(deployment).filter((ref) => ref.env === 'NATS_PASSWORD');
+      if (setName === 'optional objects off') {
+        expect(env).not.toHaveProperty('NATS_USER');
+        expect(password).toEqual([]);
+        return;
+      }
+      expect(env['NATS_USER']).toBe(service);
+      expect(password).toEqual([
+        { env: 'NATS_PASSWORD', name: setName === 'external services' ? `${fullname}-nats-credentials` : 'order-pipeline-nats', key: service },
+      ]);
+      for (const configMap of ofKind(manifests, 'ConfigMap')) expect(configMap['data']).not.toHaveProperty('NATS_PASSWORD');
+    });
+
     it('reads DATABASE_URL from a Secret, never from a ConfigMap', () => {
       const manifests = rendered(setName);
       const deployment = find(manifests, 'Deployment', name);
@@ -350,8 +369,32 @@ describe('connections', () => {
     const manifests = rendered('default values');
     expect(find(manifests, 'ConfigMap', `${fullname}-common`)['data']).toMatchObject({ NATS_URL: 'nats://nats:4222' });
     const deployment = find(manifests, 'Deployment', `${fullname}-orders-api`);
-    expect(secretRefs(deployment)).toEqual([{ env: 'DATABASE_URL', name: 'order-pipeline-database', key: 'DATABASE_URL' }]);
+    expect(secretRefs(deployment)).toEqual([
+      { env: 'DATABASE_URL', name: 'order-pipeline-database', key: 'DATABASE_URL' },
+      { env: 'NATS_PASSWORD', name: 'order-pipeline-nats', key: 'orders-api' },
+    ]);
     expect(ofKind(manifests, 'Secret')).toEqual([]);
+  });
+
+  it('store NATS passwords given as values in a Secret of the chart, keyed by service, and roll the pods when they change', async () => {
+    const manifests = rendered('external services');
+    const secret = find(manifests, 'Secret', `${fullname}-nats-credentials`);
+    expect(secret['stringData']).toEqual(Object.fromEntries(serviceNames.map((service) => [service, `${service}-pw`])));
+    // Not a hook: only the services read it, not the migration job.
+    expect(secret.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
+    const checksum = (m: Manifest[]) =>
+      spec(find(m, 'Deployment', `${fullname}-payments`))['template'].metadata.annotations['checksum/nats-credentials'] as string;
+    expect(checksum(manifests)).toMatch(/^[a-f0-9]{64}$/);
+    const rotated = await render(staged.dir, {
+      values: {
+        ...valueSets['external services'].values,
+        natsCredentials: { passwords: Object.fromEntries(serviceNames.map((service) => [service, `${service}-rotated`])) },
+      },
+    });
+    expect(checksum(rotated.manifests)).not.toBe(checksum(manifests));
+    expect(spec(find(rendered('default values'), 'Deployment', `${fullname}-payments`))['template'].metadata.annotations).not.toHaveProperty(
+      'checksum/nats-credentials',
+    );
   });
 
   it('store a database URL given as a value in a Secret that exists before the migration hook', () => {
@@ -366,6 +409,7 @@ describe('connections', () => {
     expect(secretRefs(deployment)).toEqual([
       { env: 'DATABASE_URL', name: `${fullname}-database`, key: 'DATABASE_URL' },
       { env: 'NATS_URL', name: 'nats-credentials', key: 'url' },
+      { env: 'NATS_PASSWORD', name: `${fullname}-nats-credentials`, key: 'shipments' },
     ]);
     expect(find(manifests, 'ConfigMap', `${fullname}-common`)['data']).not.toHaveProperty('NATS_URL');
   });
@@ -376,7 +420,10 @@ describe('connections', () => {
       NATS_URL: `nats://${releaseName}-nats:4222`,
     });
     const deployment = find(manifests, 'Deployment', `${fullname}-payments`);
-    expect(secretRefs(deployment)).toEqual([{ env: 'DATABASE_PASSWORD', name: `${releaseName}-postgresql`, key: 'password' }]);
+    expect(secretRefs(deployment)).toEqual([
+      { env: 'DATABASE_PASSWORD', name: `${releaseName}-postgresql`, key: 'password' },
+      { env: 'NATS_PASSWORD', name: 'order-pipeline-nats', key: 'payments' },
+    ]);
     expect(containerEnv(manifests, deployment)['DATABASE_URL']).toBe(
       `postgresql://pipeline:password@${releaseName}-postgresql:5432/pipeline`,
     );

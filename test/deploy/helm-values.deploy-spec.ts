@@ -53,6 +53,16 @@ const ruleViolations: [string, ValueSet, RegExp][] = [
     /ordersApi\.podDisruptionBudget: set exactly one of maxUnavailable and minAvailable/,
   ],
   ['an Ingress without hosts', { values: { ordersApi: { ingress: { enabled: true, hosts: [] } } } }, /ordersApi\.ingress\.enabled=true needs at least one entry/],
+  [
+    'NATS users without their passwords',
+    { set: ['natsCredentials.existingSecret='] },
+    /No NATS passwords: set natsCredentials\.existingSecret \(a Secret with one key per service\), natsCredentials\.passwords, or natsCredentials\.enabled=false/,
+  ],
+  [
+    'NATS passwords as values for some services only',
+    { values: { natsCredentials: { passwords: { payments: 'p' } } } },
+    /natsCredentials\.passwords has no password for (.*, )?orders-api, (.*, )?shipments: give one per service/,
+  ],
 ];
 
 /** `a.b.c` as Helm 3.10 prints a value's path, or `/a/b/c` as later releases do. */

@@ -155,14 +155,38 @@ own Secret (externalDatabase.url) or an existing one. Services and migration job
 {{- end }}
 {{- end }}
 
-{{/* NATS_URL when it comes from a Secret (otherwise it is in the common ConfigMap). */}}
+{{/* Secret with the services' NATS passwords: the chart's own (natsCredentials.passwords) or an existing one. */}}
+{{- define "order-pipeline.natsCredentialsSecretName" -}}
+{{- if .Values.natsCredentials.passwords }}
+{{- include "order-pipeline.componentName" (list . "nats-credentials") }}
+{{- else }}
+{{- .Values.natsCredentials.existingSecret }}
+{{- end }}
+{{- end }}
+
+{{/*
+One service's NATS settings that are not in the common ConfigMap: NATS_URL
+when it comes from a Secret, and the service's own user, its password from
+the Secret's key named after the service: (list $root "payments").
+*/}}
 {{- define "order-pipeline.natsEnv" -}}
-{{- if and (not .Values.nats.enabled) .Values.externalNats.existingSecret }}
+{{- $root := index . 0 }}
+{{- $name := index . 1 }}
+{{- if and (not $root.Values.nats.enabled) $root.Values.externalNats.existingSecret }}
 - name: NATS_URL
   valueFrom:
     secretKeyRef:
-      name: {{ .Values.externalNats.existingSecret }}
-      key: {{ .Values.externalNats.existingSecretKey }}
+      name: {{ $root.Values.externalNats.existingSecret }}
+      key: {{ $root.Values.externalNats.existingSecretKey }}
+{{- end }}
+{{- if $root.Values.natsCredentials.enabled }}
+- name: NATS_USER
+  value: {{ $name | quote }}
+- name: NATS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "order-pipeline.natsCredentialsSecretName" $root }}
+      key: {{ $name }}
 {{- end }}
 {{- end }}
 
@@ -188,6 +212,21 @@ names the value to change.
 {{- end }}
 {{- if and (not .Values.nats.enabled) (not .Values.externalNats.url) (not .Values.externalNats.existingSecret) }}
 {{- fail "\n\nNo NATS: set externalNats.url, externalNats.existingSecret, or nats.enabled=true." }}
+{{- end }}
+{{- if .Values.natsCredentials.enabled }}
+{{- if .Values.natsCredentials.passwords }}
+{{- $missing := list }}
+{{- range $name, $meta := include "order-pipeline.services" . | fromYaml }}
+{{- if not (hasKey $.Values.natsCredentials.passwords $name) }}
+{{- $missing = append $missing $name }}
+{{- end }}
+{{- end }}
+{{- if $missing }}
+{{- fail (printf "\n\nnatsCredentials.passwords has no password for %s: give one per service (keyed by its name), or none and natsCredentials.existingSecret." (join ", " $missing)) }}
+{{- end }}
+{{- else if not .Values.natsCredentials.existingSecret }}
+{{- fail "\n\nNo NATS passwords: set natsCredentials.existingSecret (a Secret with one key per service), natsCredentials.passwords, or natsCredentials.enabled=false for a NATS server without authentication." }}
+{{- end }}
 {{- end }}
 {{- $minimumGrace := add (int .Values.preStopSleepSeconds) (int (include "order-pipeline.drainSeconds" .)) }}
 {{- if le (int .Values.terminationGracePeriodSeconds) $minimumGrace }}
