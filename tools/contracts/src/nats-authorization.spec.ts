@@ -1,12 +1,13 @@
 import { describe, it, expect } from '@jest/globals';
-import { natsPermissionsOf } from '#contracts';
+import { natsPermissionsOf, natsServices } from '#contracts';
 import { NATS_ADMIN_USER, natsPasswordVariable, natsUserNames, natsUsers, renderNatsAuthorization } from './nats-authorization.js';
 
 const passwords = { 'orders-api': 'orders-pw-1', payments: 'payments-pw-2', shipments: 'shipments-pw-3', admin: 'admin-pw-4' };
 
 describe('the NATS authorization block', () => {
   it('has a user per service, with the permissions of the contracts, and the admin with every right', () => {
-    expect(natsUserNames()).toEqual(['orders-api', 'payments', 'shipments', NATS_ADMIN_USER]);
+    expect(natsUserNames()).toEqual([...natsServices(), NATS_ADMIN_USER]);
+    expect(natsServices()).toEqual(expect.arrayContaining(['orders-api', 'payments', 'shipments']));
     const users = natsUsers(passwords);
     expect(users.find((u) => u.user === 'payments')).toEqual({ user: 'payments', password: 'payments-pw-2', permissions: natsPermissionsOf('payments') });
     expect(users.find((u) => u.user === NATS_ADMIN_USER)).toEqual({ user: 'admin', password: 'admin-pw-4' });
@@ -49,11 +50,12 @@ describe('the NATS authorization block', () => {
   });
 
   it('reads each password from a variable named after the user', () => {
-    expect(natsUserNames().map(natsPasswordVariable)).toEqual([
+    expect(['orders-api', 'payments', 'shipments', NATS_ADMIN_USER].map(natsPasswordVariable)).toEqual([
       'NATS_PASSWORD_ORDERS_API',
       'NATS_PASSWORD_PAYMENTS',
       'NATS_PASSWORD_SHIPMENTS',
       'NATS_PASSWORD_ADMIN',
     ]);
+    expect(natsPasswordVariable('loyalty-points')).toBe('NATS_PASSWORD_LOYALTY_POINTS');
   });
 });
