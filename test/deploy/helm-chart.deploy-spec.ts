@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { defaultPort, parseServiceEnv, serviceNames, unknownVariables, type ServiceName } from './support/app-env.js';
+import { PLACEHOLDER_API_KEYS, defaultPort, parseServiceEnv, serviceNames, unknownVariables, type ServiceName } from './support/app-env.js';
 import {
   chartYaml,
   find,
@@ -47,6 +47,7 @@ const valueSets = {
       externalDatabase: { url: 'postgresql://pipeline:s3cret@db.example.internal:5432/pipeline' },
       externalNats: { existingSecret: 'nats-credentials', existingSecretKey: 'url' },
       natsCredentials: { passwords: Object.fromEntries(serviceNames.map((service) => [service, `${service}-pw`])) },
+      ordersApi: { apiKeys: { keys: [{ name: 'storefront', key: 's'.repeat(40), scopes: ['orders:read', 'orders:place'] }] } },
       otel: { endpoint: 'http://otel-collector.observability:4318' },
       networkPolicy: {
         nats: { to: externalPeers.nats },
@@ -121,6 +122,7 @@ function containerEnv(manifests: Manifest[], workload: Manifest): Record<string,
     DATABASE_URL: 'postgresql://pipeline:password@db:5432/pipeline',
     DATABASE_PASSWORD: 'password',
     NATS_URL: 'nats://nats-0.messaging:4222',
+    API_KEYS: PLACEHOLDER_API_KEYS,
   };
   for (const entry of container['env'] ?? []) {
     env[entry.name] = entry.valueFrom
@@ -372,8 +374,31 @@ describe('connections', () => {
     expect(secretRefs(deployment)).toEqual([
       { env: 'DATABASE_URL', name: 'order-pipeline-database', key: 'DATABASE_URL' },
       { env: 'NATS_PASSWORD', name: 'order-pipeline-nats', key: 'orders-api' },
+      { env: 'API_KEYS', name: 'order-pipeline-api-keys', key: 'API_KEYS' },
     ]);
     expect(ofKind(manifests, 'Secret')).toEqual([]);
+  });
+
+  it('give orders-api alone its API keys, from a Secret; keys given as values in a Secret of the chart that rolls its pods', async () => {
+    for (const service of ['payments', 'shipments']) {
+      expect(secretRefs(find(rendered('default values'), 'Deployment', `${fullname}-${service}`)).map((ref) => ref.env)).not.toContain('API_KEYS');
+    }
+    const manifests = rendered('external services');
+    const secret = find(manifests, 'Secret', `${fullname}-api-keys`);
+    expect(JSON.parse(secret['stringData']['API_KEYS'])).toEqual([{ name: 'storefront', key: 's'.repeat(40), scopes: ['orders:read', 'orders:place'] }]);
+    const deployment = find(manifests, 'Deployment', `${fullname}-orders-api`);
+    expect(secretRefs(deployment)).toContainEqual({ env: 'API_KEYS', name: `${fullname}-api-keys`, key: 'API_KEYS' });
+    for (const configMap of ofKind(manifests, 'ConfigMap')) expect(configMap['data']).not.toHaveProperty('API_KEYS');
+    const checksum = spec(deployment)['template'].metadata.annotations['checksum/api-keys'] as string;
+    expect(checksum).toMatch(/^[a-f0-9]{64}$/);
+    const rotated = await render(staged.dir, {
+      values: { ...valueSets['external services'].values, ordersApi: { apiKeys: { keys: [{ name: 'storefront', key: 'r'.repeat(40), scopes: ['orders:read'] }] } } },
+    });
+    expect(spec(find(rotated.manifests, 'Deployment', `${fullname}-orders-api`))['template'].metadata.annotations['checksum/api-keys']).not.toBe(checksum);
+  });
+
+  it('refuse to render without API keys', async () => {
+    await expect(render(staged.dir, { set: ['ordersApi.apiKeys.existingSecret='] })).rejects.toThrow(/No API keys for orders-api/);
   });
 
   it('store NATS passwords given as values in a Secret of the chart, keyed by service, and roll the pods when they change', async () => {

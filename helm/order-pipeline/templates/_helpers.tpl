@@ -190,6 +190,24 @@ the Secret's key named after the service: (list $root "payments").
 {{- end }}
 {{- end }}
 
+{{/* Secret with orders-api's API_KEYS: the chart's own (ordersApi.apiKeys.keys) or an existing one. */}}
+{{- define "order-pipeline.apiKeysSecretName" -}}
+{{- if .Values.ordersApi.apiKeys.keys }}
+{{- include "order-pipeline.componentName" (list . "api-keys") }}
+{{- else }}
+{{- .Values.ordersApi.apiKeys.existingSecret }}
+{{- end }}
+{{- end }}
+
+{{/* orders-api's API keys (API_KEYS), from the Secret. */}}
+{{- define "order-pipeline.apiKeysEnv" -}}
+- name: API_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "order-pipeline.apiKeysSecretName" . }}
+      key: {{ if .Values.ordersApi.apiKeys.keys }}API_KEYS{{ else }}{{ .Values.ordersApi.apiKeys.existingSecretKey }}{{ end }}
+{{- end }}
+
 {{/* Pod-level pieces shared by the services, the migration job and the test pod. */}}
 {{- define "order-pipeline.tmpVolume" -}}
 - name: tmp
@@ -227,6 +245,9 @@ names the value to change.
 {{- else if not .Values.natsCredentials.existingSecret }}
 {{- fail "\n\nNo NATS passwords: set natsCredentials.existingSecret (a Secret with one key per service), natsCredentials.passwords, or natsCredentials.enabled=false for a NATS server without authentication." }}
 {{- end }}
+{{- end }}
+{{- if and (not .Values.ordersApi.apiKeys.keys) (not .Values.ordersApi.apiKeys.existingSecret) }}
+{{- fail "\n\nNo API keys for orders-api: set ordersApi.apiKeys.existingSecret (a Secret with API_KEYS, a JSON array of {name, key, scopes}) or ordersApi.apiKeys.keys." }}
 {{- end }}
 {{- $minimumGrace := add (int .Values.preStopSleepSeconds) (int (include "order-pipeline.drainSeconds" .)) }}
 {{- if le (int .Values.terminationGracePeriodSeconds) $minimumGrace }}

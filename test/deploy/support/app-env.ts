@@ -28,9 +28,12 @@ const readOutsideTheSchema = new Set([
   'DATABASE_PASSWORD',
 ]);
 
+/** A valid API_KEYS, standing in for the one a Secret gives orders-api. */
+export const PLACEHOLDER_API_KEYS = JSON.stringify([{ name: 'placeholder', key: 'k'.repeat(32), scopes: ['orders:read'] }]);
+
 /** The port a service listens on when PORT is not set (its schema's default). */
 export function defaultPort(service: ServiceName): number {
-  return envSchemas[service].parse({ DATABASE_URL: 'postgresql://placeholder/db' }).PORT as number;
+  return envSchemas[service].parse({ DATABASE_URL: 'postgresql://placeholder/db', API_KEYS: PLACEHOLDER_API_KEYS }).PORT as number;
 }
 
 /**
