@@ -385,7 +385,7 @@ describe('connections', () => {
     }
     const manifests = rendered('external services');
     const secret = find(manifests, 'Secret', `${fullname}-api-keys`);
-    expect(JSON.parse(secret['stringData']['API_KEYS'])).toEqual([{ name: 'storefront', key: 's'.repeat(40), scopes: ['orders:read', 'orders:place'] }]);
+    expect(JSON.parse((secret['stringData'] as Record<string, string>)['API_KEYS']!)).toEqual([{ name: 'storefront', key: 's'.repeat(40), scopes: ['orders:read', 'orders:place'] }]);
     const deployment = find(manifests, 'Deployment', `${fullname}-orders-api`);
     expect(secretRefs(deployment)).toContainEqual({ env: 'API_KEYS', name: `${fullname}-api-keys`, key: 'API_KEYS' });
     for (const configMap of ofKind(manifests, 'ConfigMap')) expect(configMap['data']).not.toHaveProperty('API_KEYS');

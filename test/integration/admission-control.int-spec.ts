@@ -44,9 +44,7 @@ describe('admission control (orders-api writes)', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'admission' })]);
-    ordersApi = await startOrdersApi({
-      NATS_URL: nats.url,
-      DATABASE_URL: db.url,
+    ordersApi = await startOrdersApi(nats, db.url, {
       // The outbox must not drain by itself: the backlog is the test's to set.
       OUTBOX_RELAY_ENABLED: 'false',
       ORDERS_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT),

@@ -22,9 +22,7 @@ describe('access to orders-api', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'access' })]);
-    api = await startOrdersApi({
-      NATS_URL: nats.url,
-      DATABASE_URL: db.url,
+    api = await startOrdersApi(nats, db.url, {
       OUTBOX_RELAY_ENABLED: 'false',
       RATE_LIMIT_WRITES: String(WRITE_LIMIT),
       RATE_LIMIT_WINDOW_MS: '60000',

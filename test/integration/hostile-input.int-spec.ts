@@ -37,7 +37,7 @@ describe('hostile input (orders-api)', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'hostile' })]);
-    api = await startOrdersApi({ NATS_URL: nats.url, DATABASE_URL: db.url, OUTBOX_RELAY_ENABLED: 'false' });
+    api = await startOrdersApi(nats, db.url, { OUTBOX_RELAY_ENABLED: 'false' });
   });
 
   afterAll(async () => {

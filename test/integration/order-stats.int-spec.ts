@@ -44,7 +44,7 @@ describe('order stats (orders-api, real PostgreSQL)', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'stats' })]);
-    ordersApi = await startOrdersApi({ NATS_URL: nats.url, DATABASE_URL: db.url });
+    ordersApi = await startOrdersApi(nats, db.url);
   });
 
   afterAll(async () => {

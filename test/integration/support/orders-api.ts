@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { generatePipelineApiKeys, type PipelineApiKeys } from '#local-infra';
+import { generatePipelineApiKeys, type NatsServer, type PipelineApiKeys } from '#local-infra';
 import { createTestApp } from './nest-app.js';
 
 export interface TestOrdersApi {
@@ -14,12 +14,23 @@ export interface TestOrdersApi {
 
 /**
  * orders-api's whole module and HTTP surface (security, body parser, access,
- * OpenAPI) in this process, on the NATS server and database named in `env`,
- * with fresh API keys. The variables are removed again by close().
+ * OpenAPI) in this process, on `nats` as its own NATS user and on the
+ * database at `databaseUrl`, with fresh API keys and `env` besides. The
+ * variables are removed again by close().
  */
-export async function startOrdersApi(env: Record<string, string>): Promise<TestOrdersApi> {
+export async function startOrdersApi(nats: NatsServer, databaseUrl: string, env: Record<string, string> = {}): Promise<TestOrdersApi> {
   const { keys, env: apiKeys } = generatePipelineApiKeys();
-  const applied = { PORT: '0', METRICS_LOG_INTERVAL_MS: '0', API_KEYS: apiKeys, ...env };
+  const { user, pass } = nats.credentials['orders-api'];
+  const applied = {
+    PORT: '0',
+    METRICS_LOG_INTERVAL_MS: '0',
+    NATS_URL: nats.url,
+    NATS_USER: user,
+    NATS_PASSWORD: pass,
+    DATABASE_URL: databaseUrl,
+    API_KEYS: apiKeys,
+    ...env,
+  };
   Object.assign(process.env, applied);
   // One after the other: Jest's ESM loader fails on two dynamic imports linking the same modules at once.
   const { AppModule } = await import('../../../apps/orders-api/src/app.module.js');
