@@ -3,6 +3,7 @@ import {
   Consumers,
   Streams,
   ShipmentCancelled,
+  subjectMatches,
   type ConsumerDefinition,
   type EventDefinition,
   type StreamName,
@@ -16,25 +17,14 @@ import {
 
 type ConsumerKey = keyof typeof Consumers;
 
-/** NATS subject matching: `*` is one token, a final `>` one or more. */
-export function filterMatches(filter: string, subject: string): boolean {
-  const wanted = filter.split('.');
-  const tokens = subject.split('.');
-  for (let i = 0; i < wanted.length; i++) {
-    if (wanted[i] === '>') return tokens.length > i;
-    if (i >= tokens.length || (wanted[i] !== '*' && wanted[i] !== tokens[i])) return false;
-  }
-  return tokens.length === wanted.length;
-}
-
 /** The consumers that read `subject`: every one of them must deal with a message published on it. */
 export function readersOf(subject: string): ConsumerDefinition[] {
-  return Object.values(Consumers).filter((consumer) => filterMatches(consumer.filterSubject, subject));
+  return Object.values(Consumers).filter((consumer) => subjectMatches(consumer.filterSubject, subject));
 }
 
 /** The stream that stores `subject`. */
 export function streamOf(subject: string): StreamName {
-  const stream = Object.values(Streams).find((s) => s.subjects.some((filter) => filterMatches(filter, subject)));
+  const stream = Object.values(Streams).find((s) => s.subjects.some((filter) => subjectMatches(filter, subject)));
   if (!stream) throw new Error(`no stream stores ${subject}`);
   return stream.name;
 }
