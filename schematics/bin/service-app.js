@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * `npm run generate:service-app -- <name> --consumes <subject>[,...] --emits <type>[,...] [--dry-run]`
+ * `npm run generate:service-app -- <name> --consumes <subject>[,...] [--emits <type>[,...]] [--dry-run]`
  *
  * The service-app schematic with its options as flags, for scripts and CI.
  * `npx nest generate service-app <name>` runs the same schematic, but Nest 12's
@@ -35,7 +35,7 @@ function help() {
       .join(`\n${' '.repeat(indent)}`);
   const flag = { name: '<name>', consumes: '--consumes <subject,...>', emits: '--emits <type,...>', aggregate: '--aggregate <Name>', port: '--port <n>' };
   return [
-    'Usage: npm run generate:service-app -- <name> --consumes <subject>[,<subject>] --emits <type>[,<type>] [options]',
+    'Usage: npm run generate:service-app -- <name> --consumes <subject>[,<subject>] [--emits <type>[,<type>]] [options]',
     '       npx nest generate service-app <name>      (asks for --consumes and --emits in a terminal)',
     '',
     wrap(schema.description, 0),

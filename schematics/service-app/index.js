@@ -59,8 +59,10 @@ export function serviceApp(options) {
     const { names } = plan;
     const values = { ...strings, strings, ...plan, ...names, useCaseFolder: names.useCase.folder };
     const source = `apps/${names.name}/src/${names.useCase.folder}`;
+    // A service that emits nothing (a read model, a sink) gets no events file: it owns no stream.
+    const emitsSomething = plan.emitted.length > 0;
     return chain([
-      mergeWith(apply(url('./files'), [applyTemplates(values), move('/')])),
+      mergeWith(apply(url('./files'), [filter((path) => emitsSomething || !path.startsWith('/libs/contracts/src/events/')), applyTemplates(values), move('/')])),
       ...plan.consumed.map((event) =>
         mergeWith(apply(url('./handler-files'), [applyTemplates({ ...values, event, handlerFile: event.handlerFile }), move(source)])),
       ),
@@ -90,10 +92,13 @@ export function planService(tree, options, now) {
   const emitsList = listOption(options.emits);
   const usage =
     'Usage: npx nest generate service-app <name> (asks for --consumes and --emits in a terminal), or\n' +
-    '       npm run generate:service-app -- <name> --consumes <subject>[,<subject>] --emits <type>[,<type>] [--dry-run]\n' +
+    '       npm run generate:service-app -- <name> --consumes <subject>[,<subject>] [--emits <type>[,<type>]] [--dry-run]\n' +
     "(Nest 12's `nest generate` passes on only its own options, so --consumes and --emits cannot be given to it as flags.)";
-  if (!rawName || consumesList.length === 0 || emitsList.length === 0) {
-    const lacking = [!rawName && 'a name', consumesList.length === 0 && '--consumes', emitsList.length === 0 && '--emits'].filter(Boolean);
+  // --emits may be empty: a service that only consumes (a read model such as
+  // analytics) owns no stream and emits nothing. --consumes may not: a
+  // service without a consumer has nothing to apply.
+  if (!rawName || consumesList.length === 0) {
+    const lacking = [!rawName && 'a name', consumesList.length === 0 && '--consumes'].filter(Boolean);
     throw new SchematicsException(`service-app needs ${lacking.join(', ')}.\n${usage}`);
   }
 
@@ -146,7 +151,7 @@ export function planService(tree, options, now) {
 
   // ------------------------------------------------------------------ emits
   const ownSubjects = `${name}.>`;
-  for (const stream of [...streams, ...contracts.readOtherStreams(tree)]) {
+  for (const stream of emitsList.length === 0 ? [] : [...streams, ...contracts.readOtherStreams(tree)]) {
     if (stream.name === names.stream) problems.push(`the stream name ${names.stream} is taken (${contracts.DEAD_LETTERS_FILE})`);
     if (stream.subjects.some((subject) => contracts.subjectMatches(subject, `${name}.x`) || contracts.subjectMatches(ownSubjects, subject))) {
       problems.push(`the stream ${stream.name} already captures ${name}.* subjects, which ${names.stream} would own`);
@@ -258,11 +263,13 @@ function applyEdits(tree, plan, context) {
       })),
     ),
   );
-  edit(contracts.STREAMS_FILE, (text) =>
-    contracts.addStream(text, { name: names.stream, subjects: [`${names.name}.>`], description: `Events owned by ${names.name}`, service: names.name }),
-  );
-  edit(contracts.REGISTRY_FILE, (text) => contracts.addToRegistry(text, names.name, emitted.map((e) => e.constName)));
-  edit(contracts.INDEX_FILE, (text) => contracts.addToIndex(text, names.name));
+  if (emitted.length > 0) {
+    edit(contracts.STREAMS_FILE, (text) =>
+      contracts.addStream(text, { name: names.stream, subjects: [`${names.name}.>`], description: `Events owned by ${names.name}`, service: names.name }),
+    );
+    edit(contracts.REGISTRY_FILE, (text) => contracts.addToRegistry(text, names.name, emitted.map((e) => e.constName)));
+    edit(contracts.INDEX_FILE, (text) => contracts.addToIndex(text, names.name));
+  }
 
   // Database: the schema, its models, a new migration.
   edit(prisma.SCHEMA_FILE, (text) => `${prisma.addDatasourceSchema(text, names.schema).trimEnd()}\n${prisma.renderModels(names)}`);
@@ -296,11 +303,15 @@ function applyEdits(tree, plan, context) {
 function nextSteps(plan) {
   const { names } = plan;
   return [
-    `service-app ${names.name}: consumes ${plan.consumed.map((c) => c.type).join(', ')}; emits ${plan.emitted.map((e) => e.type).join(', ')} on ${names.stream}; health on port ${plan.port}.`,
+    `service-app ${names.name}: consumes ${plan.consumed.map((c) => c.type).join(', ')}; ` +
+      (plan.emitted.length > 0 ? `emits ${plan.emitted.map((e) => e.type).join(', ')} on ${names.stream}` : 'emits nothing (no stream of its own)') +
+      `; health on port ${plan.port}.`,
     'Next:',
     `  npm run build && npm run test:unit -- apps/${names.name}    # client, compile, unit test`,
     `  npm run test:integration -- test/integration/${names.name}-service.int-spec.ts`,
-    `  then give ${contracts.EVENTS_DIR}/${names.name}.ts real payloads, ${names.aggregate.className} real columns (and a migration),`,
+    plan.emitted.length > 0
+      ? `  then give ${contracts.EVENTS_DIR}/${names.name}.ts real payloads, ${names.aggregate.className} real columns (and a migration),`
+      : `  then give ${names.aggregate.className} real columns (and a migration),`,
     `  and apps/${names.name}/src/${names.useCase.folder}/${names.useCase.folder}.service.ts the real logic.`,
   ].join('\n');
 }

@@ -147,6 +147,24 @@ describe('service-app schematic', () => {
     expect(after.get('/libs/contracts/src/index.ts')).toContain("export * from './events/refunds.js';");
   });
 
+  it('makes a consumer-only service without --emits: no stream, no events, nothing emitted', async () => {
+    const before = repositoryTree();
+    const original = contents(before);
+    const tree = await runner.runSchematic('service-app', { name: 'ledger', consumes: 'payments.succeeded' }, before);
+    const after = contents(tree);
+    const created = [...after.keys()].filter((file) => !original.has(file));
+    const changed = [...original.keys()].filter((file) => after.get(file) !== original.get(file));
+    expect(created.filter((file) => file.startsWith('/libs/'))).toEqual([]);
+    for (const file of ['/libs/contracts/src/streams.ts', '/libs/contracts/src/registry.ts', '/libs/contracts/src/index.ts']) {
+      expect(changed).not.toContain(file);
+    }
+    expect(after.get('/libs/contracts/src/consumers.ts')).toContain("durable: 'ledger--payments-succeeded'");
+    expect(after.get('/libs/contracts/src/services.ts')).toMatch(/\| 'ledger';/);
+    const useCase = after.get('/apps/ledger/src/update-ledger/update-ledger.service.ts')!;
+    expect(useCase).not.toMatch(/newEvent|uow\.emit/);
+    expect(after.get('/test/integration/ledger-service.int-spec.ts')).not.toContain('Streams.');
+  });
+
   it('places its migration after every existing one', async () => {
     const tree = await runner.runSchematic('service-app', refunds, repositoryTree());
     const migrations = tree.getDir('/prisma/migrations').subdirs.map(String).sort();
@@ -156,7 +174,7 @@ describe('service-app schematic', () => {
   it.each([
     ['an existing service', { ...refunds, name: 'payments' }, /A service named "payments" already exists/],
     ['a name that is no identifier', { ...refunds, name: '1st-service' }, /not a usable service name/],
-    ['no --consumes or --emits (what nest generate passes without a terminal)', { name: 'refunds' }, /needs --consumes, --emits/],
+    ['no --consumes (what nest generate passes without a terminal)', { name: 'refunds' }, /needs --consumes/],
     ['an event type outside its own prefix', { ...refunds, emits: 'payments.refunded' }, /must be refunds\.<event>/],
     ['an unknown subject', { ...refunds, consumes: 'payments.teleported' }, /no such event in libs\/contracts/],
     ['a wildcard', { ...refunds, consumes: 'payments.>' }, /wildcards are not supported/],
