@@ -84,6 +84,21 @@ describe('order lifecycle (built services, real NATS JetStream and PostgreSQL)',
       }
     });
 
+    it('shows a shipped order’s carrier, its tracking number in that carrier’s format, and when it shipped; nothing for the others', async () => {
+      const formats: Record<string, RegExp> = { DHL: /^JD\d{18}$/, UPS: /^1Z[0-9A-Z]{16}$/, DPD: /^\d{14}$/, PostNL: /^3S[0-9A-Z]{13}$/ };
+      for (const order of withState(OrderState.SHIPPED)) {
+        expect(Object.keys(formats)).toContain(order.carrier);
+        expect(order.trackingNumber).toMatch(formats[order.carrier!]!);
+        // The dispatch's own time (shipments.dispatched), just before orders-api recorded the change to SHIPPED.
+        const shippedChange = Date.parse(order.history.at(-1)!.occurredAt);
+        expect(Date.parse(order.shippedAt!)).toBeLessThanOrEqual(shippedChange);
+        expect(shippedChange - Date.parse(order.shippedAt!)).toBeLessThan(60_000);
+        const [shipment] = await db.shipmentsOf(order.id);
+        expect({ carrier: shipment!.carrier, trackingNumber: shipment!.trackingNumber }).toEqual({ carrier: order.carrier, trackingNumber: order.trackingNumber });
+      }
+      for (const order of withState(OrderState.FAILED)) expect([order.carrier, order.trackingNumber, order.shippedAt]).toEqual([null, null, null]);
+    });
+
     it('records exactly CREATED, PAYMENT_PENDING, FAILED with a failure reason for a declined order', () => {
       for (const order of withState(OrderState.FAILED)) {
         expect(order.history.map(({ from, to, version }) => ({ from, to, version }))).toEqual(EXPECTED_TRANSITIONS.FAILED);

@@ -137,6 +137,7 @@ describe('orders-api order writes', () => {
       failureReason: null,
       reason: null,
       causationId: order.id,
+      shipping: null,
     };
 
     expect(await db.sql.$transaction((tx) => applyStateChanges.run(tx, [stale]))).toEqual([{ changed: false, hasParkedEvents: false }]);

@@ -11,7 +11,7 @@ import { canonicalUuid, inKeyOrder, rowsByUuid, type BatchQuery } from '#messagi
 const TABLE = '"shipments"."shipments"';
 
 const SHIPMENT_COLUMNS = `id::text, order_id::text AS "orderId", payment_id AS "paymentId", status, warehouse,
-  tracking_number AS "trackingNumber", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
+  tracking_number AS "trackingNumber", carrier, version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export interface NewShipment {
   id: string;
@@ -56,12 +56,13 @@ export const insertShipmentsIfNone: BatchQuery<NewShipment, Shipment | null> = {
   },
 };
 
-/** A shipment's version-checked move to a new status (and tracking number): false when another writer changed it first. */
+/** A shipment's version-checked move to a new status (and carrier and tracking number): false when another writer changed it first. */
 export interface ShipmentChange {
   id: string;
   version: number;
   status: ShipmentStatus;
   trackingNumber: string | null;
+  carrier: string | null;
 }
 
 export const changeShipments: BatchQuery<ShipmentChange, boolean> = {
@@ -70,14 +71,15 @@ export const changeShipments: BatchQuery<ShipmentChange, boolean> = {
     const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
       `UPDATE ${TABLE} s
           SET status = c.status::"shipments"."ShipmentStatus", tracking_number = coalesce(c.tracking_number, s.tracking_number),
-              version = s.version + 1, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS c (id, version, status, tracking_number)
+              carrier = coalesce(c.carrier, s.carrier), version = s.version + 1, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[]) AS c (id, version, status, tracking_number, carrier)
         WHERE s.id = c.id AND s.version = c.version
         RETURNING s.id::text`,
       changes.map((c) => c.id),
       changes.map((c) => c.version),
       changes.map((c) => c.status),
       changes.map((c) => c.trackingNumber),
+      changes.map((c) => c.carrier),
     );
     const changed = new Set(rows.map((row) => row.id));
     return changes.map((c) => changed.has(canonicalUuid(c.id)));

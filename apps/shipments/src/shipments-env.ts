@@ -14,6 +14,15 @@ export const shipmentsEnvSchema = commonEnvSchema.extend({
    * the parcel. 0 packs at once.
    */
   SHIPMENT_PACKING_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  /**
+   * automatic: a prepared shipment goes to the carrier at once (the mock
+   * carrier books it). manual: it waits for an operator to hand it over
+   * (POST /api/v1/orders/{id}/ship on orders-api, which sends
+   * orders.dispatch-requested with the tracking number).
+   */
+  SHIPMENT_DISPATCH: z.enum(['automatic', 'manual']).default('automatic'),
+  /** Seed of the mock carrier: the same seed and shipment, the same carrier and tracking number. */
+  SHIPMENT_CARRIER_SEED: z.string().min(1).default('order-pipeline'),
 });
 
 export type ShipmentsEnv = z.infer<typeof shipmentsEnvSchema>;

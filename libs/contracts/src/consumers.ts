@@ -48,7 +48,14 @@ export const Consumers = {
     stream: 'SHIPMENTS',
     filterSubject: 'shipments.prepared',
     service: 'shipments',
-    description: 'Hands prepared shipments to the carrier.',
+    description: 'Hands prepared shipments to the carrier (automatic dispatch).',
+  },
+  shipmentsOnDispatchRequested: {
+    durable: 'shipments--orders-dispatch-requested',
+    stream: 'ORDERS',
+    filterSubject: 'orders.dispatch-requested',
+    service: 'shipments',
+    description: 'Dispatches a prepared shipment that an operator handed to the carrier by hand (manual dispatch).',
   },
   ordersOnPayments: {
     durable: 'orders-api--payments',

@@ -1,5 +1,5 @@
 import type { EventDefinition } from './define-event.js';
-import { OrderCancelled, OrderCreated, OrderStateChanged } from './events/orders.js';
+import { OrderCancelled, OrderCreated, OrderDispatchRequested, OrderStateChanged } from './events/orders.js';
 import { PaymentFailed, PaymentInitiated, PaymentRefunded, PaymentSucceeded, PaymentVoided } from './events/payments.js';
 import { ShipmentCancelled, ShipmentDispatched, ShipmentPrepared } from './events/shipments.js';
 
@@ -7,6 +7,7 @@ import { ShipmentCancelled, ShipmentDispatched, ShipmentPrepared } from './event
 export const ALL_EVENTS: readonly EventDefinition[] = [
   OrderCreated,
   OrderCancelled,
+  OrderDispatchRequested,
   OrderStateChanged,
   PaymentInitiated,
   PaymentSucceeded,

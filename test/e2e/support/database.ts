@@ -19,12 +19,17 @@ export class PipelineDatabase {
     return rows;
   }
 
-  async shipmentsOf(orderId: string): Promise<Array<{ id: string; status: string }>> {
-    const { rows } = await this.pool.query<{ id: string; status: string }>(
-      'SELECT id::text, status::text FROM shipments.shipments WHERE order_id = $1::uuid',
+  async shipmentsOf(orderId: string): Promise<Array<{ id: string; status: string; carrier: string | null; trackingNumber: string | null }>> {
+    const { rows } = await this.pool.query<{ id: string; status: string; carrier: string | null; trackingNumber: string | null }>(
+      'SELECT id::text, status::text, carrier, tracking_number AS "trackingNumber" FROM shipments.shipments WHERE order_id = $1::uuid',
       [orderId],
     );
     return rows;
+  }
+
+  /** Any read, for a check no method here covers. */
+  async query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await this.pool.query<R>(sql, params)).rows;
   }
 
   async countPayments(): Promise<number> {

@@ -12,6 +12,9 @@ export interface OrderView {
   totalCents: number;
   lines: Array<{ sku: string; quantity: number; unitPriceCents: number; lineTotalCents: number }>;
   failureReason: string | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+  shippedAt: string | null;
   createdAt: string;
   updatedAt: string;
   history: Array<{ from: OrderState | null; to: OrderState; version: number; reason: string | null; occurredAt: string }>;

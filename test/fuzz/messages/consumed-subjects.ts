@@ -61,6 +61,8 @@ export const ON_UNKNOWN_AGGREGATE: Record<ConsumerKey, (subject: string) => 'app
   shipmentsOnPaymentSucceeded: () => 'applies',
   // DispatchShipmentService: "shipment <id> not found".
   shipmentsOnShipmentPrepared: () => 'fails',
+  // DispatchShipmentService: "no shipment for order <id>" (orders-api asks only for prepared orders).
+  shipmentsOnDispatchRequested: () => 'fails',
   // ApplyOrderEventService: OrderNotFoundError.
   ordersOnPayments: () => 'fails',
   // shipments.cancelled moves no order (the cancellation ends on payments.refunded/voided).

@@ -37,6 +37,47 @@ export const lockOrderStates = rowsByUuid<OrderStateRow>(
   (row) => row.id,
 );
 
+/** Who carries a dispatched order, its tracking number, and when it was dispatched (shipments.dispatched). */
+export interface ShippingDetails {
+  carrier: string | null;
+  trackingNumber: string;
+  /** ISO 8601. */
+  shippedAt: string;
+}
+
+/** What a manual dispatch request needs to know about the order. */
+export interface OrderDispatchRow {
+  id: string;
+  state: OrderState;
+  trackingNumber: string | null;
+  requestedTrackingNumber: string | null;
+}
+
+/** The orders' rows locked (as lockOrderStates does) with their shipping columns, for dispatch requests. */
+export const lockOrdersForDispatch = rowsByUuid<OrderDispatchRow>(
+  'lock orders for dispatch',
+  `SELECT id::text, state, tracking_number AS "trackingNumber", requested_tracking_number AS "requestedTrackingNumber"
+     FROM "orders"."orders" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+  (row) => row.id,
+);
+
+/** Records each order's requested tracking number, unless one is recorded already: whether it was. */
+export const requestDispatches: BatchQuery<{ orderId: string; trackingNumber: string }, boolean> = {
+  name: 'request dispatches',
+  async run(tx, requests) {
+    const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+      `UPDATE "orders"."orders" o SET requested_tracking_number = r.tracking_number, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[]) AS r (order_id, tracking_number)
+        WHERE o.id = r.order_id AND o.requested_tracking_number IS NULL
+        RETURNING o.id::text`,
+      requests.map((r) => r.orderId),
+      requests.map((r) => r.trackingNumber),
+    );
+    const recorded = new Set(rows.map((row) => row.id));
+    return requests.map((r) => recorded.has(canonicalUuid(r.orderId)));
+  },
+};
+
 export interface StateChange {
   orderId: string;
   /** The version the decision was made on: the update applies only if the order is still there. */
@@ -46,6 +87,8 @@ export interface StateChange {
   failureReason: string | null;
   reason: string | null;
   causationId: string;
+  /** Set with the change to SHIPPED; null leaves the order's shipping columns as they are. */
+  shipping: ShippingDetails | null;
 }
 
 export interface StateChangeResult {
@@ -73,11 +116,14 @@ export const applyStateChanges: BatchQuery<StateChange, StateChangeResult> = {
     }
     const rows = await tx.$queryRawUnsafe<Array<StateChangeResult & { orderId: string }>>(
       `WITH change AS (
-         SELECT * FROM unnest($1::uuid[], $2::int[], $3::"orders"."OrderState"[], $4::text[], $5::"orders"."OrderState"[], $6::text[], $7::uuid[])
-                AS c (order_id, expected_version, to_state, failure_reason, from_state, reason, causation_id)
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::"orders"."OrderState"[], $4::text[], $5::"orders"."OrderState"[], $6::text[], $7::uuid[],
+                              $8::text[], $9::text[], $10::timestamptz[])
+                AS c (order_id, expected_version, to_state, failure_reason, from_state, reason, causation_id, carrier, tracking_number, shipped_at)
        ), updated AS (
          UPDATE "orders"."orders" o
-            SET state = c.to_state, version = o.version + 1, failure_reason = c.failure_reason, updated_at = now()
+            SET state = c.to_state, version = o.version + 1, failure_reason = c.failure_reason, updated_at = now(),
+                carrier = coalesce(c.carrier, o.carrier), tracking_number = coalesce(c.tracking_number, o.tracking_number),
+                shipped_at = coalesce(c.shipped_at, o.shipped_at)
            FROM change c
           WHERE o.id = c.order_id AND o.version = c.expected_version
           RETURNING o.id, o.version
@@ -95,6 +141,9 @@ export const applyStateChanges: BatchQuery<StateChange, StateChangeResult> = {
       changes.map((change) => change.from),
       changes.map((change) => change.reason),
       changes.map((change) => change.causationId),
+      changes.map((change) => change.shipping?.carrier ?? null),
+      changes.map((change) => change.shipping?.trackingNumber ?? null),
+      changes.map((change) => change.shipping?.shippedAt ?? null),
     );
     return inKeyOrder(changes.map((change) => canonicalUuid(change.orderId)), rows, (row) => row.orderId).map(({ changed, hasParkedEvents }) => ({ changed, hasParkedEvents }));
   },

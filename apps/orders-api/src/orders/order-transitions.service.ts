@@ -4,7 +4,7 @@ import { assertOneRowUpdated } from '#database';
 import { newEvent, type EventCause, type NewEvent, type UnitOfWork } from '#messaging';
 import { logEvent } from '#telemetry';
 import { decideTransition, type OrderTrigger, type TransitionDecision } from './domain/order-state-machine.js';
-import { applyStateChanges, type OrderStateRow } from './order-rows.js';
+import { applyStateChanges, type OrderStateRow, type ShippingDetails } from './order-rows.js';
 import { orderViewsById } from './order-views.js';
 import { orderStatePut } from '../order-state-cache/order-state-cache.js';
 
@@ -20,6 +20,8 @@ export interface TransitionRequest {
   trigger: OrderTrigger;
   cause: EventCause;
   reason?: string | null;
+  /** What the event that causes the change says of the parcel (shipments.dispatched). */
+  shipping?: ShippingDetails | null;
 }
 
 /** A transition's decision, and the order as it is after it (unchanged unless applied). */
@@ -56,6 +58,7 @@ export class OrderTransitionsService {
       failureReason,
       reason,
       causationId: request.cause.causationId,
+      shipping: request.shipping ?? null,
     });
     assertOneRowUpdated(changed ? 1 : 0, `order ${order.id}`);
     const events: NewEvent[] =

@@ -22,7 +22,9 @@ const VIEW_SQL = `
                    'sku', l.sku, 'quantity', l.quantity,
                    'unitPriceCents', l.unit_price_cents, 'lineTotalCents', l.line_total_cents) ORDER BY l.position), '[]')
             FROM "orders"."order_lines" l WHERE l.order_id = o.id) AS lines,
-         o.failure_reason AS "failureReason", o.created_at AS "createdAt", o.updated_at AS "updatedAt",
+         o.failure_reason AS "failureReason", o.carrier, o.tracking_number AS "trackingNumber",
+         to_char(o.shipped_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "shippedAt",
+         o.created_at AS "createdAt", o.updated_at AS "updatedAt",
          (SELECT coalesce(json_agg(json_build_object(
                    'from', h.from_state, 'to', h.to_state, 'version', h.version, 'reason', h.reason,
                    'occurredAt', to_char(h.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY h.version), '[]')
@@ -105,6 +107,9 @@ function toView(order: OrderWithDetails): OrderViewDto {
       lineTotalCents,
     })),
     failureReason: order.failureReason,
+    carrier: order.carrier,
+    trackingNumber: order.trackingNumber,
+    shippedAt: order.shippedAt?.toISOString() ?? null,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
     history: order.history.map((change) => ({

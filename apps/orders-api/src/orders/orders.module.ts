@@ -3,6 +3,7 @@ import { AdmissionInterceptor } from '../common/admission/admission.interceptor.
 import { PipelineLag } from '../common/admission/pipeline-lag.js';
 import { OrderStateCache } from '../order-state-cache/order-state-cache.js';
 import { CancelOrderService } from './cancel-order.service.js';
+import { ShipOrderService } from './ship-order.service.js';
 import { CreateOrderService } from './create-order.service.js';
 import { ApplyOrderEventService } from './events/apply-order-event.service.js';
 import { PaymentEventsHandler } from './events/payment-events.handler.js';
@@ -16,11 +17,12 @@ import { OrderViews } from './order-views.js';
   providers: [
     CreateOrderService,
     CancelOrderService,
+    ShipOrderService,
     OrderViews,
     OrderTransitionsService,
     ApplyOrderEventService,
     OrderStateCache,
-    // One instance for both write routes: it counts this process's writes in progress.
+    // One instance for every write route: it counts this process's writes in progress.
     AdmissionInterceptor,
     PipelineLag,
   ],

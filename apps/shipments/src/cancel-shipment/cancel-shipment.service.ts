@@ -35,7 +35,7 @@ export class CancelShipmentService {
       }
       if (shipment?.status === ShipmentStatus.CANCELLED) return;
       if (shipment) {
-        const changed = await uow.write(changeShipments, { id: shipment.id, version: shipment.version, status: ShipmentStatus.CANCELLED, trackingNumber: null });
+        const changed = await uow.write(changeShipments, { id: shipment.id, version: shipment.version, status: ShipmentStatus.CANCELLED, trackingNumber: null, carrier: null });
         assertOneRowUpdated(changed ? 1 : 0, `shipment ${shipment.id}`);
       } else {
         const placeholder = { id: uuidv7(), orderId, paymentId: null, status: ShipmentStatus.CANCELLED, warehouse: '-' };

@@ -10,6 +10,6 @@ export class ShipmentPreparedHandler {
 
   @EventBatchPattern(Consumers.shipmentsOnShipmentPrepared)
   onShipmentsPrepared(@Payload() events: Array<DeliveredEvent<EnvelopeOf<typeof ShipmentPrepared>>>): Promise<BatchOutcomes> {
-    return this.dispatchShipment.dispatch(events);
+    return this.dispatchShipment.dispatchPrepared(events);
   }
 }

@@ -38,6 +38,22 @@ export const OrderCancelled = defineEvent({
   }),
 });
 
+export const OrderDispatchRequested = defineEvent({
+  type: 'orders.dispatch-requested',
+  schemaVersion: 1,
+  stream: 'ORDERS',
+  description:
+    'An operator handed a prepared order to the carrier by hand (POST /api/v1/orders/{id}/ship); shipments dispatches its ' +
+    'shipment with this tracking number, as shipments.dispatched.',
+  orderingKey: byOrder,
+  payload: z.object({
+    orderId: z.uuid(),
+    trackingNumber: z.string().min(1),
+    /** The carrier the operator named; shipments records MANUAL when none was. */
+    carrier: z.string().min(1).optional(),
+  }),
+});
+
 export const OrderStateChanged = defineEvent({
   type: 'orders.state-changed',
   schemaVersion: 1,

@@ -26,6 +26,8 @@ export const ShipmentDispatched = defineEvent({
     shipmentId: z.uuid(),
     orderId: z.uuid(),
     trackingNumber: z.string().min(1),
+    /** Who carries it (the mock carrier's pick, or the one an operator named). Added within v1: absent from older events. */
+    carrier: z.string().min(1).optional(),
   }),
 });
 

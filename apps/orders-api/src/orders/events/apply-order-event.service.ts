@@ -5,6 +5,7 @@ import type { OrderTrigger, TransitionDecision } from '../domain/order-state-mac
 import { lockOrderStates, type OrderStateRow } from '../order-rows.js';
 import { OrderNotFoundError, OrderTransitionsService, type TransitionRequest } from '../order-transitions.service.js';
 import { parkEvents, parkedEventsOf, unparkEvents } from './parked-order-events.js';
+import { shippingOf } from './shipping-of.js';
 
 type OrderEvent = EventEnvelope<{ orderId: string }>;
 
@@ -52,7 +53,7 @@ export class ApplyOrderEventService {
 
   private async applyOne(uow: UnitOfWork, consumer: string, event: OrderEvent, { trigger, reason = null }: OrderEffect): Promise<void> {
     const { orderId } = event.payload;
-    const decision = await this.transitionLocked(uow, { orderId, trigger, cause: causedBy(event), reason });
+    const decision = await this.transitionLocked(uow, { orderId, trigger, cause: causedBy(event), reason, shipping: shippingOf(event) });
     if (decision.kind === 'early') {
       await uow.write(parkEvents, { consumer, event, trigger, reason });
       uow.afterCommit(() =>
@@ -94,6 +95,7 @@ export class ApplyOrderEventService {
           trigger: parked.trigger,
           cause: causedBy(parked.event),
           reason: parked.reason,
+          shipping: shippingOf(parked.event),
         });
         if (decision.kind === 'early') continue;
         order = next;

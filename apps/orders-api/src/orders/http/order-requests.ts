@@ -70,3 +70,14 @@ export const idempotencyKey = fields
 export const correlationId = fields
   .uuid({ description: 'UUID that ties this request to the events it causes; generated when absent' })
   .optional();
+
+export const shipOrderBody = z.strictObject({
+  trackingNumber: fields.code({
+    max: 64,
+    pattern: /^[A-Za-z0-9-]+$/,
+    rule: 'may contain only letters, digits and -',
+    example: 'JD014600003828744567',
+    description: 'The tracking number the carrier gave for the parcel',
+  }),
+  carrier: fields.text({ max: 64, example: 'DHL', description: 'Who carries it; MANUAL when not given' }).optional(),
+});

@@ -46,6 +46,15 @@ export class OrderViewDto {
   @ApiPropertyOptional({ nullable: true, example: null, description: 'Why the order failed, when it did' })
   failureReason: string | null;
 
+  @ApiPropertyOptional({ nullable: true, example: 'DHL', description: 'Who carries the parcel, once shipped (MANUAL for a hand-off without a named carrier)' })
+  carrier: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: 'JD014600003828744567', description: 'The carrier’s tracking number, once shipped' })
+  trackingNumber: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: '2026-11-22T10:15:31.250Z', description: 'When the carrier took the parcel' })
+  shippedAt: string | null;
+
   @ApiProperty({ example: '2026-11-22T10:15:30.000Z' })
   createdAt: string;
 

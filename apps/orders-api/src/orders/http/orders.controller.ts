@@ -13,6 +13,7 @@ import {
 import type { Response } from 'express';
 import { CancelOrderService } from '../cancel-order.service.js';
 import { CreateOrderService } from '../create-order.service.js';
+import { ShipOrderService } from '../ship-order.service.js';
 import { OrderNotFoundError } from '../order-transitions.service.js';
 import { OrderViews } from '../order-views.js';
 import { OrderStateCache } from '../../order-state-cache/order-state-cache.js';
@@ -37,6 +38,7 @@ import {
   idempotencyKey as idempotencyKeyHeader,
   listOrdersQuery,
   orderId,
+  shipOrderBody,
   type CreateOrderRequest,
 } from './order-requests.js';
 import { AdmissionInterceptor } from '../../common/admission/admission.interceptor.js';
@@ -59,6 +61,7 @@ export class OrdersController {
   constructor(
     private readonly createOrder: CreateOrderService,
     private readonly cancelOrder: CancelOrderService,
+    private readonly shipOrder: ShipOrderService,
     private readonly views: OrderViews,
     private readonly cache: OrderStateCache,
   ) {}
@@ -140,6 +143,34 @@ export class OrdersController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<OrderViewDto> {
     const result = await this.cancelOrder.cancel(id, body?.reason, correlationId?.toLowerCase());
+    response.status(result.accepted ? HttpStatus.ACCEPTED : HttpStatus.OK);
+    return result.order;
+  }
+
+  @Post(':id/ship')
+  @RequireScopes(Scope.OPERATOR)
+  @RateLimitedWrite()
+  @UseInterceptors(AdmissionInterceptor)
+  @ApiOperation({
+    summary: 'Hand a prepared order to the carrier by hand (manual dispatch)',
+    description:
+      'For shipments running with SHIPMENT_DISPATCH=manual: the order must be SHIPMENT_PREPARED. The request is recorded and ' +
+      'sent to shipments as orders.dispatch-requested (through the outbox); shipments dispatches the parcel with this tracking ' +
+      'number and the order becomes SHIPPED, showing carrier, tracking number and shipped time. The same request again is ' +
+      'answered with the order as it is.',
+  })
+  @ApiAcceptedResponse({ type: OrderViewDto, description: 'Dispatch requested: the order, still SHIPMENT_PREPARED until shipments dispatches it' })
+  @ApiOkResponse({ type: OrderViewDto, description: 'This dispatch was requested already (a retried request), or has happened: the order as it is' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The order is not SHIPMENT_PREPARED, or is being (or was) dispatched with another tracking number' })
+  @ApiBadRequestResponse({ type: ValidationErrorResponseDto })
+  async ship(
+    @ValidParam('id', orderId) id: string,
+    @ValidBody(shipOrderBody) body: z.output<typeof shipOrderBody>,
+    @ValidHeader('X-Correlation-Id', correlationIdHeader) correlationId: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<OrderViewDto> {
+    const result = await this.shipOrder.ship(id, body, correlationId?.toLowerCase());
     response.status(result.accepted ? HttpStatus.ACCEPTED : HttpStatus.OK);
     return result.order;
   }
