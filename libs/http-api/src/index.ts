@@ -15,3 +15,4 @@ export * from './validate-input.js';
 export * from './validated-params.js';
 export * from './write-rate-limit.guard.js';
 export * from './malformed-url.filter.js';
+export * from './api-http.js';
