@@ -379,7 +379,7 @@ describe('connections', () => {
     expect(ofKind(manifests, 'Secret')).toEqual([]);
   });
 
-  it('give orders-api alone its API keys, from a Secret; keys given as values in a Secret of the chart that rolls its pods', async () => {
+  it('give orders-api and analytics (the services with a public API) alone the API keys, from a Secret; keys given as values in a Secret of the chart that rolls their pods', async () => {
     for (const service of ['payments', 'shipments']) {
       expect(secretRefs(find(rendered('default values'), 'Deployment', `${fullname}-${service}`)).map((ref) => ref.env)).not.toContain('API_KEYS');
     }
@@ -388,6 +388,9 @@ describe('connections', () => {
     expect(JSON.parse((secret['stringData'] as Record<string, string>)['API_KEYS']!)).toEqual([{ name: 'storefront', key: 's'.repeat(40), scopes: ['orders:read', 'orders:place'] }]);
     const deployment = find(manifests, 'Deployment', `${fullname}-orders-api`);
     expect(secretRefs(deployment)).toContainEqual({ env: 'API_KEYS', name: `${fullname}-api-keys`, key: 'API_KEYS' });
+    const analytics = find(manifests, 'Deployment', `${fullname}-analytics`);
+    expect(secretRefs(analytics)).toContainEqual({ env: 'API_KEYS', name: `${fullname}-api-keys`, key: 'API_KEYS' });
+    expect(spec(analytics)['template'].metadata.annotations['checksum/api-keys']).toMatch(/^[a-f0-9]{64}$/);
     for (const configMap of ofKind(manifests, 'ConfigMap')) expect(configMap['data']).not.toHaveProperty('API_KEYS');
     const checksum = spec(deployment)['template'].metadata.annotations['checksum/api-keys'] as string;
     expect(checksum).toMatch(/^[a-f0-9]{64}$/);

@@ -12,6 +12,9 @@ payments:
 shipments:
   key: shipments
   port: 3002
+analytics:
+  key: analytics
+  port: 3003
 {{- end }}
 
 {{/* How long a service drains after SIGTERM (libs/bootstrap run-service). */}}

@@ -71,6 +71,41 @@ export const Consumers = {
     service: 'orders-api',
     description: 'Moves orders through shipment states.',
   },
+  analyticsOnOrderCreated: {
+    durable: 'analytics--orders-created',
+    stream: 'ORDERS',
+    filterSubject: 'orders.created',
+    service: 'analytics',
+    description: 'Analytics: applies each orders.created to its OrderFact (describe what it does).',
+  },
+  analyticsOnOrderCancelled: {
+    durable: 'analytics--orders-cancelled',
+    stream: 'ORDERS',
+    filterSubject: 'orders.cancelled',
+    service: 'analytics',
+    description: 'Analytics: applies each orders.cancelled to its OrderFact (describe what it does).',
+  },
+  analyticsOnPaymentSucceeded: {
+    durable: 'analytics--payments-succeeded',
+    stream: 'PAYMENTS',
+    filterSubject: 'payments.succeeded',
+    service: 'analytics',
+    description: 'Analytics: applies each payments.succeeded to its OrderFact (describe what it does).',
+  },
+  analyticsOnPaymentFailed: {
+    durable: 'analytics--payments-failed',
+    stream: 'PAYMENTS',
+    filterSubject: 'payments.failed',
+    service: 'analytics',
+    description: 'Analytics: applies each payments.failed to its OrderFact (describe what it does).',
+  },
+  analyticsOnPaymentRefunded: {
+    durable: 'analytics--payments-refunded',
+    stream: 'PAYMENTS',
+    filterSubject: 'payments.refunded',
+    service: 'analytics',
+    description: 'Analytics: applies each payments.refunded to its OrderFact (describe what it does).',
+  },
 } as const satisfies Record<string, ConsumerDefinition>;
 
 /**

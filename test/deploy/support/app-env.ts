@@ -2,14 +2,16 @@ import type { z } from 'zod';
 import { ordersEnvSchema } from '../../../apps/orders-api/src/orders-env.js';
 import { paymentsEnvSchema } from '../../../apps/payments/src/payments-env.js';
 import { shipmentsEnvSchema } from '../../../apps/shipments/src/shipments-env.js';
+import { analyticsEnvSchema } from '../../../apps/analytics/src/analytics-env.js';
 
-export type ServiceName = 'orders-api' | 'payments' | 'shipments';
+export type ServiceName = 'orders-api' | 'payments' | 'shipments' | 'analytics';
 
 /** Each service's own environment schema: what it validates at start. */
 export const envSchemas: Record<ServiceName, z.ZodObject> = {
   'orders-api': ordersEnvSchema,
   payments: paymentsEnvSchema,
   shipments: shipmentsEnvSchema,
+  analytics: analyticsEnvSchema,
 };
 
 export const serviceNames = Object.keys(envSchemas) as ServiceName[];

@@ -67,6 +67,12 @@ export const ON_UNKNOWN_AGGREGATE: Record<ConsumerKey, (subject: string) => 'app
   ordersOnPayments: () => 'fails',
   // shipments.cancelled moves no order (the cancellation ends on payments.refunded/voided).
   ordersOnShipments: (subject) => (subject === ShipmentCancelled.subject ? 'records' : 'fails'),
+  // The analytics read model records what each event says about its order, known or not.
+  analyticsOnOrderCreated: () => 'applies',
+  analyticsOnOrderCancelled: () => 'applies',
+  analyticsOnPaymentSucceeded: () => 'applies',
+  analyticsOnPaymentFailed: () => 'applies',
+  analyticsOnPaymentRefunded: () => 'applies',
 };
 
 function outcomeOn(consumer: ConsumerDefinition, subject: string) {

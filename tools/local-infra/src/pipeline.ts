@@ -15,7 +15,7 @@ import { SERVICE_HEAP_FLAGS, SERVICE_MEMORY_ENV } from './service-memory.js';
  * way, so what the tests prove is what the demo shows.
  */
 
-export const PIPELINE_SERVICES = ['orders-api', 'payments', 'shipments'] as const;
+export const PIPELINE_SERVICES = ['orders-api', 'payments', 'shipments', 'analytics'] as const;
 export type PipelineServiceName = (typeof PIPELINE_SERVICES)[number];
 
 /** Three Nest apps booting at once on a small CI box take longer than one alone. */
@@ -255,6 +255,8 @@ function serviceEnv(
           RATE_LIMIT_WRITES: '1000000',
         }
       : {};
+  // analytics serves its figures behind the same keys as orders-api (orders:read).
+  const analytics: Record<string, string | undefined> = name === 'analytics' ? { API_KEYS: settings.apiKeysEnv } : {};
   return {
     ...SERVICE_MEMORY_ENV,
     PORT: String(port),
@@ -267,6 +269,7 @@ function serviceEnv(
     // Only what the caller set overrides the service defaults.
     ...Object.fromEntries(Object.entries(payments).filter(([, value]) => value !== undefined)),
     ...ordersApi,
+    ...analytics,
     ...settings.env?.[name],
   };
 }
