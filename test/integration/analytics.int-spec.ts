@@ -18,7 +18,7 @@ import {
   type EventEnvelope,
 } from '#contracts';
 import { JetStreamPublisher, JetStreamServer, encodeEnvelope } from '#jetstream';
-import { generatePipelineApiKeys, startNatsServer, type NatsServer, type PipelineApiKeys } from '#local-infra';
+import { generatePipelineApiKeys, serverSentJson, startNatsServer, type NatsServer, type PipelineApiKeys } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually } from './support/events.js';
 import { createTestApp } from './support/nest-app.js';
@@ -184,7 +184,7 @@ describe('analytics service (real NATS and PostgreSQL)', () => {
     try {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-      const events = sseEvents(response);
+      const events = serverSentJson<any>(response);
       const first = await events.next();
       const before = first.value.orders.created as number;
 
@@ -231,20 +231,4 @@ function event<P extends { orderId: string }>(definition: EventDefinition, at: D
 
 function minuteOf(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16)}:00Z`;
-}
-
-/** The data of each `analytics` event of a Server-Sent Events response, parsed. */
-async function* sseEvents(response: Response): AsyncGenerator<any> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data = block.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
-      if (data) yield JSON.parse(data);
-    }
-  }
 }

@@ -4,3 +4,4 @@ export * from './free-port.js';
 export * from './process-group.js';
 export * from './pipeline.js';
 export * from './api-keys.js';
+export * from './server-sent-events.js';

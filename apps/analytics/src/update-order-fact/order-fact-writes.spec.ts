@@ -2,8 +2,8 @@ import { describe, it, expect } from '@jest/globals';
 import { v7 as uuidv7 } from 'uuid';
 import { OrderCancelled, OrderCreated, PaymentFailed, PaymentRefunded, PaymentSucceeded, type EventDefinition } from '#contracts';
 import { recordCancelled, recordCreated, recordFailed, recordLines, recordPaid, recordRefunded } from '../analytics-rows.js';
-import { factWrites } from './order-fact-writes.js';
-import type { OrderFactEvent } from './update-order-fact.service.js';
+import { factWrites, type OrderFactEvent } from './order-fact-writes.js';
+
 
 const orderId = uuidv7();
 const at = '2026-12-02T03:04:05.000Z';

@@ -8,7 +8,14 @@ import {
   recordPaid,
   recordRefunded,
 } from '../analytics-rows.js';
-import type { OrderFactEvent } from './update-order-fact.service.js';
+
+/** The events the analytics use case applies, one handler each. */
+export type OrderFactEvent =
+  | EnvelopeOf<typeof OrderCreated>
+  | EnvelopeOf<typeof OrderCancelled>
+  | EnvelopeOf<typeof PaymentSucceeded>
+  | EnvelopeOf<typeof PaymentFailed>
+  | EnvelopeOf<typeof PaymentRefunded>;
 
 /** One write of an event's part of its order's facts: a statement and this event's input to it. */
 export interface FactWrite<In = unknown> {

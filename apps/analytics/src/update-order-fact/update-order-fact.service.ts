@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { EnvelopeOf, OrderCancelled, OrderCreated, PaymentFailed, PaymentRefunded, PaymentSucceeded } from '#contracts';
 import { IdempotentBatchConsumer, type BatchedEvent, type EventOutcome, type UnitOfWork } from '#messaging';
 import { AnalyticsFeed } from '../figures/analytics-feed.js';
-import { factWrites } from './order-fact-writes.js';
+import { factWrites, type OrderFactEvent } from './order-fact-writes.js';
 
-/** The events this use case applies, one handler each. */
-export type OrderFactEvent =
-  | EnvelopeOf<typeof OrderCreated>
-  | EnvelopeOf<typeof OrderCancelled>
-  | EnvelopeOf<typeof PaymentSucceeded>
-  | EnvelopeOf<typeof PaymentFailed>
-  | EnvelopeOf<typeof PaymentRefunded>;
+export type { OrderFactEvent } from './order-fact-writes.js';
 
 /**
  * Records each consumed event's part of its order's facts, at most once per
