@@ -42,7 +42,6 @@ describe('access to orders-api', () => {
       ['post', '/api/v1/orders'],
       ['get', `/api/v1/orders/${SOME_ORDER_ID}`],
       ['post', `/api/v1/orders/${SOME_ORDER_ID}/cancel`],
-      ['get', '/api/v1/stats'],
       ['get', '/api/v1/dead-letters'],
       ['post', '/api/v1/dead-letters/replay'],
       ['get', `/api/v1/dead-letters/${SOME_ORDER_ID}`],

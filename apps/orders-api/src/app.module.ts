@@ -5,7 +5,6 @@ import { DeadLettersApiModule } from './dead-letters/dead-letters-api.module.js'
 import { OrdersModule } from './orders/orders.module.js';
 import { OPERATIONAL_PATHS } from './operational-routes.js';
 import { ordersEnvSchema } from './orders-env.js';
-import { StatsModule } from './stats/stats.module.js';
 
 @Module({
   imports: [
@@ -13,7 +12,6 @@ import { StatsModule } from './stats/stats.module.js';
     ApiAccessModule.forRoot({ publicPaths: OPERATIONAL_PATHS }),
     OrdersModule,
     DeadLettersApiModule,
-    StatsModule,
   ],
 })
 export class AppModule {}

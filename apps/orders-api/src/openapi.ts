@@ -13,7 +13,6 @@ export const ORDERS_API_DOCS: ApiDocsOptions = {
   tags: [
     'orders',
     ['dead-letters', 'Messages a consumer gave up on: inspect, replay, discard'],
-    ['stats', 'Business figures computed from the orders'],
     'health',
   ],
 };

@@ -195,8 +195,6 @@ export function hostileRequests(targets: Targets): fc.Arbitrary<HostileRequest> 
     // POST /orders/:id/cancel: a real order's cancel with a broken body must leave it as it is.
     anyBody({ reason: 'fuzz' }, ['reason']).map((body) => post(`/orders/${targets.victimOrderId}/cancel`, body, 'victim-order')),
     hostileId.map((id) => post(`/orders/${segment(id)}/cancel`, { label: 'hostile order id', body: '{}' }, 'orders')),
-    // GET /stats takes no parameters.
-    brokenQuery([], ['x']).map((query) => get('/stats', query)),
     // Dead letters.
     brokenQuery([['limit', '5']], [...filterFields, 'cursor']).map((query) => get('/dead-letters', query)),
     hostileId.map((id) => get(`/dead-letters/${segment(id)}`, { label: 'hostile dead-letter id', query: [] })),
