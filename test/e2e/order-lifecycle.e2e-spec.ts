@@ -107,6 +107,41 @@ describe('order lifecycle (built services, real NATS JetStream and PostgreSQL)',
       }
     });
 
+    it('lists every event of an order, from every service, oldest first, each caused by an earlier one or by the request', async () => {
+      type Timeline = { orderId: string; events: Array<{ id: string; type: string; service: string; occurredAt: string; correlationId: string; causationId: string }> };
+      const expected = {
+        SHIPPED: [
+          ['orders.created', 'orders-api'],
+          ['payments.initiated', 'payments'],
+          ['payments.succeeded', 'payments'],
+          ['shipments.prepared', 'shipments'],
+          ['shipments.dispatched', 'shipments'],
+        ],
+        FAILED: [
+          ['orders.created', 'orders-api'],
+          ['payments.initiated', 'payments'],
+          ['payments.failed', 'payments'],
+        ],
+      };
+      for (const order of lifecycleOrders) {
+        const { status, body } = await api.get<Timeline>(`/orders/${order.id}/events`);
+        expect(status).toBe(200);
+        const events = body.events;
+        expect({ order: order.id, events: events.map((e) => [e.type, e.service]) }).toEqual({
+          order: order.id,
+          events: expected[order.state as keyof typeof expected],
+        });
+        const times = events.map((e) => Date.parse(e.occurredAt));
+        expect(times).toEqual([...times].sort((a, b) => a - b));
+        const correlation = events[0]!.correlationId;
+        events.forEach((event, index) => {
+          expect(event.correlationId).toBe(correlation);
+          if (index > 0) expect(events.slice(0, index).map((e) => e.id)).toContain(event.causationId);
+        });
+      }
+      expect((await api.get(`/orders/${randomUUID()}/events`)).status).toBe(404);
+    });
+
     it('keeps one payment per order and one shipment per paid order in the services’ tables', async () => {
       for (const order of lifecycleOrders) {
         const shipped = order.state === OrderState.SHIPPED;

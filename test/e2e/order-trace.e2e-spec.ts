@@ -78,6 +78,12 @@ describe('order trace (built services exporting OTLP, real NATS JetStream and Po
     rmSync(logDir, { recursive: true, force: true });
   });
 
+  it('puts the trace of every event on the order’s timeline', async () => {
+    const { body } = await apiClient(pipeline.api).get<{ events: Array<{ type: string; traceId: string | null }> }>(`/orders/${orderId}/events`);
+    expect(body.events.length).toBeGreaterThanOrEqual(5);
+    for (const event of body.events) expect({ type: event.type, traceId: event.traceId }).toEqual({ type: event.type, traceId: spans[0]!.traceId });
+  });
+
   it('covers orders-api, payments and shipments in one trace', () => {
     expect(new Set(spans.map((span) => span.service))).toEqual(new Set(['orders-api', 'payments', 'shipments']));
   });

@@ -10,6 +10,7 @@ import type { OrderViewDto } from './http/order-view.dto.js';
 import { findByIdempotencyKey, insertOrders } from './order-rows.js';
 import { OrderViews, orderViewsById } from './order-views.js';
 import { orderStatePut } from '../order-state-cache/order-state-cache.js';
+import { recordInTimeline } from './timeline/order-timeline.js';
 
 export class IdempotencyKeyReusedError extends Error {
   override readonly name = 'IdempotencyKeyReusedError';
@@ -82,10 +83,11 @@ export class CreateOrderService {
     });
     // The view the client gets is the mirror's value too: one read for both.
     const view = (await uow.read(orderViewsById, id))!;
-    uow.emit(
+    const emitted = uow.emit(
       [newEvent(OrderCreated, id, { orderId: id, customerId: request.customerId, currency, lines: request.lines.map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, unitPriceCents })), totalCents }, cause)],
       [orderStatePut(view)],
     );
+    await recordInTimeline(uow, emitted);
     return view;
   }
 

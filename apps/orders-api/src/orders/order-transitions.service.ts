@@ -7,6 +7,7 @@ import { decideTransition, type OrderTrigger, type TransitionDecision } from './
 import { applyStateChanges, type OrderStateRow, type ShippingDetails } from './order-rows.js';
 import { orderViewsById } from './order-views.js';
 import { orderStatePut } from '../order-state-cache/order-state-cache.js';
+import { recordInTimeline } from './timeline/order-timeline.js';
 
 export class OrderNotFoundError extends Error {
   override readonly name = 'OrderNotFoundError';
@@ -65,7 +66,7 @@ export class OrderTransitionsService {
       request.trigger === 'CANCEL' ? [newEvent(OrderCancelled, order.id, { orderId: order.id, reason: reason ?? 'cancelled' }, request.cause)] : [];
     // Read in the transaction after the change, so the mirror holds exactly what commits.
     const view = (await uow.read(orderViewsById, order.id))!;
-    uow.emit(events, [orderStatePut(view)]);
+    await recordInTimeline(uow, uow.emit(events, [orderStatePut(view)]));
     uow.afterCommit(() =>
       logEvent(this.logger, 'STATE_CHANGE', { orderId: order.id, from: decision.from, to: decision.to, version }, `order ${order.id} ${decision.from} -> ${decision.to} v${version}`),
     );

@@ -4,6 +4,7 @@ import { PipelineLag } from '../common/admission/pipeline-lag.js';
 import { OrderStateCache } from '../order-state-cache/order-state-cache.js';
 import { CancelOrderService } from './cancel-order.service.js';
 import { ShipOrderService } from './ship-order.service.js';
+import { OrderTimeline } from './timeline/order-timeline.js';
 import { CreateOrderService } from './create-order.service.js';
 import { ApplyOrderEventService } from './events/apply-order-event.service.js';
 import { PaymentEventsHandler } from './events/payment-events.handler.js';
@@ -18,6 +19,7 @@ import { OrderViews } from './order-views.js';
     CreateOrderService,
     CancelOrderService,
     ShipOrderService,
+    OrderTimeline,
     OrderViews,
     OrderTransitionsService,
     ApplyOrderEventService,

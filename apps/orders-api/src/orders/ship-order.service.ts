@@ -7,6 +7,7 @@ import type { OrderViewDto } from './http/order-view.dto.js';
 import { lockOrdersForDispatch, requestDispatches } from './order-rows.js';
 import { OrderNotFoundError } from './order-transitions.service.js';
 import { orderViewsById } from './order-views.js';
+import { recordInTimeline } from './timeline/order-timeline.js';
 
 export interface ShipRequest {
   trackingNumber: string;
@@ -51,7 +52,8 @@ export class ShipOrderService {
       }
       assertOneRowUpdated((await uow.write(requestDispatches, { orderId, trackingNumber: request.trackingNumber })) ? 1 : 0, `order ${orderId}`);
       const payload = { orderId, trackingNumber: request.trackingNumber, ...(request.carrier ? { carrier: request.carrier } : {}) };
-      uow.emit([newEvent(OrderDispatchRequested, orderId, payload, causedByRequest(correlationId))]);
+      const emitted = uow.emit([newEvent(OrderDispatchRequested, orderId, payload, causedByRequest(correlationId))]);
+      await recordInTimeline(uow, emitted);
       return view(true);
     });
   }

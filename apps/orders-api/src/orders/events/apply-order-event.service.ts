@@ -6,6 +6,7 @@ import { lockOrderStates, type OrderStateRow } from '../order-rows.js';
 import { OrderNotFoundError, OrderTransitionsService, type TransitionRequest } from '../order-transitions.service.js';
 import { parkEvents, parkedEventsOf, unparkEvents } from './parked-order-events.js';
 import { shippingOf } from './shipping-of.js';
+import { recordInTimeline } from '../timeline/order-timeline.js';
 
 type OrderEvent = EventEnvelope<{ orderId: string }>;
 
@@ -39,6 +40,8 @@ export class ApplyOrderEventService {
   /** The events of one batch of `consumer`, each with the effect `effectOf` gives it (none: recorded only); one outcome per event. */
   applyBatch<E extends OrderEvent>(consumer: string, events: ReadonlyArray<BatchedEvent<E>>, effectOf: (event: E) => OrderEffect | undefined): Promise<EventOutcome[]> {
     return this.batches.applyBatch(consumer, events, async (event, uow) => {
+      // Every event about the order goes on its timeline, whether it moves the order or not.
+      await recordInTimeline(uow, [event]);
       const effect = effectOf(event);
       if (effect) await this.applyOne(uow, consumer, event, effect);
     });

@@ -14,6 +14,8 @@ import type { Response } from 'express';
 import { CancelOrderService } from '../cancel-order.service.js';
 import { CreateOrderService } from '../create-order.service.js';
 import { ShipOrderService } from '../ship-order.service.js';
+import { OrderTimeline } from '../timeline/order-timeline.js';
+import { OrderTimelineDto } from './order-timeline.dto.js';
 import { OrderNotFoundError } from '../order-transitions.service.js';
 import { OrderViews } from '../order-views.js';
 import { OrderStateCache } from '../../order-state-cache/order-state-cache.js';
@@ -62,6 +64,7 @@ export class OrdersController {
     private readonly createOrder: CreateOrderService,
     private readonly cancelOrder: CancelOrderService,
     private readonly shipOrder: ShipOrderService,
+    private readonly timeline: OrderTimeline,
     private readonly views: OrderViews,
     private readonly cache: OrderStateCache,
   ) {}
@@ -117,6 +120,23 @@ export class OrdersController {
     if (!order) throw new OrderNotFoundError(id);
     response.setHeader('X-Read-Source', 'database');
     return order;
+  }
+
+  @Get(':id/events')
+  @RequireScopes(Scope.ORDERS_READ)
+  @ApiOperation({
+    summary: 'The order’s event timeline: every event from every service, oldest first',
+    description:
+      'Recorded from the events themselves as orders-api emits or applies them (type, version, time, emitting service, ' +
+      'correlation, causation, trace), including events that moved nothing, such as a cancelled shipment.',
+  })
+  @ApiOkResponse({ type: OrderTimelineDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiBadRequestResponse({ type: ValidationErrorResponseDto, description: 'The id is not a UUID' })
+  async events(@ValidParam('id', orderId) id: string): Promise<OrderTimelineDto> {
+    const events = await this.timeline.of(id);
+    if (!events) throw new OrderNotFoundError(id);
+    return { orderId: id, events };
   }
 
   @Post(':id/cancel')
