@@ -5,7 +5,6 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import request from 'supertest';
 import { v7 as uuidv7 } from 'uuid';
-import { serviceNatsOptions } from '#bootstrap';
 import {
 
   OrderCancelled,
@@ -17,11 +16,11 @@ import {
   type EventDefinition,
   type EventEnvelope,
 } from '#contracts';
-import { JetStreamPublisher, JetStreamServer, encodeEnvelope } from '#jetstream';
+import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
 import { generatePipelineApiKeys, serverSentJson, startNatsServer, type NatsServer, type PipelineApiKeys } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually } from './support/events.js';
-import { createTestApp } from './support/nest-app.js';
+import { startServiceApp } from './support/service-app.js';
 
 type Outcome = 'CREATED' | 'PAID' | 'FAILED' | 'CANCELLED';
 
@@ -74,20 +73,18 @@ describe('analytics service (real NATS and PostgreSQL)', () => {
 
   beforeAll(async () => {
     [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'analytics' })]);
-    const natsEnv = { NATS_URL: nats.url, NATS_USER: 'analytics', NATS_PASSWORD: nats.credentials['analytics'].pass };
     const generated = generatePipelineApiKeys();
     keys = generated.keys;
-    Object.assign(process.env, { ...natsEnv, DATABASE_URL: db.url, PORT: '0', METRICS_LOG_INTERVAL_MS: '0', API_KEYS: generated.env });
-    // Imported after the environment is set: the module validates it on load. One after the other (Jest's ESM loader).
-    const { AnalyticsModule } = await import('../../apps/analytics/src/analytics.module.js');
+    // One import after the other (Jest's ESM loader); the module itself is imported once the environment is set.
     const { configureAnalyticsHttp } = await import('../../apps/analytics/src/configure-http.js');
     const { API_HTTP_APP_OPTIONS } = await import('#http-api');
-    app = await createTestApp(AnalyticsModule, { ...API_HTTP_APP_OPTIONS, logger: ['error'] });
-    configureAnalyticsHttp(app);
-    app.connectMicroservice({
-      strategy: new JetStreamServer({ ...serviceNatsOptions('analytics', natsEnv), consumers: consumersOf('analytics') }),
+    app = await startServiceApp({
+      service: 'analytics',
+      nats,
+      databaseUrl: db.url,
+      env: { METRICS_LOG_INTERVAL_MS: '0', API_KEYS: generated.env },
+      http: { options: API_HTTP_APP_OPTIONS, configure: configureAnalyticsHttp },
     });
-    await app.startAllMicroservices();
     await app.listen(0, '127.0.0.1');
     baseUrl = await app.getUrl();
     nc = await connect({ servers: nats.url }); // the admin: publishes and inspects

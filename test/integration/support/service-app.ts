@@ -1,4 +1,4 @@
-import type { INestApplication, LogLevel, Type } from '@nestjs/common';
+import type { INestApplication, LogLevel, NestApplicationOptions, Type } from '@nestjs/common';
 import { serviceNatsOptions } from '#bootstrap';
 import { consumersOf } from '#contracts';
 import { JetStreamServer, type JetStreamServerOptions } from '#jetstream';
@@ -9,6 +9,7 @@ import { createTestApp } from './nest-app.js';
 const ROOT_MODULES = {
   payments: async (): Promise<Type> => (await import('../../../apps/payments/src/payments.module.js')).PaymentsModule,
   shipments: async (): Promise<Type> => (await import('../../../apps/shipments/src/shipments.module.js')).ShipmentsModule,
+  analytics: async (): Promise<Type> => (await import('../../../apps/analytics/src/analytics.module.js')).AnalyticsModule,
 };
 
 export interface ServiceAppOptions {
@@ -22,6 +23,8 @@ export interface ServiceAppOptions {
   transport?: Pick<JetStreamServerOptions, 'consumerSettings' | 'retry'>;
   /** Nest's log levels; false for none. Default: errors only. */
   logger?: LogLevel[] | false;
+  /** A service with a public API: how its app is created and its HTTP surface set up (main.ts's configureHttp). */
+  http?: { options: NestApplicationOptions; configure(app: INestApplication): void };
 }
 
 /**
@@ -36,7 +39,8 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<INest
   const natsEnv = { NATS_URL: options.nats.url, NATS_USER: user, NATS_PASSWORD: pass };
   Object.assign(process.env, { ...natsEnv, DATABASE_URL: options.databaseUrl, PORT: '0', ...options.env });
   const rootModule = await ROOT_MODULES[options.service]();
-  const app = await createTestApp(rootModule, { logger: options.logger ?? ['error'] });
+  const app = await createTestApp(rootModule, { ...options.http?.options, logger: options.logger ?? ['error'] });
+  options.http?.configure(app);
   app.connectMicroservice({
     strategy: new JetStreamServer({
       ...serviceNatsOptions(options.service, natsEnv),
