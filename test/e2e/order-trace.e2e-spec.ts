@@ -84,8 +84,8 @@ describe('order trace (built services exporting OTLP, real NATS JetStream and Po
     for (const event of body.events) expect({ type: event.type, traceId: event.traceId }).toEqual({ type: event.type, traceId: spans[0]!.traceId });
   });
 
-  it('covers orders-api, payments and shipments in one trace', () => {
-    expect(new Set(spans.map((span) => span.service))).toEqual(new Set(['orders-api', 'payments', 'shipments']));
+  it('covers orders-api, payments, shipments and analytics in one trace', () => {
+    expect(new Set(spans.map((span) => span.service))).toEqual(new Set(['orders-api', 'payments', 'shipments', 'analytics']));
   });
 
   it('starts at the HTTP request that placed the order', () => {
