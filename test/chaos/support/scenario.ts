@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { OrderState } from '#contracts';
-import { startPipeline, type Pipeline, type PipelineOptions, type PipelineServiceName } from '#local-infra';
+import { PIPELINE_SERVICES, startPipeline, type Pipeline, type PipelineOptions, type PipelineServiceName } from '#local-infra';
 import { isTerminal } from '../../../tools/demo/src/verification.js';
 import { CHAOS_SUMMARY_FILE_ENV } from './summary-file.js';
 import { mirrorBehind } from './mirror.js';
@@ -303,8 +303,8 @@ function watchForCrashes(pipeline: Pipeline, supervised: (service: PipelineServi
 
 function envFor(options: ScenarioOptions): PipelineOptions['env'] {
   const common = { CONSUMER_ACK_WAIT_MS: String(options.ackWaitMs ?? CHAOS_ACK_WAIT_MS), ...options.commonEnv };
-  const services: PipelineServiceName[] = ['orders-api', 'payments', 'shipments'];
-  return Object.fromEntries(services.map((name) => [name, { ...common, ...options.env?.[name] }]));
+  // Every service of the pipeline, analytics included, with the scenario's ack wait.
+  return Object.fromEntries(PIPELINE_SERVICES.map((name) => [name, { ...common, ...options.env?.[name] }]));
 }
 
 /**
