@@ -3,6 +3,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Consumers, OrderState } from '#contracts';
 import { startPipeline, type Pipeline } from '#local-infra';
+import { rebuildReadModel } from '../../tools/rebuild/src/rebuild.js';
 import { PipelineDatabase } from './support/database.js';
 import { eventually } from './support/eventually.js';
 import { apiClient, type ApiClient } from './support/http.js';
@@ -140,6 +141,18 @@ describe('order lifecycle (built services, real NATS JetStream and PostgreSQL)',
         });
       }
       expect((await api.get(`/orders/${randomUUID()}/events`)).status).toBe(404);
+    });
+
+    it('rebuilds the timelines from the streams into a copy equal to the live one, again and again, and swaps it in', async () => {
+      const options = { databaseUrl: pipeline.databaseUrl, natsUrl: pipeline.natsUrl };
+      const first = await rebuildReadModel('timeline', options);
+      expect(first.live).toBeGreaterThanOrEqual(lifecycleOrders.length * 3);
+      expect(first).toMatchObject({ rebuilt: first.live, onlyRebuilt: 0, onlyLive: 0, replaced: false });
+      expect(first.eventsRead).toBeGreaterThanOrEqual(first.rebuilt);
+      expect(await rebuildReadModel('timeline', options)).toEqual(first);
+      const replaced = await rebuildReadModel('timeline', { ...options, replace: true });
+      expect(replaced).toMatchObject({ rebuilt: first.live, onlyRebuilt: 0, onlyLive: 0, replaced: true });
+      expect(await rebuildReadModel('timeline', options)).toEqual(first);
     });
 
     it('keeps one payment per order and one shipment per paid order in the services’ tables', async () => {

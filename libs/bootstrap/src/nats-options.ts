@@ -6,7 +6,7 @@ import type { JetStreamModuleOptions } from '#jetstream';
 export const SERVICE_NATS_OPTIONS = Symbol('SERVICE_NATS_OPTIONS');
 
 export type ServiceNatsOptions = Required<Pick<JetStreamModuleOptions, 'servers' | 'name' | 'inboxPrefix' | 'streams'>> &
-  Pick<JetStreamModuleOptions, 'user' | 'pass'>;
+  Pick<JetStreamModuleOptions, 'user' | 'pass' | 'streamMaxAgeMs'>;
 
 /**
  * How a service connects: NATS_URL's servers, its own user (NATS_USER,
@@ -15,7 +15,10 @@ export type ServiceNatsOptions = Required<Pick<JetStreamModuleOptions, 'servers'
  * its user may manage. Throws on a setting that would connect as someone
  * else than intended; the message never shows a password.
  */
-export function serviceNatsOptions(service: ServiceName, env: Pick<CommonEnv, 'NATS_URL' | 'NATS_USER' | 'NATS_PASSWORD'>): ServiceNatsOptions {
+export function serviceNatsOptions(
+  service: ServiceName,
+  env: Pick<CommonEnv, 'NATS_URL' | 'NATS_USER' | 'NATS_PASSWORD'> & Partial<Pick<CommonEnv, 'STREAM_MAX_AGE_MS'>>,
+): ServiceNatsOptions {
   const servers = env.NATS_URL.split(',');
   if (servers.some(hasCredentials)) {
     // The client takes servers' host and port only; the server would then see no credentials at all.
@@ -33,6 +36,7 @@ export function serviceNatsOptions(service: ServiceName, env: Pick<CommonEnv, 'N
     ...(env.NATS_USER !== undefined && { user: env.NATS_USER, pass: env.NATS_PASSWORD }),
     inboxPrefix: natsInboxPrefix(service),
     streams: streamsUsedBy(service),
+    ...(env.STREAM_MAX_AGE_MS !== undefined && { streamMaxAgeMs: env.STREAM_MAX_AGE_MS }),
   };
 }
 

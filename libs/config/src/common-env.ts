@@ -20,6 +20,14 @@ export const commonEnvSchema = z.object({
    */
   NATS_USER: z.string().min(1).optional(),
   NATS_PASSWORD: z.string().min(1).optional(),
+  /**
+   * How long the event streams keep events (ms). 0, the default, keeps them
+   * for ever, so that a read model can be rebuilt from the start
+   * (npm run rebuild); a bound trades that for disk (docs/operations.md,
+   * "Rebuilding read models"). Every service applies it to the streams it
+   * provisions, at start.
+   */
+  STREAM_MAX_AGE_MS: z.coerce.number().int().min(0).default(0),
   DATABASE_URL: z.string().startsWith('postgres'),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
   /** Handlers running at once per consumer in this process. */

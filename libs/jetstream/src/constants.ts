@@ -35,8 +35,12 @@ export const JetStreamDefaults = {
   retryBaseDelayMs: 250,
   /** Upper bound of a retry delay. */
   retryMaxDelayMs: 30_000,
-  /** Events kept in a stream (limits retention: other consumers may replay). */
-  streamMaxAgeMs: 7 * 24 * 60 * 60_000,
+  /**
+   * How long a stream keeps events (limits retention: other consumers may
+   * replay): 0 is for ever, so read models can be rebuilt from the start.
+   * Services take STREAM_MAX_AGE_MS.
+   */
+  streamMaxAgeMs: 0,
   /** How long `close()` waits for running handlers before giving up on them. */
   drainTimeoutMs: 20_000,
 } as const;

@@ -19,6 +19,8 @@ export interface JetStreamModuleOptions extends NatsConnectionOptions {
   maxPublishesInFlight?: number;
   /** The streams to provision at start; default every stream of the contracts. */
   streams?: readonly ProvisionedStream[];
+  /** Their max age (ms; 0 for ever); default JetStreamDefaults.streamMaxAgeMs. */
+  streamMaxAgeMs?: number;
 }
 
 interface AsyncOptions {
@@ -47,7 +49,7 @@ export class JetStreamModule implements OnApplicationShutdown {
         inject: [OPTIONS],
         useFactory: async (opts: JetStreamModuleOptions) => {
           const connection = await connectToNats(opts);
-          await provisionStreams(await jetstreamManager(connection), {}, opts.streams);
+          await provisionStreams(await jetstreamManager(connection), { maxAgeMs: opts.streamMaxAgeMs }, opts.streams);
           return connection;
         },
       },

@@ -24,6 +24,8 @@ export interface JetStreamServerOptions extends NatsConnectionOptions {
   consumers: readonly ConsumerDefinition[];
   /** The streams to provision before the consumers; default every stream of the contracts. */
   streams?: readonly ProvisionedStream[];
+  /** Their max age (ms; 0 for ever); default JetStreamDefaults.streamMaxAgeMs. */
+  streamMaxAgeMs?: number;
   consumerSettings?: Partial<ConsumerSettings>;
   retry?: RetryOptions;
 }
@@ -106,7 +108,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
       this.connection = await connectToNats(this.options);
       this.watchConnectionStatus(this.connection);
       const jsm = await jetstreamManager(this.connection);
-      await provisionStreams(jsm, {}, this.options.streams);
+      await provisionStreams(jsm, { maxAgeMs: this.options.streamMaxAgeMs }, this.options.streams);
       await provisionConsumers(jsm, this.options.consumers, this.settings);
       this.assertEveryConsumedSubjectHasHandlers();
       for (const consumer of this.options.consumers) {

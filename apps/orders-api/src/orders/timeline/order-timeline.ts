@@ -24,34 +24,58 @@ export interface TimelineEntry {
   traceId: string | null;
 }
 
-/** The timeline rows of a batch in one statement; an event already recorded (a redelivery) is left as it is. */
+/** The live timeline. */
+export const TIMELINE_TABLE = '"orders"."order_timeline"';
+
+/**
+ * The INSERT of a batch of timeline rows into `table`, as one statement; an
+ * event already recorded (a redelivery, a second rebuild pass) is left as it
+ * is. `existingOrdersOnly`: rows only for orders the orders table has, as
+ * the live timeline keeps them (an event about an unknown order fails its
+ * unit of work and is rolled back); a rebuild from the streams needs it.
+ */
+export function insertTimelineSql(table: string, { existingOrdersOnly = false } = {}): string {
+  return `INSERT INTO ${table} (event_id, order_id, type, schema_version, service, occurred_at, correlation_id, causation_id, trace_id)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::uuid[], $8::uuid[], $9::text[])
+                AS t (event_id, order_id, type, schema_version, service, occurred_at, correlation_id, causation_id, trace_id)
+       ${existingOrdersOnly ? 'WHERE EXISTS (SELECT 1 FROM "orders"."orders" o WHERE o.id = t.order_id)' : ''}
+       ON CONFLICT (event_id) DO NOTHING`;
+}
+
+/** The statement's parameters: one array per column. */
+export function timelineColumns(entries: readonly TimelineEntry[]): unknown[] {
+  return [
+    entries.map((e) => e.eventId),
+    entries.map((e) => e.orderId),
+    entries.map((e) => e.type),
+    entries.map((e) => e.schemaVersion),
+    entries.map((e) => e.service),
+    entries.map((e) => e.occurredAt),
+    entries.map((e) => e.correlationId),
+    entries.map((e) => e.causationId),
+    entries.map((e) => e.traceId),
+  ];
+}
+
+const INSERT_LIVE = insertTimelineSql(TIMELINE_TABLE);
+
+/** The timeline rows of a unit-of-work transaction in one statement. */
 export const recordTimeline: BatchQuery<TimelineEntry, void> = {
   name: 'record timeline',
   async run(tx, entries) {
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "orders"."order_timeline" (event_id, order_id, type, schema_version, service, occurred_at, correlation_id, causation_id, trace_id)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::uuid[], $8::uuid[], $9::text[])
-       ON CONFLICT (event_id) DO NOTHING`,
-      entries.map((e) => e.eventId),
-      entries.map((e) => e.orderId),
-      entries.map((e) => e.type),
-      entries.map((e) => e.schemaVersion),
-      entries.map((e) => e.service),
-      entries.map((e) => e.occurredAt),
-      entries.map((e) => e.correlationId),
-      entries.map((e) => e.causationId),
-      entries.map((e) => e.traceId),
-    );
+    await tx.$executeRawUnsafe(INSERT_LIVE, ...timelineColumns(entries));
     return entries.map(() => undefined);
   },
 };
 
 /** Records events about orders in the unit of work's transaction (those it applies, or those it emits). */
 export async function recordInTimeline(uow: UnitOfWork, events: readonly EventEnvelope[]): Promise<void> {
-  await Promise.all(events.map((event) => uow.write(recordTimeline, timelineEntry(event))));
+  const traceId = currentTraceId();
+  await Promise.all(events.map((event) => uow.write(recordTimeline, timelineEntry(event, traceId))));
 }
 
-function timelineEntry(event: EventEnvelope): TimelineEntry {
+/** The timeline row of an event, with the trace it travelled in (null without tracing). */
+export function timelineEntry(event: EventEnvelope, traceId: string | null): TimelineEntry {
   const stream = findEventDefinition(event.type, event.schemaVersion)?.stream;
   return {
     eventId: event.id,
@@ -62,7 +86,7 @@ function timelineEntry(event: EventEnvelope): TimelineEntry {
     occurredAt: event.occurredAt,
     correlationId: event.correlationId,
     causationId: event.causationId,
-    traceId: currentTraceId(),
+    traceId,
   };
 }
 

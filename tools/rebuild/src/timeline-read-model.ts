@@ -1,0 +1,55 @@
+import { Streams } from '#contracts';
+import { TIMELINE_TABLE, insertTimelineSql, timelineColumns, timelineEntry } from '../../../apps/orders-api/src/orders/timeline/order-timeline.js';
+import type { ReadModel, RebuildContext, RebuildResult } from './read-model.js';
+import { replayStreams } from './stream-replay.js';
+
+const COPY = '"orders"."order_timeline_rebuild"';
+const COLUMNS = 'event_id, order_id, type, schema_version, service, occurred_at, correlation_id, causation_id, trace_id';
+const INSERT_COPY = insertTimelineSql(COPY, { existingOrdersOnly: true });
+
+/**
+ * The order timeline (orders.order_timeline) rebuilt from the ORDERS,
+ * PAYMENTS and SHIPMENTS streams with the projection orders-api runs live
+ * (timelineEntry, insertTimelineSql), into orders.order_timeline_rebuild.
+ * Every pass starts from an empty copy, and a row per event id, so a rebuild
+ * can be run again at any time. Rows are compared column by column except
+ * recorded_at (when a row was written is not the event's).
+ */
+export const timelineReadModel: ReadModel = {
+  name: 'timeline',
+  description: "the orders' event timelines (orders.order_timeline), from the ORDERS, PAYMENTS and SHIPMENTS streams",
+  async rebuild({ db, nats, onProgress }: RebuildContext, { replace }): Promise<RebuildResult> {
+    await db.query(`DROP TABLE IF EXISTS ${COPY}`);
+    await db.query(`CREATE TABLE ${COPY} (LIKE ${TIMELINE_TABLE} INCLUDING ALL)`);
+    const streams = [Streams.ORDERS.name, Streams.PAYMENTS.name, Streams.SHIPMENTS.name];
+    const progress = await replayStreams(
+      nats,
+      streams,
+      async (events) => {
+        await db.query(INSERT_COPY, timelineColumns(events.map(({ envelope, traceId }) => timelineEntry(envelope, traceId))));
+      },
+      onProgress,
+    );
+    const [{ rebuilt, live, onlyRebuilt, onlyLive }] = (
+      await db.query<{ rebuilt: number; live: number; onlyRebuilt: number; onlyLive: number }>(
+        `SELECT (SELECT count(*)::int FROM ${COPY}) AS rebuilt, (SELECT count(*)::int FROM ${TIMELINE_TABLE}) AS live,
+                (SELECT count(*)::int FROM (SELECT ${COLUMNS} FROM ${COPY} EXCEPT SELECT ${COLUMNS} FROM ${TIMELINE_TABLE}) d) AS "onlyRebuilt",
+                (SELECT count(*)::int FROM (SELECT ${COLUMNS} FROM ${TIMELINE_TABLE} EXCEPT SELECT ${COLUMNS} FROM ${COPY}) d) AS "onlyLive"`,
+      )
+    ).rows as [{ rebuilt: number; live: number; onlyRebuilt: number; onlyLive: number }];
+    if (replace) {
+      // One transaction: readers see the old timeline or the new one, never none.
+      await db.query('BEGIN');
+      try {
+        await db.query(`LOCK TABLE ${TIMELINE_TABLE} IN EXCLUSIVE MODE`);
+        await db.query(`DELETE FROM ${TIMELINE_TABLE}`);
+        await db.query(`INSERT INTO ${TIMELINE_TABLE} (${COLUMNS}) SELECT ${COLUMNS} FROM ${COPY}`);
+        await db.query('COMMIT');
+      } catch (error) {
+        await db.query('ROLLBACK');
+        throw error;
+      }
+    }
+    return { rebuilt, live, onlyRebuilt, onlyLive, eventsRead: progress.read, replaced: replace };
+  },
+};
