@@ -57,7 +57,8 @@ describe('fuzz: hostile requests on every route (built orders-api, real NATS Jet
   const send = async (request: HostileRequest): Promise<Answer> => {
     const query = request.query.map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`).join('&');
     const key = keyFor(request.key);
-    const response = await fetch(`${fuzz.pipeline.apiUrl}/api/v1${request.path}${query ? `?${query}` : ''}`, {
+    const base = request.service ? fuzz.pipeline.serviceUrls[request.service] : fuzz.pipeline.apiUrl;
+    const response = await fetch(`${base}/api/v1${request.path}${query ? `?${query}` : ''}`, {
       method: request.method,
       headers: { ...request.headers, ...(key ? { 'x-api-key': key } : {}) },
       body: request.body,

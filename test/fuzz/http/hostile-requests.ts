@@ -28,6 +28,8 @@ export interface HostileRequest {
   body?: string;
   key: KeyChoice;
   guards: Guarded;
+  /** The service that serves the route; default orders-api. */
+  service?: 'analytics';
 }
 
 /** Real ids the requests aim at: an order and a dead letter that exist. */
@@ -195,6 +197,8 @@ export function hostileRequests(targets: Targets): fc.Arbitrary<HostileRequest> 
     // POST /orders/:id/cancel: a real order's cancel with a broken body must leave it as it is.
     anyBody({ reason: 'fuzz' }, ['reason']).map((body) => post(`/orders/${targets.victimOrderId}/cancel`, body, 'victim-order')),
     hostileId.map((id) => post(`/orders/${segment(id)}/cancel`, { label: 'hostile order id', body: '{}' }, 'orders')),
+    // GET /analytics (the analytics service) takes no parameters.
+    brokenQuery([], ['x']).map((query) => ({ ...get('/analytics', query), service: 'analytics' as const })),
     // Dead letters.
     brokenQuery([['limit', '5']], [...filterFields, 'cursor']).map((query) => get('/dead-letters', query)),
     hostileId.map((id) => get(`/dead-letters/${segment(id)}`, { label: 'hostile dead-letter id', query: [] })),
