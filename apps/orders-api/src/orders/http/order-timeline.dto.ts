@@ -1,17 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PaymentSucceeded, Streams } from '#contracts';
 import type { TimelineEvent } from '../timeline/order-timeline.js';
 
 export class TimelineEventDto implements TimelineEvent {
   @ApiProperty({ format: 'uuid', example: '01936c4e-7f00-7a1b-8c2d-3e4f5a6b7c8d', description: 'The event id (its Nats-Msg-Id)' })
   id: string;
 
-  @ApiProperty({ example: 'payments.succeeded' })
+  @ApiProperty({ example: PaymentSucceeded.type })
   type: string;
 
   @ApiProperty({ example: 1 })
   schemaVersion: number;
 
-  @ApiProperty({ example: 'payments', description: 'The service that emitted it (its stream’s owner)' })
+  @ApiProperty({ example: Streams.PAYMENTS.service, description: 'The service that emitted it (its stream’s owner)' })
   service: string;
 
   @ApiProperty({ example: '2026-11-22T10:15:30.412Z', description: 'When the emitting service says it happened' })
