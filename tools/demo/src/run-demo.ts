@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startPipeline, type ApiEndpoint, type Pipeline } from '#local-infra';
 import type { DemoArgs } from './args.js';
-import { Consumers, DeadLetterReason, DeadLetterStatus, OrderCreated } from '#contracts';
+import { Consumers, DeadLetterReason, DeadLetterStatus, OrderCreated, subjectMatches } from '#contracts';
 import {
   compareDeadLetters,
   describeDeadLetter,
@@ -14,6 +14,7 @@ import {
   replayDeadLetters,
   type DeadLetterSummary,
 } from './dead-letters.js';
+import { analyticsAfterOrders, analyticsLines } from './analytics-summary.js';
 import { emptyInjectionReport, injectStreamDuplicates, readOrderCreatedEvents } from './duplicate-injection.js';
 import { FailureInjection } from './failure-injection.js';
 import { OrdersClient, type OrderView } from './orders-client.js';
@@ -40,6 +41,8 @@ const EVENT_LOOKUP_TIMEOUT_MS = 30_000;
 const REDELIVERY_SETTLE_TIMEOUT_MS = 30_000;
 /** How long dead letters may take to be recorded once every order is terminal. */
 const DEAD_LETTER_TIMEOUT_MS = 30_000;
+/** Analytics applies the same events on its own consumers, a moment after orders-api; more than enough to catch up. */
+const ANALYTICS_TIMEOUT_MS = 30_000;
 /**
  * Consumer ack wait when a worker is killed: what the killed worker had
  * received but not acknowledged is delivered again after this long. The
@@ -121,19 +124,24 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
 
     const facts = await factsAfterRedeliveries(jsm, pipeline.databaseUrl, report.newMsgId.length, REDELIVERY_SETTLE_TIMEOUT_MS);
 
-    // The dead letters this run deserved: one per poison message (invalid, open
+    // The dead letters this run deserved: one per poison message and consumer that reads it (invalid, open
     // work), one per order whose charge was given up after the last delivery
     // (max_deliveries, RESOLVED: the last attempt recorded the failure).
     const gatewayFailed = orders.filter(failedByGateway).map((order) => order.id);
     const createdEvents = gatewayFailed.length > 0 ? await readOrderCreatedEvents(js, gatewayFailed, EVENT_LOOKUP_TIMEOUT_MS) : new Map();
     const expectedDeadLetters = [
-      ...faults.poison.map((poison) => expectPoisonTerminated(poison, Consumers.paymentsOnOrderCreated.durable)),
+      // Every consumer that reads the subject terminates the poison and leaves its own dead letter.
+      ...faults.poison.flatMap((poison) => readersOf(poison.subject).map((consumer) => expectPoisonTerminated(poison, consumer.durable))),
       ...gatewayFailed.map((orderId) => expectChargeGivenUp(orderId, createdEvents.get(orderId)?.eventId, 'gateway_unavailable', true)),
       ...replayed.map(expectReplayed),
     ];
     log(`waiting for the dead letters (${expectedDeadLetters.length} expected), listed through GET /api/v1/dead-letters...`);
     const deadLetters = await waitForDeadLetters(jsm, pipeline.api, expectedDeadLetters, DEAD_LETTER_TIMEOUT_MS);
     printDeadLetters(deadLetters, new Map([...createdEvents.values()].map((event) => [event.eventId, event.orderId])), log);
+
+    log('waiting for analytics to count every order (GET /api/v1/analytics on the analytics service)...');
+    const analytics = await analyticsAfterOrders({ url: pipeline.serviceUrls.analytics, key: pipeline.api.key }, orders, ANALYTICS_TIMEOUT_MS);
+    if (analytics.figures) for (const line of analyticsLines(analytics.figures)) log(line);
 
     const checks: Check[] = [
       checkAllTerminal(orders, args.orders),
@@ -145,9 +153,10 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
         compareDeadLetters(deadLetters, expectedDeadLetters),
         expectedDeadLetters.length === 0
           ? 'none (no poison message, no order FAILED with gateway_unavailable)'
-          : `one per poison message (${faults.poison.length}, invalid) and one per order FAILED with gateway_unavailable (${gatewayFailed.length}, max_deliveries, RESOLVED), no other open one`,
+          : `one per poison message and consumer reading it (${faults.poison.length} × ${readersOf(OrderCreated.subject).length}, invalid) and one per order FAILED with gateway_unavailable (${gatewayFailed.length}, max_deliveries, RESOLVED), no other open one`,
       ),
       ...(duplicated.length > 0 ? checkInjectedDuplicates(report, facts, deadLetters) : []),
+      analytics.check,
     ];
     if (wait.timedOut) {
       log(`TIMEOUT: after ${args.timeoutMs / 1_000} s, ${orders.filter((order) => !isTerminal(order)).length} of ${orders.length} orders were not terminal yet`);
@@ -201,4 +210,9 @@ function printChecks(checks: readonly Check[], log: (line: string) => void): voi
 async function openChargeDeadLetters(api: ApiEndpoint): Promise<string[]> {
   const open = await listDeadLetters(api, { status: DeadLetterStatus.PENDING, reason: DeadLetterReason.MAX_DELIVERIES, consumer: Consumers.paymentsOnOrderCreated.durable });
   return open.map((deadLetter) => deadLetter.id);
+}
+
+/** The durable consumers that read `subject`, as the contracts define them. */
+function readersOf(subject: string) {
+  return Object.values(Consumers).filter((consumer) => subjectMatches(consumer.filterSubject, subject));
 }
