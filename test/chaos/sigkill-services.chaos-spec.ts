@@ -13,7 +13,7 @@ import { ChaosScenario } from './support/scenario.js';
  */
 const DOWNTIME_MS = 1_000;
 
-describe.each<PipelineServiceName>(['payments', 'shipments', 'orders-api'])('chaos: SIGKILL %s mid-run', (service) => {
+describe.each<PipelineServiceName>(['payments', 'shipments', 'orders-api', 'analytics'])('chaos: SIGKILL %s mid-run', (service) => {
   const scenario = new ChaosScenario({ name: `kill-${service}`, title: `SIGKILL ${service} mid-run, restart it` });
 
   beforeAll(async () => {

@@ -24,6 +24,10 @@ export function itKeepsTheInvariants(scenario: ChaosScenario): void {
     expect(scenario.result.mirrorBehind).toEqual([]);
   });
 
+  it('counts every order in analytics once: its figures equal a recount from the orders', () => {
+    expect(scenario.result.analyticsBehind).toEqual([]);
+  });
+
   it('dead-letters exactly the messages that deserved it, each once', () => {
     expect(scenario.result.deadLetters.problems).toEqual([]);
   });

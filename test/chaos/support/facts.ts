@@ -142,6 +142,11 @@ export class PipelineDatabase {
     };
   }
 
+  /** Any read, for a check the facts above do not cover. */
+  async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await this.pool.query<R>(sql, params)).rows;
+  }
+
   close(): Promise<void> {
     return this.pool.end();
   }

@@ -10,6 +10,7 @@ import { PIPELINE_SERVICES, startPipeline, type Pipeline, type PipelineOptions, 
 import { isTerminal } from '../../../tools/demo/src/verification.js';
 import { CHAOS_SUMMARY_FILE_ENV } from './summary-file.js';
 import { mirrorBehind } from './mirror.js';
+import { analyticsBehind } from './analytics.js';
 import { listDeadLetters, type DeadLetterSummary, type ExpectedDeadLetter } from './dead-letters.js';
 import { PipelineDatabase, type PipelineFacts } from './facts.js';
 import { evaluate, type Verdict } from './invariants.js';
@@ -104,6 +105,8 @@ export interface ScenarioOutcome extends Verdict {
   run: SettledRun;
   /** Orders the KV mirror does not show as they ended (mirror.ts): must be none. */
   mirrorBehind: string[];
+  /** Where analytics' figures differ from a recount from the orders once settled: must be nothing. */
+  analyticsBehind: string[];
   /** From the first order to the settled pipeline. */
   durationMs: number;
   /** Starting the pipeline (NATS, PostgreSQL, migrations, three services). */
@@ -197,6 +200,7 @@ export class ChaosScenario {
       retrying(() => listDeadLetters(pipeline.api)),
     ]);
     const behind = await retrying(() => mirrorBehind(this.nc!, facts));
+    const analytics = await retrying(() => analyticsBehind(pipeline, this.db!));
     const durationMs = Date.now() - loadStartedAt;
     const settled: SettledRun = { accepted, facts, deadLetters, timedOut, log: (service) => readLog(this.logDir, service) };
     const restarts = (Object.entries(pipeline.services) as Array<[PipelineServiceName, Pipeline['services'][PipelineServiceName]]>)
@@ -212,7 +216,7 @@ export class ChaosScenario {
       expectedDeadLetters: expectations.deadLetters(settled),
       expectedStuck: expectations.stuck?.(settled),
     });
-    const outcome: ScenarioOutcome = { ...verdict, run: settled, mirrorBehind: behind, durationMs, startMs, stopMs: 0, totalMs: 0, notes, summary: '' };
+    const outcome: ScenarioOutcome = { ...verdict, run: settled, mirrorBehind: behind, analyticsBehind: analytics, durationMs, startMs, stopMs: 0, totalMs: 0, notes, summary: '' };
     this.outcome = outcome;
     return outcome;
   }
