@@ -103,16 +103,8 @@ function currentTraceId(): string | null {
   return context && isSpanContextValid(context) ? context.traceId : null;
 }
 
-export interface TimelineEvent {
-  id: string;
-  type: string;
-  schemaVersion: number;
-  service: string;
-  occurredAt: string;
-  correlationId: string | null;
-  causationId: string | null;
-  traceId: string | null;
-}
+/** An event of an order's timeline as the API shows it: the entry, by the event's id. */
+export type TimelineEvent = Omit<TimelineEntry, 'eventId' | 'orderId'> & { id: string };
 
 /** Reads an order's timeline, oldest first. */
 @Injectable()
