@@ -214,7 +214,7 @@ export function addChartValues(text, { name, key, port }) {
 
 /**
  * The values schema: the service's object (shipments' shape without its
- * warehouses, so the same checks apply), required like the others, and its
+ * own settings, so the same checks apply), required like the others, and its
  * `networkPolicy.ingressFrom` entry.
  * @param {string} text values.schema.json
  * @param {string} key
@@ -225,8 +225,10 @@ export function addChartValuesSchema(text, key) {
   if (!template) throw missing(VALUES_SCHEMA_FILE, 'properties.shipments, the shape the new service copies');
   if (!schema.properties[key]) {
     const own = structuredClone(template);
-    for (const specific of ['warehouses', 'gateway']) delete own.properties[specific];
-    own.required = own.required.filter((name) => name !== 'warehouses' && name !== 'gateway');
+    // Settings of shipments' and payments' own domain (warehouses, manual dispatch, the mock carrier and gateway).
+    const specifics = ['warehouses', 'dispatch', 'carrierSeed', 'gateway'];
+    for (const specific of specifics) delete own.properties[specific];
+    own.required = own.required.filter((name) => !specifics.includes(name));
     schema.properties[key] = own;
   }
   if (Array.isArray(schema.required) && !schema.required.includes(key)) {
