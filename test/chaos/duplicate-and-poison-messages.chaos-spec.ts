@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { Consumers, OrderCreated, PaymentSucceeded, Streams, subjectMatches } from '#contracts';
+import { Consumers, OrderCreated, PaymentSucceeded, Streams, consumersReading } from '#contracts';
 import { itKeepsTheInvariants } from './support/expect-invariants.js';
 import { poisonTerminated } from './support/invariants.js';
 import { followEvents, publishPoison, republishWithNewMsgId, type StoredEvent } from './support/messages.js';
@@ -16,13 +16,13 @@ import { ChaosScenario, eventually } from './support/scenario.js';
  * consumer that reads the subject.
  */
 const POISON = [
-  { subject: OrderCreated.subject, stream: Streams.ORDERS.name, count: 3, consumers: readersOf(OrderCreated.subject) },
-  { subject: PaymentSucceeded.subject, stream: Streams.PAYMENTS.name, count: 2, consumers: readersOf(PaymentSucceeded.subject) },
+  { subject: OrderCreated.subject, stream: Streams.ORDERS.name, count: 3, consumers: durablesReading(OrderCreated.subject) },
+  { subject: PaymentSucceeded.subject, stream: Streams.PAYMENTS.name, count: 2, consumers: durablesReading(PaymentSucceeded.subject) },
 ];
 
-/** Every durable of the contracts that reads `subject` (analytics' included): each must terminate the poison. */
-function readersOf(subject: string): string[] {
-  return Object.values(Consumers).filter((c) => subjectMatches(c.filterSubject, subject)).map((c) => c.durable);
+/** Every durable that reads `subject` (analytics' included): each must terminate the poison. */
+function durablesReading(subject: string): string[] {
+  return consumersReading(subject).map((c) => c.durable);
 }
 
 describe('chaos: duplicate and invalid deliveries', () => {

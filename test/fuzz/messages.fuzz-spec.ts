@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import fc from 'fast-check';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { ALL_EVENTS, Consumers, DeadLetterReason, DeadLetterStatus, DUPLICATE_WINDOW_MS, Headers, OrderState } from '#contracts';
+import { ALL_EVENTS, Consumers, consumersReading, DeadLetterReason, DeadLetterStatus, DUPLICATE_WINDOW_MS, Headers, OrderState } from '#contracts';
 import { DeadLetterLimits, storableText } from '#dead-letters';
 import { decodeEnvelope, InvalidMessageError } from '#jetstream';
 import { listDeadLetters, type DeadLetterSummary } from '../chaos/support/dead-letters.js';
@@ -11,7 +11,7 @@ import { eventually } from '../e2e/support/eventually.js';
 import { apiClient, type ApiClient } from '../e2e/support/http.js';
 import { EXPECTED_TRANSITIONS, orderRequest, placeOrder, waitUntilTerminal } from '../e2e/support/orders.js';
 import { maxDeliverOf, rawPublish, unsettledConsumers } from './messages/broker.js';
-import { CONSUMED_EVENTS, readersOf, streamOf } from './messages/consumed-subjects.js';
+import { CONSUMED_EVENTS, streamOf } from './messages/consumed-subjects.js';
 import { hostileMessages, type HostileMessage, type StoredExpectation } from './messages/hostile-messages.js';
 import type { AggregateSnapshot, EventLedger } from './support/database.js';
 import { checkProperty, firstCaseIndex, fuzzSettings, replayCommand, report } from './support/fuzz-run.js';
@@ -209,7 +209,7 @@ describe('fuzz: hostile messages on every consumed subject (built services, real
       stream: ack.stream,
       seq: ack.seq,
       expected: message.expected,
-      readers: readersOf(message.subject).map((consumer) => consumer.durable),
+      readers: consumersReading(message.subject).map((consumer) => consumer.durable),
       ...verdict.record,
     });
   }

@@ -1,5 +1,6 @@
 import type { ServiceName } from './services.js';
 import type { StreamName } from './streams.js';
+import { subjectMatches } from './subjects.js';
 
 /**
  * A durable pull consumer: which service reads which subjects of which stream.
@@ -114,6 +115,11 @@ export const Consumers = {
  * (admission control), so its NATS user may read any of their consumer info.
  */
 export const CONSUMER_BACKLOG_READER: ServiceName = 'orders-api';
+
+/** The consumers that read `subject`: every one of them gets a message published on it. */
+export function consumersReading(subject: string): ConsumerDefinition[] {
+  return Object.values(Consumers).filter((consumer) => subjectMatches(consumer.filterSubject, subject));
+}
 
 /** The consumers one service runs. */
 export function consumersOf(service: ServiceName): ConsumerDefinition[] {

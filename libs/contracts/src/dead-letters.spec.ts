@@ -7,13 +7,9 @@ import {
   deadLetterMsgId,
   deadLetterSubject,
   replayMsgId,
+  subjectMatches,
 } from './index.js';
 
-function subjectMatches(filter: string, subject: string): boolean {
-  const f = filter.split('.');
-  const s = subject.split('.');
-  return f.every((token, i) => token === '>' || token === '*' || token === s[i]) && (f.at(-1) === '>' || f.length === s.length);
-}
 
 describe('dead-letter contracts', () => {
   it('captures both consumer advisories of every stream and consumer', () => {

@@ -3,6 +3,7 @@ import {
   Consumers,
   Streams,
   ShipmentCancelled,
+  consumersReading,
   subjectMatches,
   type ConsumerDefinition,
   type EventDefinition,
@@ -17,11 +18,6 @@ import {
 
 type ConsumerKey = keyof typeof Consumers;
 
-/** The consumers that read `subject`: every one of them must deal with a message published on it. */
-export function readersOf(subject: string): ConsumerDefinition[] {
-  return Object.values(Consumers).filter((consumer) => subjectMatches(consumer.filterSubject, subject));
-}
-
 /** The stream that stores `subject`. */
 export function streamOf(subject: string): StreamName {
   const stream = Object.values(Streams).find((s) => s.subjects.some((filter) => subjectMatches(filter, subject)));
@@ -30,7 +26,7 @@ export function streamOf(subject: string): StreamName {
 }
 
 /** Every event some consumer reads (orders.state-changed, read by nobody, is not among them). */
-export const CONSUMED_EVENTS: readonly EventDefinition[] = ALL_EVENTS.filter((event) => readersOf(event.subject).length > 0);
+export const CONSUMED_EVENTS: readonly EventDefinition[] = ALL_EVENTS.filter((event) => consumersReading(event.subject).length > 0);
 
 /** `payments.` for `payments.>`: consumers with a wildcard also read subjects no event has. */
 export const WILDCARD_PREFIXES: readonly string[] = [
@@ -86,5 +82,5 @@ function outcomeOn(consumer: ConsumerDefinition, subject: string) {
  * `max_deliveries` dead letter per reader and change nothing.
  */
 export const FAILING_ON_UNKNOWN_AGGREGATE: readonly EventDefinition[] = CONSUMED_EVENTS.filter((event) =>
-  readersOf(event.subject).every((consumer) => outcomeOn(consumer, event.subject) === 'fails'),
+  consumersReading(event.subject).every((consumer) => outcomeOn(consumer, event.subject) === 'fails'),
 );

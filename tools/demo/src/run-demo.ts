@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startPipeline, type ApiEndpoint, type Pipeline } from '#local-infra';
 import type { DemoArgs } from './args.js';
-import { Consumers, DeadLetterReason, DeadLetterStatus, OrderCreated, subjectMatches } from '#contracts';
+import { Consumers, DeadLetterReason, DeadLetterStatus, OrderCreated, consumersReading } from '#contracts';
 import {
   compareDeadLetters,
   describeDeadLetter,
@@ -131,7 +131,7 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
     const createdEvents = gatewayFailed.length > 0 ? await readOrderCreatedEvents(js, gatewayFailed, EVENT_LOOKUP_TIMEOUT_MS) : new Map();
     const expectedDeadLetters = [
       // Every consumer that reads the subject terminates the poison and leaves its own dead letter.
-      ...faults.poison.flatMap((poison) => readersOf(poison.subject).map((consumer) => expectPoisonTerminated(poison, consumer.durable))),
+      ...faults.poison.flatMap((poison) => consumersReading(poison.subject).map((consumer) => expectPoisonTerminated(poison, consumer.durable))),
       ...gatewayFailed.map((orderId) => expectChargeGivenUp(orderId, createdEvents.get(orderId)?.eventId, 'gateway_unavailable', true)),
       ...replayed.map(expectReplayed),
     ];
@@ -153,7 +153,7 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
         compareDeadLetters(deadLetters, expectedDeadLetters),
         expectedDeadLetters.length === 0
           ? 'none (no poison message, no order FAILED with gateway_unavailable)'
-          : `one per poison message and consumer reading it (${faults.poison.length} × ${readersOf(OrderCreated.subject).length}, invalid) and one per order FAILED with gateway_unavailable (${gatewayFailed.length}, max_deliveries, RESOLVED), no other open one`,
+          : `one per poison message and consumer reading it (${faults.poison.length} × ${consumersReading(OrderCreated.subject).length}, invalid) and one per order FAILED with gateway_unavailable (${gatewayFailed.length}, max_deliveries, RESOLVED), no other open one`,
       ),
       ...(duplicated.length > 0 ? checkInjectedDuplicates(report, facts, deadLetters) : []),
       analytics.check,
@@ -210,9 +210,4 @@ function printChecks(checks: readonly Check[], log: (line: string) => void): voi
 async function openChargeDeadLetters(api: ApiEndpoint): Promise<string[]> {
   const open = await listDeadLetters(api, { status: DeadLetterStatus.PENDING, reason: DeadLetterReason.MAX_DELIVERIES, consumer: Consumers.paymentsOnOrderCreated.durable });
   return open.map((deadLetter) => deadLetter.id);
-}
-
-/** The durable consumers that read `subject`, as the contracts define them. */
-function readersOf(subject: string) {
-  return Object.values(Consumers).filter((consumer) => subjectMatches(consumer.filterSubject, subject));
 }
