@@ -92,7 +92,7 @@ COPY --chmod=0555 deploy/docker/entrypoint.sh /usr/local/bin/order-pipeline
 # runAsNonRoot can verify it without reading /etc/passwd.
 USER 1000:1000
 # orders-api: API on 3000; payments: health on 3001; shipments: health on 3002.
-EXPOSE 3000 3001 3002 3003
+EXPOSE 3000 3001 3002 3003 3004
 # No HEALTHCHECK here: the port depends on the service the container runs and
 # the migration job has none; docker-compose.yml and the Helm chart define
 # the checks (GET /health for readiness, GET /health/live for liveness).

@@ -19,7 +19,7 @@ if [ "$#" -eq 0 ]; then
 fi
 
 case "$1" in
-  orders-api | payments | shipments | analytics)
+  orders-api | payments | shipments | analytics | inventory)
     service="$1"
     shift
     # Memory settings: why, and what they save, in tools/local-infra/src/

@@ -15,6 +15,9 @@ shipments:
 analytics:
   key: analytics
   port: 3003
+inventory:
+  key: inventory
+  port: 3004
 {{- end }}
 
 {{/* How long a service drains after SIGTERM (libs/bootstrap run-service). */}}

@@ -107,6 +107,41 @@ export const Consumers = {
     service: 'analytics',
     description: 'Analytics: applies each payments.refunded to its OrderFact (describe what it does).',
   },
+  inventoryOnOrderCreated: {
+    durable: 'inventory--orders-created',
+    stream: 'ORDERS',
+    filterSubject: 'orders.created',
+    service: 'inventory',
+    description: 'Inventory: applies each orders.created to its Reservation (describe what it does).',
+  },
+  inventoryOnPaymentFailed: {
+    durable: 'inventory--payments-failed',
+    stream: 'PAYMENTS',
+    filterSubject: 'payments.failed',
+    service: 'inventory',
+    description: 'Inventory: applies each payments.failed to its Reservation (describe what it does).',
+  },
+  inventoryOnPaymentVoided: {
+    durable: 'inventory--payments-voided',
+    stream: 'PAYMENTS',
+    filterSubject: 'payments.voided',
+    service: 'inventory',
+    description: 'Inventory: applies each payments.voided to its Reservation (describe what it does).',
+  },
+  inventoryOnShipmentCancelled: {
+    durable: 'inventory--shipments-cancelled',
+    stream: 'SHIPMENTS',
+    filterSubject: 'shipments.cancelled',
+    service: 'inventory',
+    description: 'Inventory: applies each shipments.cancelled to its Reservation (describe what it does).',
+  },
+  inventoryOnShipmentDispatched: {
+    durable: 'inventory--shipments-dispatched',
+    stream: 'SHIPMENTS',
+    filterSubject: 'shipments.dispatched',
+    service: 'inventory',
+    description: 'Inventory: applies each shipments.dispatched to its Reservation (describe what it does).',
+  },
 } as const satisfies Record<string, ConsumerDefinition>;
 
 /**

@@ -10,6 +10,7 @@ export * from './json-schema.js';
 export * from './events/orders.js';
 export * from './events/payments.js';
 export * from './events/shipments.js';
+export * from './events/inventory.js';
 export * from './dead-letters.js';
 export * from './subjects.js';
 export * from './nats-permissions.js';

@@ -4,4 +4,4 @@
  * a user of the same name whose permissions are derived from both
  * (nats-permissions.ts).
  */
-export type ServiceName = 'orders-api' | 'payments' | 'shipments' | 'analytics';
+export type ServiceName = 'orders-api' | 'payments' | 'shipments' | 'analytics' | 'inventory';

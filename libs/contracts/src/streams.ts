@@ -17,6 +17,7 @@ export const Streams = {
   ORDERS: { name: 'ORDERS', subjects: ['orders.>'], description: 'Events owned by orders-api', service: 'orders-api' },
   PAYMENTS: { name: 'PAYMENTS', subjects: ['payments.>'], description: 'Events owned by payments', service: 'payments' },
   SHIPMENTS: { name: 'SHIPMENTS', subjects: ['shipments.>'], description: 'Events owned by shipments', service: 'shipments' },
+  INVENTORY: { name: 'INVENTORY', subjects: ['inventory.>'], description: 'Events owned by inventory', service: 'inventory' },
 } as const satisfies Record<string, EventStreamDefinition>;
 
 export type StreamName = keyof typeof Streams;

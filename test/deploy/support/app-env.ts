@@ -3,8 +3,9 @@ import { ordersEnvSchema } from '../../../apps/orders-api/src/orders-env.js';
 import { paymentsEnvSchema } from '../../../apps/payments/src/payments-env.js';
 import { shipmentsEnvSchema } from '../../../apps/shipments/src/shipments-env.js';
 import { analyticsEnvSchema } from '../../../apps/analytics/src/analytics-env.js';
+import { inventoryEnvSchema } from '../../../apps/inventory/src/inventory-env.js';
 
-export type ServiceName = 'orders-api' | 'payments' | 'shipments' | 'analytics';
+export type ServiceName = 'orders-api' | 'payments' | 'shipments' | 'analytics' | 'inventory';
 
 /** Each service's own environment schema: what it validates at start. */
 export const envSchemas: Record<ServiceName, z.ZodObject> = {
@@ -12,6 +13,7 @@ export const envSchemas: Record<ServiceName, z.ZodObject> = {
   payments: paymentsEnvSchema,
   shipments: shipmentsEnvSchema,
   analytics: analyticsEnvSchema,
+  inventory: inventoryEnvSchema,
 };
 
 export const serviceNames = Object.keys(envSchemas) as ServiceName[];
