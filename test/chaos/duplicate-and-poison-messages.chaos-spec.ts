@@ -85,7 +85,7 @@ describe('chaos: duplicate and invalid deliveries', () => {
     const skipped = (consumer: string) => run.facts.inboxDuplicates.get(consumer) ?? 0;
     expect(duplicated[OrderCreated.subject].size).toBe(scenario.orders);
     expect(duplicated[PaymentSucceeded.subject].size).toBeGreaterThan(0);
-    expect(skipped(Consumers.paymentsOnOrderCreated.durable)).toBeGreaterThanOrEqual(duplicated[OrderCreated.subject].size);
+    expect(skipped(Consumers.paymentsOnInventoryReserved.durable)).toBeGreaterThanOrEqual(duplicated[OrderCreated.subject].size);
     expect(skipped(Consumers.shipmentsOnPaymentSucceeded.durable)).toBeGreaterThanOrEqual(duplicated[PaymentSucceeded.subject].size);
     expect(skipped(Consumers.ordersOnPayments.durable)).toBeGreaterThanOrEqual(duplicated[PaymentSucceeded.subject].size);
   });

@@ -18,7 +18,7 @@ import { apiHeaders, type ApiEndpoint } from '#local-infra';
  * its end with one payment, no dead letter may be left pending, and none may
  * be added.
  */
-const ORDERS_CREATED = Consumers.paymentsOnOrderCreated.durable;
+const ORDERS_CREATED = Consumers.paymentsOnInventoryReserved.durable;
 
 describe('chaos: fix the hanging handler, then replay its dead letters', () => {
   const scenario = new ChaosScenario({

@@ -277,7 +277,7 @@ describe('order lifecycle (built services, real NATS JetStream and PostgreSQL)',
       const order = lifecycleOrders[lifecycleOrders.length - 1]!;
       const paymentsBefore = await db.countPayments();
       const stored = await readOrderCreated(nc, order.id);
-      const consumer = Consumers.paymentsOnOrderCreated.durable;
+      const consumer = Consumers.paymentsOnInventoryReserved.durable;
       const skippedBefore = (await db.paymentsInboxDuplicates(consumer, stored.envelope.id)) ?? 0;
 
       const ack = await republish(nc, stored, 'new');

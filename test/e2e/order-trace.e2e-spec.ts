@@ -147,7 +147,7 @@ describe('order trace (built services exporting OTLP, real NATS JetStream and Po
       expect(consumer.attributes['messaging.nats.message.stream_sequence']).toBeGreaterThan(0);
     }
     const charge = consumers.find((c) => c.service === 'payments')!;
-    expect(charge.attributes['messaging.consumer.group.name']).toBe(Consumers.paymentsOnOrderCreated.durable);
+    expect(charge.attributes['messaging.consumer.group.name']).toBe(Consumers.paymentsOnInventoryReserved.durable);
   });
 
   it('shows the handlers’ database work (their pg statements, inbox included) inside their consumer spans', () => {

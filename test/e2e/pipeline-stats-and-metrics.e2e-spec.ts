@@ -5,7 +5,7 @@ import { apiHeaders, serverSentJson, startPipeline, type Pipeline } from '#local
 import { PipelineDatabase } from './support/database.js';
 import { eventually } from './support/eventually.js';
 import { apiClient, type ApiClient } from './support/http.js';
-import { orderRequest, placeOrder, waitUntilTerminal, type OrderView } from './support/orders.js';
+import { SHARED_SKU, orderRequest, placeOrder, waitUntilTerminal, type OrderView } from './support/orders.js';
 
 const ORDERS = 6;
 
@@ -62,8 +62,8 @@ describe('analytics and metrics (built services, real NATS JetStream and Postgre
       { currency: 'EUR', ordersCreated: ORDERS, ordersPaid: ORDERS, revenueCents, refundedCents: 0, averageOrderValueCents: Math.round(revenueCents / ORDERS) },
     ]);
     expect(body.topCustomers).toEqual([{ customerId: customer, currency: 'EUR', orders: ORDERS, revenueCents }]);
-    // Every order has one SKU-SHARED; orderRequest's own SKUs have 1 to 3 units each.
-    expect(body.topProducts[0]).toEqual({ sku: 'SKU-SHARED', currency: 'EUR', quantity: ORDERS, revenueCents: ORDERS * 250 });
+    // Every order has one SHARED_SKU; orderRequest's own SKUs have 1 to 3 units each.
+    expect(body.topProducts[0]).toEqual({ sku: SHARED_SKU, currency: 'EUR', quantity: ORDERS, revenueCents: ORDERS * 250 });
     expect(body.topProducts).toHaveLength(5);
     // Minutes by the orders' own times; all of them within the hour.
     expect(body.ordersPerMinute.reduce((sum: number, m: { orders: number }) => sum + m.orders, 0)).toBe(ORDERS);

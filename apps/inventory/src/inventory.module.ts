@@ -1,26 +1,29 @@
 import { Module } from '@nestjs/common';
 import { ServiceCoreModule } from '#bootstrap';
-import { OrderCreatedHandler } from './update-reservation/order-created.handler.js';
-import { PaymentFailedHandler } from './update-reservation/payment-failed.handler.js';
-import { PaymentVoidedHandler } from './update-reservation/payment-voided.handler.js';
-import { ShipmentCancelledHandler } from './update-reservation/shipment-cancelled.handler.js';
-import { ShipmentDispatchedHandler } from './update-reservation/shipment-dispatched.handler.js';
-import { UpdateReservationService } from './update-reservation/update-reservation.service.js';
+import { ApiAccessModule, OPERATIONAL_PATHS } from '#http-api';
+import { CatalogModule } from './catalog/catalog.module.js';
+import { OrderCreatedHandler } from './reserve-stock/order-created.handler.js';
+import { ReserveStockService } from './reserve-stock/reserve-stock.service.js';
+import { SettlementEventsHandler } from './settle-reservation/settlement-events.handler.js';
+import { SettleReservationService } from './settle-reservation/settle-reservation.service.js';
 import { inventoryEnvSchema } from './inventory-env.js';
 
 /**
- * The inventory service: its configuration, PostgreSQL schema "inventory"
- * (outbox and inbox included), NATS connection and health checks come from
- * ServiceCoreModule; its own parts are one handler per consumed event and the
- * use case they call. Its units of work run set-based plain SQL (the
- * BatchQueries in inventory-rows.ts); Prisma keeps the schema, the migrations
- * and the typed client for cold paths (listings, reports).
+ * The inventory service: the saga's first step and its compensation. Its
+ * configuration, PostgreSQL schema "inventory" (the catalog, reservations,
+ * outbox and inbox), NATS connection and health checks come from
+ * ServiceCoreModule; its own parts are the reserve-stock and
+ * settle-reservation use cases with their message adapters, and the catalog's
+ * REST routes behind the same API keys as orders-api. Units of work run
+ * set-based plain SQL (reservation-rows.ts, stock-rows.ts).
  */
 @Module({
   imports: [
     ServiceCoreModule.forRoot({ service: 'inventory', schema: 'inventory', env: inventoryEnvSchema }),
+    ApiAccessModule.forRoot({ publicPaths: OPERATIONAL_PATHS }),
+    CatalogModule,
   ],
-  controllers: [OrderCreatedHandler, PaymentFailedHandler, PaymentVoidedHandler, ShipmentCancelledHandler, ShipmentDispatchedHandler],
-  providers: [UpdateReservationService],
+  controllers: [OrderCreatedHandler, SettlementEventsHandler],
+  providers: [ReserveStockService, SettleReservationService],
 })
 export class InventoryModule {}

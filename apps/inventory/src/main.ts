@@ -5,9 +5,11 @@ import { startTracing } from '#telemetry';
 await startTracing({ serviceName: 'inventory' });
 
 await import('reflect-metadata');
-const [{ runService }, { InventoryModule }] = await Promise.all([
+const [{ runService }, { InventoryModule }, { configureInventoryHttp }, { API_HTTP_APP_OPTIONS }] = await Promise.all([
   import('#bootstrap'),
   import('./inventory.module.js'),
+  import('./configure-http.js'),
+  import('#http-api'),
 ]);
 
-await runService({ name: 'inventory', module: InventoryModule });
+await runService({ name: 'inventory', module: InventoryModule, configureHttp: configureInventoryHttp, httpOptions: API_HTTP_APP_OPTIONS });

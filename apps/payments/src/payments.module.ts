@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ServiceCoreModule } from '#bootstrap';
 import { ChargeOrderService } from './charge-order/charge-order.service.js';
-import { OrderCreatedHandler } from './charge-order/order-created.handler.js';
+import { InventoryReservedHandler } from './charge-order/inventory-reserved.handler.js';
 import { RefundPaymentService } from './refund-payment/refund-payment.service.js';
 import { ShipmentCancelledHandler } from './refund-payment/shipment-cancelled.handler.js';
 import { PaymentFaults } from './faults/payment-faults.js';
@@ -11,7 +11,7 @@ import { paymentsEnvSchema, type PaymentsEnv } from './payments-env.js';
 
 @Module({
   imports: [ServiceCoreModule.forRoot({ service: 'payments', schema: 'payments', env: paymentsEnvSchema })],
-  controllers: [OrderCreatedHandler, ShipmentCancelledHandler],
+  controllers: [InventoryReservedHandler, ShipmentCancelledHandler],
   providers: [
     ChargeOrderService,
     RefundPaymentService,

@@ -16,12 +16,12 @@ export interface ConsumerDefinition {
 }
 
 export const Consumers = {
-  paymentsOnOrderCreated: {
-    durable: 'payments--orders-created',
-    stream: 'ORDERS',
-    filterSubject: 'orders.created',
+  paymentsOnInventoryReserved: {
+    durable: 'payments--inventory-reserved',
+    stream: 'INVENTORY',
+    filterSubject: 'inventory.reserved',
     service: 'payments',
-    description: 'Charges each new order.',
+    description: 'Charges each order whose stock is reserved.',
   },
   shipmentsOnOrderCancelled: {
     durable: 'shipments--orders-cancelled',
@@ -72,75 +72,113 @@ export const Consumers = {
     service: 'orders-api',
     description: 'Moves orders through shipment states.',
   },
+  // One consumer per reservation event, not one on inventory.>: that would
+  // also deliver every stock event (inventory.updated, the alerts), which are
+  // about products, not orders (NATS 2.9 takes one filter per consumer).
+  ordersOnInventoryReserved: {
+    durable: 'orders-api--inventory-reserved',
+    stream: 'INVENTORY',
+    filterSubject: 'inventory.reserved',
+    service: 'orders-api',
+    description: 'Moves a new order to RESERVED.',
+  },
+  ordersOnInventoryRejected: {
+    durable: 'orders-api--inventory-rejected',
+    stream: 'INVENTORY',
+    filterSubject: 'inventory.rejected',
+    service: 'orders-api',
+    description: 'Moves a new order to REJECTED, with the SKUs that were short.',
+  },
+  ordersOnInventoryReleased: {
+    durable: 'orders-api--inventory-released',
+    stream: 'INVENTORY',
+    filterSubject: 'inventory.released',
+    service: 'orders-api',
+    description: "Records the release of an order's stock on its timeline.",
+  },
+  ordersOnInventoryCommitted: {
+    durable: 'orders-api--inventory-committed',
+    stream: 'INVENTORY',
+    filterSubject: 'inventory.committed',
+    service: 'orders-api',
+    description: "Records that an order's stock left the warehouse on its timeline.",
+  },
   analyticsOnOrderCreated: {
     durable: 'analytics--orders-created',
     stream: 'ORDERS',
     filterSubject: 'orders.created',
     service: 'analytics',
-    description: 'Analytics: applies each orders.created to its OrderFact (describe what it does).',
+    description: 'Analytics: records each new order (customer, currency, total, lines).',
   },
   analyticsOnOrderCancelled: {
     durable: 'analytics--orders-cancelled',
     stream: 'ORDERS',
     filterSubject: 'orders.cancelled',
     service: 'analytics',
-    description: 'Analytics: applies each orders.cancelled to its OrderFact (describe what it does).',
+    description: "Analytics: records each order's cancellation.",
   },
   analyticsOnPaymentSucceeded: {
     durable: 'analytics--payments-succeeded',
     stream: 'PAYMENTS',
     filterSubject: 'payments.succeeded',
     service: 'analytics',
-    description: 'Analytics: applies each payments.succeeded to its OrderFact (describe what it does).',
+    description: "Analytics: records each order's captured revenue.",
   },
   analyticsOnPaymentFailed: {
     durable: 'analytics--payments-failed',
     stream: 'PAYMENTS',
     filterSubject: 'payments.failed',
     service: 'analytics',
-    description: 'Analytics: applies each payments.failed to its OrderFact (describe what it does).',
+    description: 'Analytics: records each order whose payment failed.',
   },
   analyticsOnPaymentRefunded: {
     durable: 'analytics--payments-refunded',
     stream: 'PAYMENTS',
     filterSubject: 'payments.refunded',
     service: 'analytics',
-    description: 'Analytics: applies each payments.refunded to its OrderFact (describe what it does).',
+    description: 'Analytics: records the revenue refunded to a cancelled order.',
+  },
+  analyticsOnInventoryRejected: {
+    durable: 'analytics--inventory-rejected',
+    stream: 'INVENTORY',
+    filterSubject: 'inventory.rejected',
+    service: 'analytics',
+    description: 'Analytics: records each order rejected for want of stock.',
   },
   inventoryOnOrderCreated: {
     durable: 'inventory--orders-created',
     stream: 'ORDERS',
     filterSubject: 'orders.created',
     service: 'inventory',
-    description: 'Inventory: applies each orders.created to its Reservation (describe what it does).',
+    description: 'Inventory: reserves every line of a new order, or rejects it with the SKUs that were short.',
   },
   inventoryOnPaymentFailed: {
     durable: 'inventory--payments-failed',
     stream: 'PAYMENTS',
     filterSubject: 'payments.failed',
     service: 'inventory',
-    description: 'Inventory: applies each payments.failed to its Reservation (describe what it does).',
+    description: 'Inventory: releases the reservation of an order whose payment failed.',
   },
   inventoryOnPaymentVoided: {
     durable: 'inventory--payments-voided',
     stream: 'PAYMENTS',
     filterSubject: 'payments.voided',
     service: 'inventory',
-    description: 'Inventory: applies each payments.voided to its Reservation (describe what it does).',
+    description: 'Inventory: releases the reservation of a cancelled order that was never charged (if shipments.cancelled did not already).',
   },
   inventoryOnShipmentCancelled: {
     durable: 'inventory--shipments-cancelled',
     stream: 'SHIPMENTS',
     filterSubject: 'shipments.cancelled',
     service: 'inventory',
-    description: 'Inventory: applies each shipments.cancelled to its Reservation (describe what it does).',
+    description: 'Inventory: releases the reservation of a cancelled order (or keeps a later orders.created from reserving).',
   },
   inventoryOnShipmentDispatched: {
     durable: 'inventory--shipments-dispatched',
     stream: 'SHIPMENTS',
     filterSubject: 'shipments.dispatched',
     service: 'inventory',
-    description: 'Inventory: applies each shipments.dispatched to its Reservation (describe what it does).',
+    description: 'Inventory: commits the reservation of a dispatched order (on hand goes down).',
   },
 } as const satisfies Record<string, ConsumerDefinition>;
 

@@ -3,6 +3,8 @@ import { z } from 'zod';
 /** The states of an order; orders-api owns the machine that moves between them. */
 export const OrderState = {
   CREATED: 'CREATED',
+  /** inventory holds every line in stock; payments charges next. */
+  RESERVED: 'RESERVED',
   PAYMENT_PENDING: 'PAYMENT_PENDING',
   PAID: 'PAID',
   SHIPMENT_PREPARED: 'SHIPMENT_PREPARED',
@@ -16,6 +18,8 @@ export const OrderState = {
   CANCELLING: 'CANCELLING',
   FAILED: 'FAILED',
   CANCELLED: 'CANCELLED',
+  /** Some line was short of stock (inventory.rejected): nothing was held or charged. */
+  REJECTED: 'REJECTED',
 } as const;
 
 export type OrderState = (typeof OrderState)[keyof typeof OrderState];
@@ -27,4 +31,5 @@ export const TERMINAL_ORDER_STATES: readonly OrderState[] = [
   OrderState.SHIPPED,
   OrderState.FAILED,
   OrderState.CANCELLED,
+  OrderState.REJECTED,
 ];

@@ -2,7 +2,7 @@ import type { EventDefinition } from './define-event.js';
 import { OrderCancelled, OrderCreated, OrderDispatchRequested, OrderStateChanged } from './events/orders.js';
 import { PaymentFailed, PaymentInitiated, PaymentRefunded, PaymentSucceeded, PaymentVoided } from './events/payments.js';
 import { ShipmentCancelled, ShipmentDispatched, ShipmentPrepared } from './events/shipments.js';
-import { ReservationCommitted, ReservationLowStock, ReservationOutOfStock, ReservationRejected, ReservationReleased, ReservationReserved, ReservationUpdated } from './events/inventory.js';
+import { InventoryCommitted, InventoryLowStock, InventoryOutOfStock, InventoryRejected, InventoryReleased, InventoryReserved, InventoryUpdated } from './events/inventory.js';
 
 /** Every event the pipeline knows, at every supported schema version. */
 export const ALL_EVENTS: readonly EventDefinition[] = [
@@ -18,13 +18,13 @@ export const ALL_EVENTS: readonly EventDefinition[] = [
   ShipmentPrepared,
   ShipmentDispatched,
   ShipmentCancelled,
-  ReservationReserved,
-  ReservationRejected,
-  ReservationReleased,
-  ReservationCommitted,
-  ReservationUpdated,
-  ReservationLowStock,
-  ReservationOutOfStock,
+  InventoryReserved,
+  InventoryRejected,
+  InventoryReleased,
+  InventoryCommitted,
+  InventoryUpdated,
+  InventoryLowStock,
+  InventoryOutOfStock,
 ];
 
 const byTypeAndVersion = new Map(ALL_EVENTS.map((e) => [registryKey(e.type, e.schemaVersion), e]));

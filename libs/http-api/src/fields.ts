@@ -25,6 +25,17 @@ export function code(options: { max: number; pattern: RegExp; rule: string; exam
     .meta(definedOnly({ example: options.example, description: options.description }));
 }
 
+/** A stock keeping unit, as the order lines and the catalog name it. */
+export function sku(options: { description?: string } = {}) {
+  return code({
+    max: 64,
+    pattern: /^[A-Za-z0-9_-]+$/,
+    rule: 'may contain only letters, digits, - and _',
+    example: 'COFFEE-BEANS-1KG',
+    description: options.description ?? 'Stock keeping unit: letters, digits, - and _',
+  });
+}
+
 /** A whole number in a range; a string or a fraction is a type error, before the range is looked at. */
 export function integer(options: { min: number; max: number; example?: number; description?: string }) {
   return z

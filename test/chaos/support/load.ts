@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { apiHeaders, type ApiEndpoint } from '#local-infra';
+import { CATALOG_SKUS, apiHeaders, type ApiEndpoint } from '#local-infra';
 
 /**
  * Places orders the way a well-behaved client does when the API may be down:
@@ -72,7 +72,7 @@ export function chaosOrderRequest(runId: string, index: number): OrderRequest {
     customerId: `chaos-${runId}-${index % 41}`,
     currency: 'EUR',
     lines: Array.from({ length: lineCount }, (_, n) => ({
-      sku: `SKU-${(index * 7 + n) % 53}`,
+      sku: CATALOG_SKUS[(index * 7 + n) % CATALOG_SKUS.length],
       quantity: 1 + ((index + n) % 4),
       unitPriceCents: 500 + ((index * 131 + n * 17) % 9_000),
     })),

@@ -171,6 +171,8 @@ export class ChaosScenario {
       autoRestartEnv: options.autoRestartEnv,
       logDir: this.logDir,
       env: envFor(options),
+      // Enough that no chaos order is rejected for want of stock (the oversell checks bound stock themselves).
+      stockPerProduct: 100_000,
     }));
     this.nc = await connect({ servers: pipeline.natsUrl, name: `chaos-${options.name}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     this.db = new PipelineDatabase(pipeline.databaseUrl);

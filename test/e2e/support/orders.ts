@@ -1,4 +1,5 @@
 import { OrderState, TERMINAL_ORDER_STATES } from '#contracts';
+import { CATALOG_SKUS } from '#local-infra';
 import { eventually } from './eventually.js';
 import type { ApiClient, ApiResponse } from './http.js';
 
@@ -27,21 +28,25 @@ export interface OrderPage {
 
 /** The whole history of an order that ended in each state, as (from → to) pairs. */
 export const EXPECTED_TRANSITIONS = {
-  SHIPPED: transitions([OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.PAID, OrderState.SHIPMENT_PREPARED, OrderState.SHIPPED]),
-  FAILED: transitions([OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.FAILED]),
+  SHIPPED: transitions([OrderState.CREATED, OrderState.RESERVED, OrderState.PAYMENT_PENDING, OrderState.PAID, OrderState.SHIPMENT_PREPARED, OrderState.SHIPPED]),
+  FAILED: transitions([OrderState.CREATED, OrderState.RESERVED, OrderState.PAYMENT_PENDING, OrderState.FAILED]),
 } as const;
 
 function transitions(states: OrderState[]): Array<{ from: OrderState | null; to: OrderState; version: number }> {
   return states.map((to, index) => ({ from: index === 0 ? null : states[index - 1]!, to, version: index + 1 }));
 }
 
+/** Every order has one of SHARED_SKU, and one line of the others (catalog SKUs, so that inventory reserves them). */
+export const SHARED_SKU = 'FILTER-PAPER-100';
+const OWN_SKUS = CATALOG_SKUS.filter((sku) => sku !== SHARED_SKU);
+
 export function orderRequest(customerId: string, n: number) {
   return {
     customerId,
     currency: 'EUR',
     lines: [
-      { sku: `SKU-${n}`, quantity: 1 + (n % 3), unitPriceCents: 1_000 + n },
-      { sku: 'SKU-SHARED', quantity: 1, unitPriceCents: 250 },
+      { sku: OWN_SKUS[n % OWN_SKUS.length], quantity: 1 + (n % 3), unitPriceCents: 1_000 + n },
+      { sku: SHARED_SKU, quantity: 1, unitPriceCents: 250 },
     ],
   };
 }

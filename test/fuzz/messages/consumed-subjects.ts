@@ -51,7 +51,7 @@ export const WILDCARD_PREFIXES: readonly string[] = [
  * until it is classified here.
  */
 export const ON_UNKNOWN_AGGREGATE: Record<ConsumerKey, (subject: string) => 'applies' | 'fails' | 'records'> = {
-  paymentsOnOrderCreated: () => 'applies',
+  paymentsOnInventoryReserved: () => 'applies',
   shipmentsOnOrderCancelled: () => 'applies',
   paymentsOnShipmentCancelled: () => 'applies',
   shipmentsOnPaymentSucceeded: () => 'applies',
@@ -69,6 +69,21 @@ export const ON_UNKNOWN_AGGREGATE: Record<ConsumerKey, (subject: string) => 'app
   analyticsOnPaymentSucceeded: () => 'applies',
   analyticsOnPaymentFailed: () => 'applies',
   analyticsOnPaymentRefunded: () => 'applies',
+  analyticsOnInventoryRejected: () => 'applies',
+  // ApplyOrderEventService: OrderNotFoundError.
+  ordersOnInventoryReserved: () => 'fails',
+  ordersOnInventoryRejected: () => 'fails',
+  // Released and committed stock moves no order: the timeline records them.
+  ordersOnInventoryReleased: () => 'records',
+  ordersOnInventoryCommitted: () => 'records',
+  // Inventory reserves (or rejects) whatever orders.created it hears of.
+  inventoryOnOrderCreated: () => 'applies',
+  // A release with no reservation leaves a CANCELLED one, so that a late orders.created holds nothing.
+  inventoryOnPaymentFailed: () => 'applies',
+  inventoryOnPaymentVoided: () => 'applies',
+  inventoryOnShipmentCancelled: () => 'applies',
+  // A dispatch with no reservation is logged and recorded: there is nothing to commit.
+  inventoryOnShipmentDispatched: () => 'records',
 };
 
 function outcomeOn(consumer: ConsumerDefinition, subject: string) {

@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { apiHeaders, type ApiEndpoint } from '#local-infra';
+import { CATALOG_SKUS, apiHeaders, type ApiEndpoint } from '#local-infra';
 
 /**
  * Places orders through the public HTTP API, either closed loop (at most
@@ -134,8 +134,8 @@ function orderBody(runId: string, index: number): string {
     customerId: `bench-${runId}-${index % 100}`,
     currency: 'EUR',
     lines: [
-      { sku: 'SKU-BENCH-1', quantity: 1 + (index % 3), unitPriceCents: 1_000 + (index % 500) },
-      { sku: 'SKU-BENCH-2', quantity: 1, unitPriceCents: 250 },
+      { sku: CATALOG_SKUS[index % CATALOG_SKUS.length], quantity: 1 + (index % 3), unitPriceCents: 1_000 + (index % 500) },
+      { sku: 'FILTER-PAPER-100', quantity: 1, unitPriceCents: 250 },
     ],
   });
 }

@@ -62,6 +62,8 @@ async function openEndpoints(args: BenchArgs, log: Log): Promise<Endpoints> {
     logDir: args.logDir,
     nodeArgs: args.cpuProfDir ? cpuProfileArgs(args.cpuProfDir) : undefined,
     env: Object.fromEntries(PIPELINE_SERVICES.map((name) => [name, args.serviceEnv])),
+    // Stock for a soak of 200,000 orders (each takes one FILTER-PAPER-100): no bench order is rejected for want of it.
+    stockPerProduct: 1_000_000,
     onProgress: log,
   });
   return { api: pipeline.api, natsUrl: pipeline.natsUrl, databaseUrl: pipeline.databaseUrl, pipeline };

@@ -60,7 +60,7 @@ export interface PipelineTimings {
 const POLL_INTERVAL_MS = 500;
 const FINAL_STATES: readonly string[] = TERMINAL_ORDER_STATES;
 // analytics publishes nothing, but its consumed messages count with the others'.
-const SERVICE_SCHEMAS = ['orders', 'payments', 'shipments', 'analytics'] as const;
+const SERVICE_SCHEMAS = ['orders', 'inventory', 'payments', 'shipments', 'analytics'] as const;
 
 /**
  * Polls until every order is in a final state or the time is up; only the

@@ -19,7 +19,7 @@ export const TARGETS = {
   minTransportRatio: 0.9,
 } as const;
 
-const SERVICES = new Set(['orders-api', 'payments', 'shipments', 'analytics']);
+const SERVICES = new Set(['orders-api', 'inventory', 'payments', 'shipments', 'analytics']);
 
 export function pipelineTargets(report: Omit<PipelineReport, 'targets' | 'passed'>): TargetCheck[] {
   const checks: TargetCheck[] = [

@@ -1,7 +1,7 @@
 import { UsageError, integer, parseOptions } from '../../cli/src/command-line.js';
 
 /** Services --kill-worker may kill (tools/local-infra's PIPELINE_SERVICES, spelled here so parsing arguments loads no infrastructure code). */
-export const KILLABLE_SERVICES = ['payments', 'shipments', 'orders-api'] as const;
+export const KILLABLE_SERVICES = ['payments', 'shipments', 'orders-api', 'inventory', 'analytics'] as const;
 export type KillableService = (typeof KILLABLE_SERVICES)[number];
 
 export interface DemoArgs {

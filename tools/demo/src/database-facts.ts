@@ -42,14 +42,14 @@ export async function readDatabaseFacts(databaseUrl: string): Promise<DatabaseFa
     const perConsumer = new Map(duplicates.rows.map((row) => [row.consumer, Number(row.duplicates)]));
     const byEvent = await client.query<{ event_id: string; duplicates: number }>(
       'SELECT event_id::text, duplicates FROM payments.inbox_events WHERE consumer = $1 AND duplicates > 0',
-      [Consumers.paymentsOnOrderCreated.durable],
+      [Consumers.paymentsOnInventoryReserved.durable],
     );
     return {
       paymentsByOrder: groupStatuses(payments.rows),
       shipmentsByOrder: groupStatuses(shipments.rows),
       totalPayments: payments.rowCount ?? 0,
       totalShipments: shipments.rowCount ?? 0,
-      paymentsInboxDuplicates: perConsumer.get(Consumers.paymentsOnOrderCreated.durable) ?? 0,
+      paymentsInboxDuplicates: perConsumer.get(Consumers.paymentsOnInventoryReserved.durable) ?? 0,
       allInboxDuplicates: [...perConsumer.values()].reduce((sum, n) => sum + n, 0),
       paymentsDuplicatesByEvent: new Map(byEvent.rows.map((row) => [row.event_id, row.duplicates])),
     };

@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { Consumers, DeadLetterReason } from '#contracts';
 import { compareDeadLetters, expectChargeGivenUp, expectPoisonTerminated, type DeadLetterSummary } from './dead-letters.js';
 
-const payments = Consumers.paymentsOnOrderCreated.durable;
+const payments = Consumers.paymentsOnInventoryReserved.durable;
 
 function deadLetter(overrides: Partial<DeadLetterSummary>): DeadLetterSummary {
   return {

@@ -107,7 +107,7 @@ export function describeDeadLetter(deadLetter: DeadLetterSummary): string {
  * hung) it is work left undone, open or acted on, never RESOLVED.
  */
 export function expectChargeGivenUp(orderId: string, orderCreatedEventId: string | undefined, why: string, applied: boolean): ExpectedDeadLetter {
-  const consumer = Consumers.paymentsOnOrderCreated.durable;
+  const consumer = Consumers.paymentsOnInventoryReserved.durable;
   return {
     label: `orders.created of order ${orderId} (${why}), max_deliveries on ${consumer}, ${applied ? 'RESOLVED (applied)' : 'not RESOLVED (work left undone)'}`,
     matches: (deadLetter) =>

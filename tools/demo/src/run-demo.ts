@@ -208,6 +208,6 @@ function printChecks(checks: readonly Check[], log: (line: string) => void): voi
 
 /** The ids of the open max_deliveries dead letters of the charge consumer: charges left undone. */
 async function openChargeDeadLetters(api: ApiEndpoint): Promise<string[]> {
-  const open = await listDeadLetters(api, { status: DeadLetterStatus.PENDING, reason: DeadLetterReason.MAX_DELIVERIES, consumer: Consumers.paymentsOnOrderCreated.durable });
+  const open = await listDeadLetters(api, { status: DeadLetterStatus.PENDING, reason: DeadLetterReason.MAX_DELIVERIES, consumer: Consumers.paymentsOnInventoryReserved.durable });
   return open.map((deadLetter) => deadLetter.id);
 }

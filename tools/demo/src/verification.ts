@@ -198,7 +198,7 @@ export function checkShipments(orders: readonly OrderView[], facts: DatabaseFact
 export function checkInjectedDuplicates(report: InjectionReport, facts: DatabaseFacts, deadLetters: readonly DeadLetterSummary[]): Check[] {
   const resolvedEvents = new Set(
     deadLetters
-      .filter((d) => d.status === DeadLetterStatus.RESOLVED && d.consumer === Consumers.paymentsOnOrderCreated.durable && d.eventId)
+      .filter((d) => d.status === DeadLetterStatus.RESOLVED && d.consumer === Consumers.paymentsOnInventoryReserved.durable && d.eventId)
       .map((d) => d.eventId!),
   );
   return [

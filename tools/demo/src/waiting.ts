@@ -79,7 +79,7 @@ export async function factsAfterRedeliveries(
   injectedRedeliveries: number,
   timeoutMs: number,
 ): Promise<DatabaseFacts> {
-  const { stream, durable } = Consumers.paymentsOnOrderCreated;
+  const { stream, durable } = Consumers.paymentsOnInventoryReserved;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const facts = await readDatabaseFacts(databaseUrl);

@@ -5,3 +5,4 @@ export * from './process-group.js';
 export * from './pipeline.js';
 export * from './api-keys.js';
 export * from './server-sent-events.js';
+export * from './catalog.js';

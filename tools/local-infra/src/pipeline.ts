@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generatePipelineApiKeys, type ApiEndpoint, type PipelineApiKeys } from './api-keys.js';
+import { stockUpCatalog } from './catalog.js';
 import { findFreePorts } from './free-port.js';
 import { startNatsServer, type NatsCredentials, type NatsServer } from './nats-server.js';
 import { createDatabase, dropDatabase, migrateDatabase, repoRoot, startPostgres, type PostgresServer, type StartPostgresOptions } from './postgres.js';
@@ -15,7 +16,7 @@ import { SERVICE_HEAP_FLAGS, SERVICE_MEMORY_ENV } from './service-memory.js';
  * way, so what the tests prove is what the demo shows.
  */
 
-export const PIPELINE_SERVICES = ['orders-api', 'payments', 'shipments', 'analytics'] as const;
+export const PIPELINE_SERVICES = ['orders-api', 'inventory', 'payments', 'shipments', 'analytics'] as const;
 export type PipelineServiceName = (typeof PIPELINE_SERVICES)[number];
 
 /** Three Nest apps booting at once on a small CI box take longer than one alone. */
@@ -61,6 +62,12 @@ export interface PipelineOptions {
   readyTimeoutMs?: number;
   /** Called with one line per step, for callers that show progress (the demo). */
   onProgress?: (message: string) => void;
+  /**
+   * Restock every product of the catalog to at least this many units available
+   * once the services are up (through inventory's API): for load runs that
+   * would sell the seeded stock out. Default: the seeded stock.
+   */
+  stockPerProduct?: number;
   /** How the embedded PostgreSQL commits, and whether it counts statements (startPostgres' options). */
   postgres?: Pick<StartPostgresOptions, 'durability' | 'statementStatistics'>;
 }
@@ -72,6 +79,8 @@ export interface Pipeline {
   readonly apiKeys: PipelineApiKeys;
   /** apiUrl with the operator key: what the demo, the bench and most tests call the API with. */
   readonly api: ApiEndpoint;
+  /** inventory's URL with the operator key: the catalog and its restocks. */
+  readonly inventory: ApiEndpoint;
   /** Base URL of each service's HTTP server (health, /metrics; orders-api's is apiUrl). */
   readonly serviceUrls: Readonly<Record<PipelineServiceName, string>>;
   /** The NATS server's URL; a client connecting with it alone is the admin (see NatsServer.url). */
@@ -164,12 +173,15 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     const serviceUrls = Object.fromEntries(ready.map((s) => [s.name, `http://${HOST}:${s.port}`])) as Record<PipelineServiceName, string>;
     await assertConnectedAsOwnUsers(nats);
     progress(`services ready: ${ready.map((s) => `${s.name} on :${s.port}`).join(', ')}`);
+    const inventory = { url: serviceUrls.inventory, key: apiKeys.keys.operator };
+    if (options.stockPerProduct) await stockUpCatalog(inventory, options.stockPerProduct);
 
     let stopping: Promise<void> | undefined;
     return {
       apiUrl: serviceUrls['orders-api'],
       apiKeys: apiKeys.keys,
       api: { url: serviceUrls['orders-api'], key: apiKeys.keys.operator },
+      inventory,
       serviceUrls,
       natsUrl: nats.url,
       databaseUrl,
@@ -255,8 +267,9 @@ function serviceEnv(
           RATE_LIMIT_WRITES: '1000000',
         }
       : {};
-  // analytics serves its figures behind the same keys as orders-api (orders:read).
-  const analytics: Record<string, string | undefined> = name === 'analytics' ? { API_KEYS: settings.apiKeysEnv } : {};
+  // analytics and inventory serve their routes behind the same keys as orders-api.
+  const analytics: Record<string, string | undefined> =
+    name === 'analytics' || name === 'inventory' ? { API_KEYS: settings.apiKeysEnv, RATE_LIMIT_WRITES: '1000000' } : {};
   return {
     ...SERVICE_MEMORY_ENV,
     PORT: String(port),

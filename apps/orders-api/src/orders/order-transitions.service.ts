@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OrderCancelled } from '#contracts';
+import { OrderCancelled, OrderState } from '#contracts';
 import { assertOneRowUpdated } from '#database';
 import { newEvent, type EventCause, type NewEvent, type UnitOfWork } from '#messaging';
 import { logEvent } from '#telemetry';
@@ -50,7 +50,7 @@ export class OrderTransitionsService {
 
     const version = order.version + 1;
     const reason = request.reason ?? null;
-    const failureReason = decision.to === 'FAILED' ? reason : order.failureReason;
+    const failureReason = decision.to === OrderState.FAILED || decision.to === OrderState.REJECTED ? reason : order.failureReason;
     const { changed, hasParkedEvents } = await uow.write(applyStateChanges, {
       orderId: order.id,
       expectedVersion: order.version,

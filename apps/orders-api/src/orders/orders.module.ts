@@ -7,6 +7,7 @@ import { ShipOrderService } from './ship-order.service.js';
 import { OrderTimeline } from './timeline/order-timeline.js';
 import { CreateOrderService } from './create-order.service.js';
 import { ApplyOrderEventService } from './events/apply-order-event.service.js';
+import { InventoryEventsHandler } from './events/inventory-events.handler.js';
 import { PaymentEventsHandler } from './events/payment-events.handler.js';
 import { ShipmentEventsHandler } from './events/shipment-events.handler.js';
 import { OrdersController } from './http/orders.controller.js';
@@ -14,7 +15,7 @@ import { OrderTransitionsService } from './order-transitions.service.js';
 import { OrderViews } from './order-views.js';
 
 @Module({
-  controllers: [OrdersController, PaymentEventsHandler, ShipmentEventsHandler],
+  controllers: [OrdersController, InventoryEventsHandler, PaymentEventsHandler, ShipmentEventsHandler],
   providers: [
     CreateOrderService,
     CancelOrderService,

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import {
   Consumers,
-  OrderCreated,
+  InventoryReserved,
   PaymentFailed,
   PaymentInitiated,
   PaymentSucceeded,
@@ -19,7 +19,7 @@ import { changePayments, insertPaymentsIfNone, paymentsById, paymentsOfOrders } 
 import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../gateway/mock-payment-gateway.js';
 import { RefundPaymentService } from '../refund-payment/refund-payment.service.js';
 
-type OrderCreatedEvent = EnvelopeOf<typeof OrderCreated>;
+type ReservedOrderEvent = EnvelopeOf<typeof InventoryReserved>;
 
 /** The gateway step's answer when another delivery of the same event applied it meanwhile. */
 const APPLIED_ELSEWHERE = Symbol('applied by another delivery of the event');
@@ -37,7 +37,7 @@ const SETTLED_STATUS = {
 } as const;
 
 /**
- * Charges a new order exactly once, in three steps, because the gateway call
+ * Charges an order whose stock is reserved (inventory.reserved) exactly once, in three steps, because the gateway call
  * must not run inside a database transaction:
  *  1. open the payment (PENDING, one per order) and emit payments.initiated;
  *  2. charge the gateway with the payment id as idempotency key;
@@ -57,7 +57,7 @@ const SETTLED_STATUS = {
 @Injectable()
 export class ChargeOrderService {
   private readonly logger = new Logger(ChargeOrderService.name);
-  private readonly consumer = Consumers.paymentsOnOrderCreated.durable;
+  private readonly consumer = Consumers.paymentsOnInventoryReserved.durable;
 
   constructor(
     private readonly unitsOfWork: UnitsOfWork,
@@ -67,7 +67,7 @@ export class ChargeOrderService {
     private readonly refunds: RefundPaymentService,
   ) {}
 
-  async charge(event: OrderCreatedEvent, delivery: DeliveryAttempt): Promise<ApplyOutcome> {
+  async charge(event: ReservedOrderEvent, delivery: DeliveryAttempt): Promise<ApplyOutcome> {
     const { payment, appliedBefore } = await this.openPayment(event);
     // A redelivery after a crash between capture and refund finds the refund still due.
     let refundDue = payment.status === PaymentStatus.SUCCEEDED && payment.cancelRequestedAt !== null;
@@ -110,7 +110,7 @@ export class ChargeOrderService {
    * (APPLIED_ELSEWHERE), and is acknowledged as a duplicate. A dead letter
    * must mean work left undone.
    */
-  private async callGateway(payment: Payment, event: OrderCreatedEvent, delivery: DeliveryAttempt): Promise<ChargeResult | typeof APPLIED_ELSEWHERE> {
+  private async callGateway(payment: Payment, event: ReservedOrderEvent, delivery: DeliveryAttempt): Promise<ChargeResult | typeof APPLIED_ELSEWHERE> {
     try {
       return await delivery.keepAlive(
         this.gateway.charge({
@@ -136,7 +136,7 @@ export class ChargeOrderService {
   }
 
   /** The order's payment, opened (PENDING, payments.initiated) unless it is there; and whether the inbox holds the event already. */
-  private openPayment(event: OrderCreatedEvent): Promise<{ payment: Payment; appliedBefore: boolean }> {
+  private openPayment(event: ReservedOrderEvent): Promise<{ payment: Payment; appliedBefore: boolean }> {
     const { orderId, totalCents } = event.payload;
     return this.unitsOfWork.run(async (uow) => {
       const [appliedBefore, opened] = await Promise.all([
@@ -154,7 +154,7 @@ export class ChargeOrderService {
    * Settles a PENDING payment and reports it (`note`) after the commit; true
    * when it was captured for an order cancelled meanwhile (a refund is due).
    */
-  private async settle(uow: UnitOfWork, payment: Payment, result: Settlement, cause: OrderCreatedEvent, note: string): Promise<boolean> {
+  private async settle(uow: UnitOfWork, payment: Payment, result: Settlement, cause: ReservedOrderEvent, note: string): Promise<boolean> {
     const current = (await uow.read(paymentsById, payment.id))!;
     // A concurrent delivery settled it first; its inbox row makes ours a duplicate anyway.
     if (current.status !== PaymentStatus.PENDING) return false;

@@ -14,7 +14,7 @@ export const OrderCreated = defineEvent({
   type: 'orders.created',
   schemaVersion: 1,
   stream: 'ORDERS',
-  description: 'An order was accepted; payments charges it.',
+  description: 'An order was accepted; inventory reserves its stock (then payments charges it).',
   orderingKey: byOrder,
   payload: z.object({
     orderId: z.uuid(),

@@ -9,7 +9,7 @@ const statuses = Object.values(DeadLetterStatus) as [DeadLetterStatus, ...DeadLe
 
 /** Which dead letters a list or a bulk replay is about; every field narrows. */
 const filterShape = {
-  consumer: fields.text({ max: 256, example: Consumers.paymentsOnOrderCreated.durable, description: 'Durable name of the consumer that gave up' }).optional(),
+  consumer: fields.text({ max: 256, example: Consumers.paymentsOnInventoryReserved.durable, description: 'Durable name of the consumer that gave up' }).optional(),
   subject: fields.text({ max: 256, example: OrderCreated.subject, description: 'The original subject, exactly' }).optional(),
   reason: fields.oneOf(reasons, { example: DeadLetterReason.MAX_DELIVERIES }).optional(),
   status: fields.oneOf(statuses, { example: DeadLetterStatus.PENDING }).optional(),

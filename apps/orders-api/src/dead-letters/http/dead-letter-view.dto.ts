@@ -13,7 +13,7 @@ import type { DeadLetterDetail, DeadLetterPage, DeadLetterReplayView, DeadLetter
 
 const exampleId = '01936c4e-8a8f-7c3e-9b1a-2f4d5e6a7b8c';
 const exampleEventId = '01936c4e-7f00-7a1b-8c2d-3e4f5a6b7c8d';
-const exampleConsumer = Consumers.paymentsOnOrderCreated;
+const exampleConsumer = Consumers.paymentsOnInventoryReserved;
 const exampleEnvelope = {
   id: exampleEventId,
   type: OrderCreated.type,

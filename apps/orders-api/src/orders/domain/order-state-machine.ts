@@ -2,6 +2,8 @@ import { OrderState, TERMINAL_ORDER_STATES } from '#contracts';
 
 /** What can move an order: an event from another service, or the customer. */
 export type OrderTrigger =
+  | 'INVENTORY_RESERVED'
+  | 'INVENTORY_REJECTED'
   | 'PAYMENT_INITIATED'
   | 'PAYMENT_SUCCEEDED'
   | 'PAYMENT_FAILED'
@@ -28,15 +30,22 @@ interface Transition {
  * nothing is refunded); payments then refunds a capture (payments.refunded) or
  * confirms that nothing was taken (payments.voided), and the order is
  * CANCELLED. Once SHIPPED, an order cannot be cancelled.
+ *
+ * Stock comes first: inventory reserves every line (RESERVED, then payments
+ * charges) or rejects the order (REJECTED, an end: nothing was held or
+ * charged). A rejection that arrives after the customer cancelled is news
+ * the cancellation overtook: the cancellation still settles it (CANCELLED).
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderTrigger, Transition>> = {
-  PAYMENT_INITIATED: { from: [OrderState.CREATED], to: OrderState.PAYMENT_PENDING },
+  INVENTORY_RESERVED: { from: [OrderState.CREATED], to: OrderState.RESERVED },
+  INVENTORY_REJECTED: { from: [OrderState.CREATED], to: OrderState.REJECTED },
+  PAYMENT_INITIATED: { from: [OrderState.RESERVED], to: OrderState.PAYMENT_PENDING },
   PAYMENT_SUCCEEDED: { from: [OrderState.PAYMENT_PENDING], to: OrderState.PAID },
   PAYMENT_FAILED: { from: [OrderState.PAYMENT_PENDING], to: OrderState.FAILED },
   SHIPMENT_PREPARED: { from: [OrderState.PAID], to: OrderState.SHIPMENT_PREPARED },
   SHIPMENT_DISPATCHED: { from: [OrderState.SHIPMENT_PREPARED, OrderState.CANCELLING], to: OrderState.SHIPPED },
   CANCEL: {
-    from: [OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.PAID, OrderState.SHIPMENT_PREPARED],
+    from: [OrderState.CREATED, OrderState.RESERVED, OrderState.PAYMENT_PENDING, OrderState.PAID, OrderState.SHIPMENT_PREPARED],
     to: OrderState.CANCELLING,
   },
   PAYMENT_REFUNDED: { from: [OrderState.CANCELLING], to: OrderState.CANCELLED },
@@ -46,6 +55,7 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderTrigger, Transition>> = {
 /** Position on the happy path; used to tell an early event from an illegal one. */
 const HAPPY_PATH: readonly OrderState[] = [
   OrderState.CREATED,
+  OrderState.RESERVED,
   OrderState.PAYMENT_PENDING,
   OrderState.PAID,
   OrderState.SHIPMENT_PREPARED,

@@ -14,13 +14,7 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 const customerId = fields.text({ max: 64, example: 'cust-42', description: 'The customer placing the order' });
 
 export const orderLineRequest = z.strictObject({
-  sku: fields.code({
-    max: 64,
-    pattern: /^[A-Za-z0-9_-]+$/,
-    rule: 'may contain only letters, digits, - and _',
-    example: 'SKU-COFFEE-1KG',
-    description: 'Stock keeping unit: letters, digits, - and _',
-  }),
+  sku: fields.sku({ description: 'Stock keeping unit: letters, digits, - and _. A SKU the catalog does not have rejects the order (REJECTED).' }),
   quantity: fields.integer({ min: 1, max: 10_000, example: 2 }),
   unitPriceCents: fields.integer({ min: 0, max: 10_000_000, example: 1599, description: 'Price of one unit, in cents' }),
 });
