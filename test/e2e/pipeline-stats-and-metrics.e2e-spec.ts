@@ -126,7 +126,7 @@ async function recountFromOrders(database: PipelineDatabase) {
            count(*) FILTER (WHERE state::text = 'FAILED')::int AS failed,
            count(*) FILTER (WHERE state::text IN ('CANCELLING', 'CANCELLED'))::int AS cancelled,
            (SELECT count(*)::int FROM payments.payments WHERE status::text = 'REFUNDED') AS refunded,
-           0 AS rejected
+           count(*) FILTER (WHERE state::text = 'REJECTED')::int AS rejected
       FROM orders.orders`);
   const revenue = await database.query(`
     SELECT currency::text AS currency, count(*)::int AS "ordersCreated", count(*) FILTER (WHERE ${earning})::int AS "ordersPaid",

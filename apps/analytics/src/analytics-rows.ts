@@ -102,6 +102,10 @@ export const recordFailed = upsertFacts<TimedFact>('analytics: payments failed',
   { column: 'failed_at', type: 'timestamptz', value: (f) => f.at },
 ]);
 
+export const recordRejected = upsertFacts<TimedFact>('analytics: orders rejected', [
+  { column: 'rejected_at', type: 'timestamptz', value: (f) => f.at },
+]);
+
 export const recordCancelled = upsertFacts<TimedFact>('analytics: orders cancelled', [
   { column: 'cancelled_at', type: 'timestamptz', value: (f) => f.at },
 ]);

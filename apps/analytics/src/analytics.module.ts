@@ -6,6 +6,7 @@ import { OrderCreatedHandler } from './update-order-fact/order-created.handler.j
 import { OrderCancelledHandler } from './update-order-fact/order-cancelled.handler.js';
 import { PaymentSucceededHandler } from './update-order-fact/payment-succeeded.handler.js';
 import { PaymentFailedHandler } from './update-order-fact/payment-failed.handler.js';
+import { InventoryRejectedHandler } from './update-order-fact/inventory-rejected.handler.js';
 import { PaymentRefundedHandler } from './update-order-fact/payment-refunded.handler.js';
 import { UpdateOrderFactService } from './update-order-fact/update-order-fact.service.js';
 import { analyticsEnvSchema } from './analytics-env.js';
@@ -24,7 +25,7 @@ import { analyticsEnvSchema } from './analytics-env.js';
     ApiAccessModule.forRoot({ publicPaths: OPERATIONAL_PATHS }),
     AnalyticsFiguresModule,
   ],
-  controllers: [OrderCreatedHandler, OrderCancelledHandler, PaymentSucceededHandler, PaymentFailedHandler, PaymentRefundedHandler],
+  controllers: [OrderCreatedHandler, OrderCancelledHandler, PaymentSucceededHandler, PaymentFailedHandler, PaymentRefundedHandler, InventoryRejectedHandler],
   providers: [UpdateOrderFactService],
 })
 export class AnalyticsModule {}

@@ -6,7 +6,7 @@ import type { PipelineDatabase } from './facts.js';
 /**
  * What analytics gets wrong once the pipeline settled: its figures (its own
  * consumers and tables) against a recount from the orders table, as the demo
- * checks them (created, paid, failed, revenue per currency). Must be nothing,
+ * checks them (created, paid, failed, rejected, revenue per currency). Must be nothing,
  * whatever crashed, was redelivered or duplicated on the way.
  */
 export async function analyticsBehind(pipeline: Pipeline, db: PipelineDatabase): Promise<string[]> {

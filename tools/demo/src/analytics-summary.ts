@@ -16,6 +16,7 @@ interface Recount {
   created: number;
   paid: number;
   failed: number;
+  rejected: number;
   revenueCents: Record<string, number>;
 }
 
@@ -23,7 +24,8 @@ function recount(orders: readonly OrderView[]): Recount {
   const paid = orders.filter((order) => order.history.some((change) => change.to === OrderState.PAID) && order.state !== OrderState.CANCELLED);
   const revenueCents: Record<string, number> = {};
   for (const order of paid) revenueCents[order.currency] = (revenueCents[order.currency] ?? 0) + order.totalCents;
-  return { created: orders.length, paid: paid.length, failed: orders.filter((order) => order.state === OrderState.FAILED).length, revenueCents };
+  const inState = (state: OrderState) => orders.filter((order) => order.state === state).length;
+  return { created: orders.length, paid: paid.length, failed: inState(OrderState.FAILED), rejected: inState(OrderState.REJECTED), revenueCents };
 }
 
 /** What differs between the analytics figures and a recount from the orders (nothing: they agree). */
@@ -33,7 +35,7 @@ export function analyticsDifferences(figures: AnalyticsFigures, orders: readonly
 
 function differences(figures: AnalyticsFigures, expected: Recount): string[] {
   const problems: string[] = [];
-  for (const key of ['created', 'paid', 'failed'] as const) {
+  for (const key of ['created', 'paid', 'failed', 'rejected'] as const) {
     if (figures.orders[key] !== expected[key]) problems.push(`${key}: analytics says ${figures.orders[key]}, the orders ${expected[key]}`);
   }
   const byCurrency = (entries: Array<[string, number]>) => JSON.stringify(Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b))));

@@ -1,4 +1,4 @@
-import { Streams } from '#contracts';
+import { Streams, consumersOf, subjectMatches, type StreamName } from '#contracts';
 import { TIMELINE_TABLE, insertTimelineSql, timelineColumns, timelineEntry } from '../../../apps/orders-api/src/orders/timeline/order-timeline.js';
 import type { ReadModel, RebuildContext, RebuildResult } from './read-model.js';
 import { replayStreams } from './stream-replay.js';
@@ -8,8 +8,18 @@ const COLUMNS = 'event_id, order_id, type, schema_version, service, occurred_at,
 const INSERT_COPY = insertTimelineSql(COPY, { existingOrdersOnly: true });
 
 /**
- * The order timeline (orders.order_timeline) rebuilt from the ORDERS,
- * PAYMENTS and SHIPMENTS streams with the projection orders-api runs live
+ * What orders-api puts on a timeline live: every event of its own stream, and
+ * every event one of its consumers reads (not, say, inventory.updated, which
+ * is about a product and shares the INVENTORY stream with the reservations).
+ */
+const ORDERS_API_CONSUMERS = consumersOf('orders-api');
+const TIMELINE_STREAMS: StreamName[] = [...new Set<StreamName>(['ORDERS', ...ORDERS_API_CONSUMERS.map((c) => c.stream)])];
+const onTimeline = (type: string): boolean =>
+  Streams.ORDERS.subjects.some((filter) => subjectMatches(filter, type)) || ORDERS_API_CONSUMERS.some((c) => subjectMatches(c.filterSubject, type));
+
+/**
+ * The order timeline (orders.order_timeline) rebuilt from the streams
+ * orders-api emits to or reads from, with the projection orders-api runs live
  * (timelineEntry, insertTimelineSql), into orders.order_timeline_rebuild.
  * Every pass starts from an empty copy, and a row per event id, so a rebuild
  * can be run again at any time. Rows are compared column by column except
@@ -17,16 +27,16 @@ const INSERT_COPY = insertTimelineSql(COPY, { existingOrdersOnly: true });
  */
 export const timelineReadModel: ReadModel = {
   name: 'timeline',
-  description: "the orders' event timelines (orders.order_timeline), from the ORDERS, PAYMENTS and SHIPMENTS streams",
+  description: `the orders' event timelines (orders.order_timeline), from the ${TIMELINE_STREAMS.join(', ')} streams`,
   async rebuild({ db, nats, onProgress }: RebuildContext, { replace }): Promise<RebuildResult> {
     await db.query(`DROP TABLE IF EXISTS ${COPY}`);
     await db.query(`CREATE TABLE ${COPY} (LIKE ${TIMELINE_TABLE} INCLUDING ALL)`);
-    const streams = [Streams.ORDERS.name, Streams.PAYMENTS.name, Streams.SHIPMENTS.name];
     const progress = await replayStreams(
       nats,
-      streams,
+      TIMELINE_STREAMS,
       async (events) => {
-        await db.query(INSERT_COPY, timelineColumns(events.map(({ envelope, traceId }) => timelineEntry(envelope, traceId))));
+        const entries = events.filter(({ envelope }) => onTimeline(envelope.type)).map(({ envelope, traceId }) => timelineEntry(envelope, traceId));
+        await db.query(INSERT_COPY, timelineColumns(entries));
       },
       onProgress,
     );

@@ -29,7 +29,7 @@ SELECT json_build_object(
       'failed', count(*) FILTER (WHERE failed_at IS NOT NULL),
       'cancelled', count(*) FILTER (WHERE cancelled_at IS NOT NULL),
       'refunded', count(*) FILTER (WHERE refunded_at IS NOT NULL),
-      'rejected', 0) FROM f),
+      'rejected', count(*) FILTER (WHERE rejected_at IS NOT NULL)) FROM f),
   'revenue', coalesce((SELECT json_agg(r ORDER BY r.currency) FROM (
       SELECT currency::text AS currency,
              count(*) AS "ordersCreated",

@@ -19,8 +19,8 @@ export class AnalyticsController {
   @ApiOperation({
     summary: 'Business figures: order counts, revenue and average order value per currency, top customers and products, orders per minute',
     description:
-      'Computed from the order and payment events the analytics service consumed: an order earns revenue once paid, until refunded. ' +
-      'rejected stays 0 until the inventory service exists.',
+      'Computed from the order, inventory and payment events the analytics service consumed: an order earns revenue once paid, ' +
+      'until refunded; rejected counts the orders inventory rejected for want of stock.',
   })
   @ApiOkResponse({ type: AnalyticsDto })
   figures(): Promise<AnalyticsDto> {

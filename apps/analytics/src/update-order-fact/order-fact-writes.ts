@@ -1,4 +1,4 @@
-import { OrderCancelled, OrderCreated, PaymentFailed, PaymentRefunded, PaymentSucceeded, type EnvelopeOf } from '#contracts';
+import { InventoryRejected, OrderCancelled, OrderCreated, PaymentFailed, PaymentRefunded, PaymentSucceeded, type EnvelopeOf } from '#contracts';
 import type { BatchQuery } from '#messaging';
 import {
   recordCancelled,
@@ -7,6 +7,7 @@ import {
   recordLines,
   recordPaid,
   recordRefunded,
+  recordRejected,
 } from '../analytics-rows.js';
 
 /** The events the analytics use case applies, one handler each. */
@@ -15,7 +16,8 @@ export type OrderFactEvent =
   | EnvelopeOf<typeof OrderCancelled>
   | EnvelopeOf<typeof PaymentSucceeded>
   | EnvelopeOf<typeof PaymentFailed>
-  | EnvelopeOf<typeof PaymentRefunded>;
+  | EnvelopeOf<typeof PaymentRefunded>
+  | EnvelopeOf<typeof InventoryRejected>;
 
 /** One write of an event's part of its order's facts: a statement and this event's input to it. */
 export interface FactWrite<In = unknown> {
@@ -53,8 +55,10 @@ export function factWrites(event: OrderFactEvent): FactWrite[] {
       return [write(recordFailed, { orderId, at })];
     case OrderCancelled.type:
       return [write(recordCancelled, { orderId, at })];
+    case InventoryRejected.type:
+      return [write(recordRejected, { orderId, at })];
     default:
-      // The transport hands this use case only the five types above.
+      // The transport hands this use case only the types above.
       throw new Error(`analytics: no facts for event type ${event.type}`);
   }
 }
