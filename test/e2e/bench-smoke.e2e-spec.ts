@@ -89,7 +89,7 @@ describe('npm run bench (smoke)', () => {
     expect(valueAt(report, 'verification.placed')).toBe(30);
     expect(valueAt(report, 'latencyMs.pipeline.count')).toBe(30);
     const processes = (report['processes'] as Array<{ name: string; peakRssMb: number; cpuSeconds: number }>).map((p) => p.name);
-    expect(processes).toEqual(expect.arrayContaining(['orders-api', 'payments', 'shipments', 'nats-server', 'postgres']));
+    expect(processes).toEqual(expect.arrayContaining(['orders-api', 'inventory', 'payments', 'shipments', 'nats-server', 'postgres']));
     // The headline runs on durable settings, read back from the server.
     expect(valueAt(report, 'settings.durability.postgres')).toMatchObject({ fsync: 'on', synchronousCommit: 'on', durable: true });
     // Every order costs at least its own POST's transaction, and events both ways.

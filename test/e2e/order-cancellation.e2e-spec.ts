@@ -74,7 +74,7 @@ describe('order cancellation (built services, real NATS JetStream and PostgreSQL
     expect(refunded.payload).toMatchObject({ orderId: placed.id, amountCents: placed.totalCents });
     const [order] = await waitUntilTerminal(api, [placed.id]);
     expect(order!.state).toBe(OrderState.CANCELLED);
-    expect(path(order!).slice(0, 3)).toEqual([OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.PAID]);
+    expect(path(order!).slice(0, 4)).toEqual([OrderState.CREATED, OrderState.RESERVED, OrderState.PAYMENT_PENDING, OrderState.PAID]);
     expect(path(order!).slice(-2)).toEqual([OrderState.CANCELLING, OrderState.CANCELLED]);
     expect(order!.history.at(-2)!.reason).toBe('changed my mind');
     expect(order!.history.at(-1)!.reason).toBe(`refunded: ${refunded.payload.refundReference}`);
@@ -95,7 +95,7 @@ describe('order cancellation (built services, real NATS JetStream and PostgreSQL
 
     const [order] = await waitUntilTerminal(api, [placed.id]);
     expect(order!.state).toBe(OrderState.CANCELLED);
-    expect(path(order!)).toEqual([OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.CANCELLING, OrderState.CANCELLED]);
+    expect(path(order!)).toEqual([OrderState.CREATED, OrderState.RESERVED, OrderState.PAYMENT_PENDING, OrderState.CANCELLING, OrderState.CANCELLED]);
     // The charge was captured after all (every charge is): the money went back.
     expect(await db.paymentsOf(placed.id)).toEqual([expect.objectContaining({ status: 'REFUNDED' })]);
     expect((await refundedEventOf(placed.id)).payload.orderId).toBe(placed.id);

@@ -77,7 +77,7 @@ describe('order lifecycle (built services, real NATS JetStream and PostgreSQL)',
       expect(withState(OrderState.FAILED).length).toBeGreaterThan(0);
     });
 
-    it('records exactly CREATED, PAYMENT_PENDING, PAID, SHIPMENT_PREPARED, SHIPPED for a shipped order', () => {
+    it('records exactly CREATED, RESERVED, PAYMENT_PENDING, PAID, SHIPMENT_PREPARED, SHIPPED for a shipped order', () => {
       for (const order of withState(OrderState.SHIPPED)) {
         expect(order.history.map(({ from, to, version }) => ({ from, to, version }))).toEqual(EXPECTED_TRANSITIONS.SHIPPED);
         expect(order.version).toBe(EXPECTED_TRANSITIONS.SHIPPED.length);
@@ -100,7 +100,7 @@ describe('order lifecycle (built services, real NATS JetStream and PostgreSQL)',
       for (const order of withState(OrderState.FAILED)) expect([order.carrier, order.trackingNumber, order.shippedAt]).toEqual([null, null, null]);
     });
 
-    it('records exactly CREATED, PAYMENT_PENDING, FAILED with a failure reason for a declined order', () => {
+    it('records exactly CREATED, RESERVED, PAYMENT_PENDING, FAILED with a failure reason for a declined order', () => {
       for (const order of withState(OrderState.FAILED)) {
         expect(order.history.map(({ from, to, version }) => ({ from, to, version }))).toEqual(EXPECTED_TRANSITIONS.FAILED);
         expect(order.version).toBe(EXPECTED_TRANSITIONS.FAILED.length);
@@ -113,15 +113,19 @@ describe('order lifecycle (built services, real NATS JetStream and PostgreSQL)',
       const expected = {
         SHIPPED: [
           ['orders.created', 'orders-api'],
+          ['inventory.reserved', 'inventory'],
           ['payments.initiated', 'payments'],
           ['payments.succeeded', 'payments'],
           ['shipments.prepared', 'shipments'],
           ['shipments.dispatched', 'shipments'],
+          ['inventory.committed', 'inventory'],
         ],
         FAILED: [
           ['orders.created', 'orders-api'],
+          ['inventory.reserved', 'inventory'],
           ['payments.initiated', 'payments'],
           ['payments.failed', 'payments'],
+          ['inventory.released', 'inventory'],
         ],
       };
       for (const order of lifecycleOrders) {
@@ -273,22 +277,26 @@ describe('order lifecycle (built services, real NATS JetStream and PostgreSQL)',
       expect(ack.seq).toBe(stored.seq);
     });
 
-    it('does not charge twice for an orders.created redelivered under a new Nats-Msg-Id', async () => {
+    it('does not reserve or charge twice for an orders.created redelivered under a new Nats-Msg-Id', async () => {
       const order = lifecycleOrders[lifecycleOrders.length - 1]!;
       const paymentsBefore = await db.countPayments();
+      const reservationBefore = await db.reservationsOf(order.id);
       const stored = await readOrderCreated(nc, order.id);
-      const consumer = Consumers.paymentsOnInventoryReserved.durable;
-      const skippedBefore = (await db.paymentsInboxDuplicates(consumer, stored.envelope.id)) ?? 0;
+      // inventory reads orders.created; payments charges on the reservation that follows it.
+      const consumer = Consumers.inventoryOnOrderCreated.durable;
+      const skippedBefore = (await db.inboxDuplicates('inventory', consumer, stored.envelope.id)) ?? 0;
 
       const ack = await republish(nc, stored, 'new');
       // Stored as a new message, so it reaches the consumer.
     expect(ack.duplicate).toBe(false);
 
       // The inbox counts the redelivery it skipped: proof that it arrived and was recognised.
-      await eventually('the payments inbox to skip the redelivery', async () => {
-        const skipped = (await db.paymentsInboxDuplicates(consumer, stored.envelope.id)) ?? 0;
+      await eventually('the inventory inbox to skip the redelivery', async () => {
+        const skipped = (await db.inboxDuplicates('inventory', consumer, stored.envelope.id)) ?? 0;
         return skipped > skippedBefore ? skipped : undefined;
       });
+      expect(await db.reservationsOf(order.id)).toEqual(reservationBefore);
+      expect(reservationBefore).toHaveLength(1);
       expect(await db.paymentsOf(order.id)).toHaveLength(1);
       expect(await db.countPayments()).toBe(paymentsBefore);
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { Consumers, OrderCreated, OrderState, PaymentSucceeded, ShipmentDispatched, ShipmentPrepared } from '#contracts';
+import { Consumers, InventoryReserved, OrderCreated, OrderState, PaymentSucceeded, ShipmentDispatched, ShipmentPrepared } from '#contracts';
 import { PIPELINE_SERVICES, startPipeline, type Pipeline, type PipelineServiceName } from '#local-infra';
 import { eventually } from './support/eventually.js';
 import { apiClient } from './support/http.js';
@@ -84,8 +84,8 @@ describe('order trace (built services exporting OTLP, real NATS JetStream and Po
     for (const event of body.events) expect({ type: event.type, traceId: event.traceId }).toEqual({ type: event.type, traceId: spans[0]!.traceId });
   });
 
-  it('covers orders-api, payments, shipments and analytics in one trace', () => {
-    expect(new Set(spans.map((span) => span.service))).toEqual(new Set(['orders-api', 'payments', 'shipments', 'analytics']));
+  it('covers orders-api, inventory, payments, shipments and analytics in one trace', () => {
+    expect(new Set(spans.map((span) => span.service))).toEqual(new Set(['orders-api', 'inventory', 'payments', 'shipments', 'analytics']));
   });
 
   it('starts at the HTTP request that placed the order', () => {
@@ -98,7 +98,7 @@ describe('order trace (built services exporting OTLP, real NATS JetStream and Po
   it('parents each publish on the request or handler whose transaction wrote the outbox row', () => {
     const producers = ofKind(SpanKind.PRODUCER);
     expect(producers.map((p) => p.name)).toEqual(
-      expect.arrayContaining([OrderCreated, PaymentSucceeded, ShipmentPrepared, ShipmentDispatched].map((e) => `${e.subject} publish`)),
+      expect.arrayContaining([OrderCreated, InventoryReserved, PaymentSucceeded, ShipmentPrepared, ShipmentDispatched].map((e) => `${e.subject} publish`)),
     );
     for (const producer of producers) {
       // The nearest request or message span above the publish is what caused it, in the same service.
@@ -111,8 +111,10 @@ describe('order trace (built services exporting OTLP, real NATS JetStream and Po
     const succeeded = producers.find((p) => p.name === `${PaymentSucceeded.subject} publish`)!;
     expect(lineage(succeeded).find((s) => s.kind === SpanKind.CONSUMER)).toMatchObject({
       service: 'payments',
-      name: `${OrderCreated.subject} process`,
+      name: `${InventoryReserved.subject} process`,
     });
+    const reserved = producers.find((p) => p.name === `${InventoryReserved.subject} publish`)!;
+    expect(lineage(reserved).find((s) => s.kind === SpanKind.CONSUMER)).toMatchObject({ service: 'inventory', name: `${OrderCreated.subject} process` });
   });
 
   it('names and tags publish spans by the messaging conventions', () => {
@@ -151,7 +153,7 @@ describe('order trace (built services exporting OTLP, real NATS JetStream and Po
   });
 
   it('shows the handlers’ database work (their pg statements, inbox included) inside their consumer spans', () => {
-    for (const service of ['payments', 'shipments'] as const) {
+    for (const service of ['inventory', 'payments', 'shipments'] as const) {
       const inConsumer = spans.filter(
         (s) => s.service === service && s.name.startsWith('pg.query') && lineage(s).some((l) => l.kind === SpanKind.CONSUMER),
       );
@@ -163,7 +165,7 @@ describe('order trace (built services exporting OTLP, real NATS JetStream and Po
 
   it('puts trace_id, span_id and the event fields on log lines written inside a handler', () => {
     const traceId = spans[0]!.traceId;
-    const received = logLines('payments').find((line) => line['event'] === 'EVENT_RECEIVED' && line['subject'] === OrderCreated.subject);
+    const received = logLines('payments').find((line) => line['event'] === 'EVENT_RECEIVED' && line['subject'] === InventoryReserved.subject);
     const consumerSpan = spans.find((s) => s.service === 'payments' && s.kind === SpanKind.CONSUMER)!;
     expect(received).toMatchObject({ service: 'payments', trace_id: traceId, span_id: consumerSpan.spanId, delivery: 1 });
 

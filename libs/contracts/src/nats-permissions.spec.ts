@@ -28,7 +28,7 @@ describe('NATS permissions derived from the contracts', () => {
   it('gives payments exactly its events, its consumers and its streams', () => {
     expect(publishes('payments')).toEqual([
       '$JS.API.INFO',
-      ...['ORDERS', 'PAYMENTS', 'SHIPMENTS', 'DLQ_ADVISORIES'].flatMap((s) => [
+      ...['PAYMENTS', 'SHIPMENTS', 'INVENTORY', 'DLQ_ADVISORIES'].flatMap((s) => [
         `$JS.API.STREAM.INFO.${s}`,
         `$JS.API.STREAM.CREATE.${s}`,
         `$JS.API.STREAM.UPDATE.${s}`,
@@ -38,10 +38,10 @@ describe('NATS permissions derived from the contracts', () => {
       'payments.failed',
       'payments.refunded',
       'payments.voided',
-      '$JS.API.CONSUMER.CREATE.ORDERS.payments--orders-created.orders.created',
-      '$JS.API.CONSUMER.INFO.ORDERS.payments--orders-created',
-      '$JS.API.CONSUMER.MSG.NEXT.ORDERS.payments--orders-created',
-      '$JS.ACK.ORDERS.payments--orders-created.>',
+      '$JS.API.CONSUMER.CREATE.INVENTORY.payments--inventory-reserved.inventory.reserved',
+      '$JS.API.CONSUMER.INFO.INVENTORY.payments--inventory-reserved',
+      '$JS.API.CONSUMER.MSG.NEXT.INVENTORY.payments--inventory-reserved',
+      '$JS.ACK.INVENTORY.payments--inventory-reserved.>',
       '$JS.API.CONSUMER.CREATE.SHIPMENTS.payments--shipments-cancelled.shipments.cancelled',
       '$JS.API.CONSUMER.INFO.SHIPMENTS.payments--shipments-cancelled',
       '$JS.API.CONSUMER.MSG.NEXT.SHIPMENTS.payments--shipments-cancelled',

@@ -40,6 +40,12 @@ export function findEventDefinition(type: string, schemaVersion: number): EventD
 
 type OrderableEvent = { type: string; schemaVersion: number; aggregateId: string; payload: unknown };
 
+/** The order an event is about (its payload's orderId), for finding an order's trace; undefined for events about something else (a product's stock). */
+export function orderIdOf(event: { payload: unknown }): string | undefined {
+  const orderId = (event.payload as { orderId?: unknown } | null)?.orderId;
+  return typeof orderId === 'string' ? orderId : undefined;
+}
+
 /** The key that orders a consumer's handling of `event` (see EventDefinition.orderingKey). */
 export function orderingKeyOf(event: OrderableEvent): string {
   return orderingKeyBy(findEventDefinition(event.type, event.schemaVersion), event);

@@ -3,7 +3,7 @@ import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/mi
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { ConsumerDefinition, EventEnvelope } from '#contracts';
+import { orderIdOf, type ConsumerDefinition, type EventEnvelope } from '#contracts';
 import { DeliveryMetrics } from '#metrics';
 import { ConsumerSpans, isLogged, logEvent, type DeliverySpan } from '#telemetry';
 import { AckBatch } from './ack-batch.js';
@@ -208,7 +208,7 @@ export class JetStreamServer extends Server<Record<string, Function>, Status> im
    * the whole batch, each message retried on its own schedule.
    */
   private async runBatch(runtime: ConsumerRuntime, handler: NonNullable<MessageHandler>, batch: BatchedMessage[]): Promise<void> {
-    const spans: DeliverySpan[] = batch.map((item) => runtime.spans.start(item.message, item.envelope, item.orderingKey));
+    const spans: DeliverySpan[] = batch.map((item) => runtime.spans.start(item.message, item.envelope, orderIdOf(item.envelope)));
     if (isLogged('EVENT_RECEIVED')) {
       // In each message's span, so the line carries its trace.
       batch.forEach((item, index) =>

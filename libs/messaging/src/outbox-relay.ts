@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
-import { Headers, orderingKeyOf, type EventEnvelope } from '#contracts';
+import { Headers, orderIdOf, orderingKeyOf, type EventEnvelope } from '#contracts';
 import { JetStreamPublisher, type OutgoingMessage } from '#jetstream';
 import { isTracingEnabled, untraced } from '#telemetry';
 import type { SqlClient, TransactionalSqlClient } from '#database';
@@ -222,7 +222,7 @@ function toMessage(row: OutboxRow): OutgoingMessage {
     headers: { ...row.headers, [Headers.MSG_ID]: row.id },
     orderingKey,
     // Only a span needs it (`order.id`, for finding an order's trace).
-    orderId: isTracingEnabled() ? orderingKey : undefined,
+    orderId: isTracingEnabled() ? (row.type === KV_PUT_TYPE ? row.aggregate_id : orderIdOf(row.envelope)) : undefined,
   };
 }
 

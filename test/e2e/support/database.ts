@@ -39,11 +39,24 @@ export class PipelineDatabase {
 
   /** How often the consumer recognised and skipped a redelivery of the event; undefined if never applied. */
   async paymentsInboxDuplicates(consumer: string, eventId: string): Promise<number | undefined> {
+    return this.inboxDuplicates('payments', consumer, eventId);
+  }
+
+  /** How many redeliveries of `eventId` the inbox of `schema`'s service skipped for `consumer` (undefined: never applied). */
+  async inboxDuplicates(schema: 'payments' | 'inventory', consumer: string, eventId: string): Promise<number | undefined> {
     const { rows } = await this.pool.query<{ duplicates: number }>(
-      'SELECT duplicates FROM payments.inbox_events WHERE consumer = $1 AND event_id = $2::uuid',
+      `SELECT duplicates FROM ${schema}.inbox_events WHERE consumer = $1 AND event_id = $2::uuid`,
       [consumer, eventId],
     );
     return rows[0]?.duplicates;
+  }
+
+  async reservationsOf(orderId: string): Promise<Array<{ status: string; version: number }>> {
+    const { rows } = await this.pool.query<{ status: string; version: number }>(
+      'SELECT status::text, version FROM inventory.reservations WHERE order_id = $1::uuid',
+      [orderId],
+    );
+    return rows;
   }
 
   close(): Promise<void> {

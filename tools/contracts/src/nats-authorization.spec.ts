@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { natsPermissionsOf, natsServices } from '#contracts';
 import { NATS_ADMIN_USER, natsPasswordVariable, natsUserNames, natsUsers, renderNatsAuthorization } from './nats-authorization.js';
 
-const passwords = { 'orders-api': 'orders-pw-1', payments: 'payments-pw-2', shipments: 'shipments-pw-3', analytics: 'analytics-pw-5', admin: 'admin-pw-4' };
+const passwords = { 'orders-api': 'orders-pw-1', payments: 'payments-pw-2', shipments: 'shipments-pw-3', analytics: 'analytics-pw-5', inventory: 'inventory-pw-6', admin: 'admin-pw-4' };
 
 describe('the NATS authorization block', () => {
   it('has a user per service, with the permissions of the contracts, and the admin with every right', () => {

@@ -7,7 +7,10 @@ const ALL_TRIGGERS = Object.keys(ORDER_TRANSITIONS) as OrderTrigger[];
 
 describe('order state machine', () => {
   it.each([
-    [OrderState.CREATED, 'PAYMENT_INITIATED', OrderState.PAYMENT_PENDING],
+    [OrderState.CREATED, 'INVENTORY_RESERVED', OrderState.RESERVED],
+    [OrderState.CREATED, 'INVENTORY_REJECTED', OrderState.REJECTED],
+    [OrderState.RESERVED, 'PAYMENT_INITIATED', OrderState.PAYMENT_PENDING],
+    [OrderState.RESERVED, 'CANCEL', OrderState.CANCELLING],
     [OrderState.PAYMENT_PENDING, 'PAYMENT_SUCCEEDED', OrderState.PAID],
     [OrderState.PAYMENT_PENDING, 'PAYMENT_FAILED', OrderState.FAILED],
     [OrderState.PAID, 'SHIPMENT_PREPARED', OrderState.SHIPMENT_PREPARED],
@@ -25,13 +28,14 @@ describe('order state machine', () => {
 
   it('treats an event that overtook its predecessor as early, to be retried', () => {
     expect(decideTransition(OrderState.CREATED, 'PAYMENT_SUCCEEDED').kind).toBe('early');
+    expect(decideTransition(OrderState.CREATED, 'PAYMENT_INITIATED').kind).toBe('early');
     expect(decideTransition(OrderState.PAYMENT_PENDING, 'SHIPMENT_PREPARED').kind).toBe('early');
     expect(decideTransition(OrderState.PAID, 'SHIPMENT_DISPATCHED').kind).toBe('early');
     expect(decideTransition(OrderState.CREATED, 'SHIPMENT_DISPATCHED').kind).toBe('early');
   });
 
   it('rejects every transition out of a terminal state', () => {
-    for (const state of [OrderState.SHIPPED, OrderState.FAILED, OrderState.CANCELLED]) {
+    for (const state of [OrderState.SHIPPED, OrderState.FAILED, OrderState.CANCELLED, OrderState.REJECTED]) {
       for (const trigger of ALL_TRIGGERS) {
         expect(decideTransition(state, trigger).kind).toBe('illegal');
       }
@@ -49,13 +53,13 @@ describe('order state machine', () => {
   });
 
   it('ignores, never parks, happy-path news that a cancellation overtook', () => {
-    for (const trigger of ['PAYMENT_INITIATED', 'PAYMENT_SUCCEEDED', 'PAYMENT_FAILED', 'SHIPMENT_PREPARED'] as const) {
+    for (const trigger of ['INVENTORY_RESERVED', 'INVENTORY_REJECTED', 'PAYMENT_INITIATED', 'PAYMENT_SUCCEEDED', 'PAYMENT_FAILED', 'SHIPMENT_PREPARED'] as const) {
       expect(decideTransition(OrderState.CANCELLING, trigger).kind).toBe('illegal');
     }
   });
 
   it('never parks a refund or void: outside CANCELLING it is illegal, not early', () => {
-    for (const state of [OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.PAID, OrderState.SHIPMENT_PREPARED]) {
+    for (const state of [OrderState.CREATED, OrderState.RESERVED, OrderState.PAYMENT_PENDING, OrderState.PAID, OrderState.SHIPMENT_PREPARED]) {
       expect(decideTransition(state, 'PAYMENT_REFUNDED').kind).toBe('illegal');
       expect(decideTransition(state, 'PAYMENT_VOIDED').kind).toBe('illegal');
     }
