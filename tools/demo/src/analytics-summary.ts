@@ -2,6 +2,7 @@ import { OrderState } from '#contracts';
 import { apiHeaders, type ApiEndpoint } from '#local-infra';
 import type { OrderView } from './orders-client.js';
 import type { Check } from './verification.js';
+import { readUntilSettled } from './waiting.js';
 
 /** GET /api/v1/analytics as the analytics service answers it: the parts the demo shows and checks. */
 export interface AnalyticsFigures {
@@ -53,20 +54,22 @@ function differences(figures: AnalyticsFigures, expected: Recount): string[] {
  */
 export async function analyticsAfterOrders(analytics: ApiEndpoint, orders: readonly OrderView[], timeoutMs: number): Promise<{ figures: AnalyticsFigures | undefined; check: Check }> {
   const expected = recount(orders);
-  const deadline = Date.now() + timeoutMs;
-  let figures: AnalyticsFigures | undefined;
-  let problems = ['no answer from GET /api/v1/analytics'];
-  for (;;) {
-    const response = await fetch(`${analytics.url}/api/v1/analytics`, { headers: apiHeaders(analytics), signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
-    if (response?.ok) {
-      figures = (await response.json()) as AnalyticsFigures;
-      problems = differences(figures, expected);
-      if (problems.length === 0) break;
-    }
-    if (Date.now() >= deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return { figures, check: { name: 'analytics (its own consumers and tables) equal a recount from the orders: created, paid, failed, revenue per currency', passed: problems.length === 0, problems } };
+  const { value: figures, problems } = await readUntilSettled(
+    () => readAnalytics(analytics),
+    (figures) => differences(figures, expected),
+    timeoutMs,
+    'no answer from GET /api/v1/analytics',
+  );
+  return {
+    figures,
+    check: { name: 'analytics (its own consumers and tables) equal a recount from the orders: created, paid, failed, rejected, revenue per currency', passed: problems.length === 0, problems },
+  };
+}
+
+async function readAnalytics(analytics: ApiEndpoint): Promise<AnalyticsFigures> {
+  const response = await fetch(`${analytics.url}/api/v1/analytics`, { headers: apiHeaders(analytics), signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET /api/v1/analytics answered ${response.status}`);
+  return (await response.json()) as AnalyticsFigures;
 }
 
 /** The summary the demo prints at the end. */

@@ -14,6 +14,7 @@ describe('parseDemoArgs', () => {
       killWorker: undefined,
       paymentFailureRate: 0,
       poisonEvery: 0,
+      outOfStockEvery: 8,
     });
   });
 
@@ -34,6 +35,8 @@ describe('parseDemoArgs', () => {
       poisonEvery: 5,
     });
     expect(parseDemoArgs(['--kill-worker', 'orders-api'])).toMatchObject({ killWorker: 'orders-api' });
+    expect(parseDemoArgs(['--out-of-stock-every', '0'])).toMatchObject({ outOfStockEvery: 0 });
+    expect(parseDemoArgs(['--out-of-stock-every=3'])).toMatchObject({ outOfStockEvery: 3 });
   });
 
   it.each([
@@ -41,6 +44,8 @@ describe('parseDemoArgs', () => {
     [['--kill-worker']],
     [['--payment-failure-rate', '2']],
     [['--poison-every', '-1']],
+    [['--out-of-stock-every', '-2']],
+    [['--out-of-stock-every', 'x']],
     [['--orders', '0']],
     [['--orders', '2.5']],
     [['--duplicate-every', '-1']],

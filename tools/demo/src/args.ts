@@ -4,6 +4,13 @@ import { UsageError, integer, parseOptions } from '../../cli/src/command-line.js
 export const KILLABLE_SERVICES = ['payments', 'shipments', 'orders-api', 'inventory', 'analytics'] as const;
 export type KillableService = (typeof KILLABLE_SERVICES)[number];
 
+/**
+ * One order in 8 asks for more than there is: exactly one (the 8th) of the
+ * default 12, and not one that is also duplicated (every 5th) or placed
+ * right after the kill (half-way, order 6), so each is seen on its own.
+ */
+export const DEFAULT_OUT_OF_STOCK_EVERY = 8;
+
 export interface DemoArgs {
   /** Orders to place. */
   orders: number;
@@ -23,13 +30,16 @@ export interface DemoArgs {
   paymentFailureRate: number;
   /** Publish an invalid message on orders.created after every N-th order; 0 disables. */
   poisonEvery: number;
+  /** Every N-th order asks for more of a product than there is (it must end REJECTED); 0 disables. */
+  outOfStockEvery: number;
 }
 
 export const USAGE = `Usage: npm run demo -- [options]
 
 Places orders against the whole pipeline (NATS JetStream, PostgreSQL and the
-three services, all started locally), injects duplicates on purpose and
-checks that every order was processed exactly once.
+five services, all started locally), injects duplicates on purpose and
+checks that every order was processed exactly once and that the stock of the
+products ordered moved exactly as the orders ended.
 
 Options:
   --orders N             orders to place (default 12)
@@ -38,12 +48,17 @@ Options:
                          a new one (default 5; 0 disables)
   --success-rate R       share of payments the mock gateway captures, 0..1 (default 0.9)
   --seed S               seed of the mock gateway (default order-pipeline-demo)
+  --out-of-stock-every N every N-th order asks for one unit more of a product than
+                         inventory has on hand (read through its API first), and
+                         must end REJECTED naming that SKU (default 8: one order
+                         of the default 12; 0 disables)
   --timeout SECONDS      how long to wait for all orders to finish (default 120)
   --log-dir DIR          also write each service's output to DIR/<service>.log
   -h, --help             show this help
 
 Failure injection (off by default):
-  --kill-worker S        SIGKILL service S (payments, shipments or orders-api) once
+  --kill-worker S        SIGKILL service S (payments, shipments, orders-api, inventory
+                         or analytics) once
                          half the orders are placed, and start it again a second
                          later; orders placed meanwhile are retried with their
                          Idempotency-Key until accepted
@@ -69,6 +84,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs | 'help' {
     'kill-worker': { type: 'string' },
     'payment-failure-rate': { type: 'string', default: '0' },
     'poison-every': { type: 'string', default: '0' },
+    'out-of-stock-every': { type: 'string', default: String(DEFAULT_OUT_OF_STOCK_EVERY) },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return 'help';
@@ -82,6 +98,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs | 'help' {
     killWorker: killable('--kill-worker', values['kill-worker']),
     paymentFailureRate: fraction('--payment-failure-rate', values['payment-failure-rate']),
     poisonEvery: integer('--poison-every', values['poison-every'], 0),
+    outOfStockEvery: integer('--out-of-stock-every', values['out-of-stock-every'], 0),
   };
 }
 

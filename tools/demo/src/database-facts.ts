@@ -2,6 +2,13 @@ import pg from 'pg';
 import { Consumers } from '#contracts';
 
 /**
+ * The consumer that an orders.created delivered again under a new msg id
+ * (duplicate level c) reaches with an effect: inventory, which would hold the
+ * stock twice (and so let payments charge twice) if its inbox did not skip it.
+ */
+export const REDELIVERY_CONSUMER = Consumers.inventoryOnOrderCreated;
+
+/**
  * What the payments and shipments services recorded, read straight from their
  * tables. The API shows only the orders service's view; exactly-once has to be
  * checked where the side effects are.
@@ -14,12 +21,12 @@ export interface DatabaseFacts {
   /** Rows in payments.payments and shipments.shipments, whatever order they belong to. */
   totalPayments: number;
   totalShipments: number;
-  /** Redeliveries the payments consumer of orders.created recognised and skipped. */
-  paymentsInboxDuplicates: number;
+  /** Redeliveries REDELIVERY_CONSUMER (inventory's consumer of orders.created) recognised and skipped. */
+  inventoryInboxDuplicates: number;
   /** The same, summed over every consumer of every service. */
   allInboxDuplicates: number;
-  /** Per event id, the deliveries the payments consumer of orders.created skipped (only events with one or more). */
-  paymentsDuplicatesByEvent: Map<string, number>;
+  /** Per event id, the deliveries REDELIVERY_CONSUMER skipped (only events with one or more). */
+  inventoryDuplicatesByEvent: Map<string, number>;
 }
 
 export async function readDatabaseFacts(databaseUrl: string): Promise<DatabaseFacts> {
@@ -37,21 +44,23 @@ export async function readDatabaseFacts(databaseUrl: string): Promise<DatabaseFa
          SELECT consumer, duplicates FROM orders.inbox_events
          UNION ALL SELECT consumer, duplicates FROM payments.inbox_events
          UNION ALL SELECT consumer, duplicates FROM shipments.inbox_events
+         UNION ALL SELECT consumer, duplicates FROM inventory.inbox_events
+         UNION ALL SELECT consumer, duplicates FROM analytics.inbox_events
        ) AS inboxes GROUP BY consumer`,
     );
     const perConsumer = new Map(duplicates.rows.map((row) => [row.consumer, Number(row.duplicates)]));
     const byEvent = await client.query<{ event_id: string; duplicates: number }>(
-      'SELECT event_id::text, duplicates FROM payments.inbox_events WHERE consumer = $1 AND duplicates > 0',
-      [Consumers.paymentsOnInventoryReserved.durable],
+      'SELECT event_id::text, duplicates FROM inventory.inbox_events WHERE consumer = $1 AND duplicates > 0',
+      [REDELIVERY_CONSUMER.durable],
     );
     return {
       paymentsByOrder: groupStatuses(payments.rows),
       shipmentsByOrder: groupStatuses(shipments.rows),
       totalPayments: payments.rowCount ?? 0,
       totalShipments: shipments.rowCount ?? 0,
-      paymentsInboxDuplicates: perConsumer.get(Consumers.paymentsOnInventoryReserved.durable) ?? 0,
+      inventoryInboxDuplicates: perConsumer.get(REDELIVERY_CONSUMER.durable) ?? 0,
       allInboxDuplicates: [...perConsumer.values()].reduce((sum, n) => sum + n, 0),
-      paymentsDuplicatesByEvent: new Map(byEvent.rows.map((row) => [row.event_id, row.duplicates])),
+      inventoryDuplicatesByEvent: new Map(byEvent.rows.map((row) => [row.event_id, row.duplicates])),
     };
   } finally {
     await client.end();

@@ -57,7 +57,7 @@ describe('compareDeadLetters', () => {
     ];
     const problems = compareDeadLetters(actual, expected).problems.join('\n');
     expect(problems).toMatch(/missing: poison message ORDERS#7/);
-    expect(problems).toMatch(/2 dead letters for orders.created of order order-1/);
+    expect(problems).toMatch(/2 dead letters for inventory.reserved of order order-1/);
     expect(problems).toMatch(/unexpected: PENDING max_deliveries ORDERS#4/);
   });
 

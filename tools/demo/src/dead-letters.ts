@@ -57,7 +57,7 @@ export function expectReplayed(id: string): ExpectedDeadLetter {
 
 /** A dead letter the run should have produced, and how to recognise it. */
 export interface ExpectedDeadLetter {
-  /** What it stands for, e.g. "orders.created of order 0193… (gateway_unavailable)". */
+  /** What it stands for, e.g. "inventory.reserved of order 0193… (gateway_unavailable)". */
   label: string;
   matches(deadLetter: DeadLetterSummary): boolean;
 }
@@ -99,20 +99,21 @@ export function describeDeadLetter(deadLetter: DeadLetterSummary): string {
 }
 
 /**
- * The dead letter an order's orders.created leaves when the payments consumer
- * gives up on it after max_deliver deliveries: recognised by the event id,
- * which travels with the copy. `applied`: the last attempt recorded the
- * failure (a gateway that kept failing: the payment FAILED with
- * gateway_unavailable), so the dead letter is RESOLVED; else (a handler that
- * hung) it is work left undone, open or acted on, never RESOLVED.
+ * The dead letter an order's charge leaves when the payments consumer gives
+ * up on it after max_deliver deliveries: recognised by the id of the event
+ * that consumer reads (the order's inventory.reserved), which travels with the
+ * copy. `applied`: the last attempt recorded the failure (a gateway that kept
+ * failing: the payment FAILED with gateway_unavailable), so the dead letter is
+ * RESOLVED; else (a handler that hung) it is work left undone, open or acted
+ * on, never RESOLVED.
  */
-export function expectChargeGivenUp(orderId: string, orderCreatedEventId: string | undefined, why: string, applied: boolean): ExpectedDeadLetter {
+export function expectChargeGivenUp(orderId: string, reservedEventId: string | undefined, why: string, applied: boolean): ExpectedDeadLetter {
   const consumer = Consumers.paymentsOnInventoryReserved.durable;
   return {
-    label: `orders.created of order ${orderId} (${why}), max_deliveries on ${consumer}, ${applied ? 'RESOLVED (applied)' : 'not RESOLVED (work left undone)'}`,
+    label: `inventory.reserved of order ${orderId} (${why}), max_deliveries on ${consumer}, ${applied ? 'RESOLVED (applied)' : 'not RESOLVED (work left undone)'}`,
     matches: (deadLetter) =>
-      orderCreatedEventId !== undefined &&
-      deadLetter.eventId === orderCreatedEventId &&
+      reservedEventId !== undefined &&
+      deadLetter.eventId === reservedEventId &&
       deadLetter.consumer === consumer &&
       deadLetter.reason === DeadLetterReason.MAX_DELIVERIES &&
       (deadLetter.status === DeadLetterStatus.RESOLVED) === applied,

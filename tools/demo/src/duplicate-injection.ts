@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
-import { Headers, OrderCreated, Streams, type EventEnvelope } from '#contracts';
+import { Headers, OrderCreated, type EventDefinition, type EventEnvelope } from '#contracts';
 import type { OrdersClient, CreateOrderRequest, PlacedOrder } from './orders-client.js';
 
 /**
@@ -12,11 +12,12 @@ import type { OrdersClient, CreateOrderRequest, PlacedOrder } from './orders-cli
  *      the server's duplicate window drops it);
  *  (c) the same event arrives again under another message id, which the server
  *      cannot recognise (a re-send after the duplicate window, a replay by an
- *      operator): only the consumer's inbox stands between it and a second charge.
+ *      operator): only the consumer's inbox stands between it and holding the
+ *      stock (then charging) a second time.
  */
 
-/** An orders.created event as it is stored in the ORDERS stream. */
-export interface StoredOrderCreated {
+/** An event about one order (orders.created, inventory.reserved, ...) as it is stored in its stream. */
+export interface StoredOrderEvent {
   orderId: string;
   eventId: string;
   /** The stream sequence it was stored at. */
@@ -44,22 +45,24 @@ export async function retryOrderRequest(
 }
 
 /**
- * Reads the orders.created events of the given orders back from the ORDERS
- * stream. The outbox relay publishes shortly after the HTTP answer, so this
- * keeps reading new messages until all are found or `timeoutMs` runs out.
- * An ordered consumer is ephemeral and leaves nothing behind on the server.
+ * Reads the events of one type (`event`: its subject and stream) of the given
+ * orders back from their stream, the first of each order. The outbox relay
+ * publishes shortly after the change, so this keeps reading new messages
+ * until all are found or `timeoutMs` runs out. An ordered consumer is
+ * ephemeral and leaves nothing behind on the server.
  */
-export async function readOrderCreatedEvents(
+export async function readOrderEvents(
   js: JetStreamClient,
+  event: Pick<EventDefinition, 'subject' | 'stream'>,
   orderIds: readonly string[],
   timeoutMs: number,
-): Promise<Map<string, StoredOrderCreated>> {
+): Promise<Map<string, StoredOrderEvent>> {
   const wanted = new Set(orderIds);
-  const found = new Map<string, StoredOrderCreated>();
+  const found = new Map<string, StoredOrderEvent>();
   if (wanted.size === 0) return found;
   // One subject as a string, not an array: the client then sends
   // `filter_subject`, which NATS 2.9 (Debian's package) understands too.
-  const consumer = await js.consumers.get(Streams.ORDERS.name, { filter_subjects: OrderCreated.subject });
+  const consumer = await js.consumers.get(event.stream, { filter_subjects: event.subject });
   const messages = await consumer.consume();
   const timer = setTimeout(() => messages.stop(), timeoutMs);
   try {
@@ -89,22 +92,22 @@ export async function readOrderCreatedEvents(
   }
   const missing = orderIds.filter((id) => !found.has(id));
   if (missing.length > 0) {
-    throw new Error(`orders.created was not in stream ${Streams.ORDERS.name} after ${timeoutMs} ms for orders ${missing.join(', ')}`);
+    throw new Error(`${event.subject} was not in stream ${event.stream} after ${timeoutMs} ms for orders ${missing.join(', ')}`);
   }
   return found;
 }
 
 /** (b) Publish the stored event again with its own Nats-Msg-Id; the server must answer duplicate. */
-export function republishWithSameMsgId(js: JetStreamClient, event: StoredOrderCreated): Promise<PubAck> {
+export function republishWithSameMsgId(js: JetStreamClient, event: StoredOrderEvent): Promise<PubAck> {
   return js.publish(OrderCreated.subject, event.data, { msgID: event.msgId, headers: copyHeaders(event.headers) });
 }
 
 /**
  * (c) Publish the stored event again under a new Nats-Msg-Id: the server stores
- * it as a new message and the payments consumer receives the same event (same
- * envelope id) a second time.
+ * it as a new message and its consumers (inventory's reservation among them)
+ * receive the same event (same envelope id) a second time.
  */
-export function republishWithNewMsgId(js: JetStreamClient, event: StoredOrderCreated): Promise<PubAck> {
+export function republishWithNewMsgId(js: JetStreamClient, event: StoredOrderEvent): Promise<PubAck> {
   return js.publish(OrderCreated.subject, event.data, { msgID: `demo-redelivery-${randomUUID()}`, headers: copyHeaders(event.headers) });
 }
 
@@ -136,7 +139,7 @@ export async function injectStreamDuplicates(
   report: InjectionReport,
   timeoutMs: number,
 ): Promise<void> {
-  const events = await readOrderCreatedEvents(js, orderIds, timeoutMs);
+  const events = await readOrderEvents(js, OrderCreated, orderIds, timeoutMs);
   for (const orderId of orderIds) {
     const event = events.get(orderId)!;
     report.sameMsgId.push({ orderId, originalSeq: event.seq, ack: await republishWithSameMsgId(js, event) });

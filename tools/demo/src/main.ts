@@ -22,6 +22,7 @@ async function main(): Promise<number> {
   log(
     `Order pipeline demo: ${args.orders} orders, ` +
       `${args.duplicateEvery ? `duplicates for 1 in every ${args.duplicateEvery} orders` : 'no duplicates'}, ` +
+      `${args.outOfStockEvery ? `1 in every ${args.outOfStockEvery} orders short of stock on purpose` : 'no order short of stock on purpose'}, ` +
       `payment success rate ${args.successRate}, seed "${args.seed}"`,
   );
   const faults = [

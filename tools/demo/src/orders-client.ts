@@ -26,6 +26,11 @@ export interface OrderHistoryEntry {
   occurredAt: string;
 }
 
+/** A line of an order as the API shows it, priced by the server. */
+export interface OrderLineView extends OrderLineRequest {
+  lineTotalCents: number;
+}
+
 export interface OrderView {
   id: string;
   customerId: string;
@@ -34,6 +39,7 @@ export interface OrderView {
   currency: string;
   totalCents: number;
   failureReason: string | null;
+  lines: OrderLineView[];
   createdAt: string;
   updatedAt: string;
   history: OrderHistoryEntry[];

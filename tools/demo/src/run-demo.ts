@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startPipeline, type ApiEndpoint, type Pipeline } from '#local-infra';
 import type { DemoArgs } from './args.js';
-import { Consumers, DeadLetterReason, DeadLetterStatus, OrderCreated, consumersReading } from '#contracts';
+import { Consumers, DeadLetterReason, DeadLetterStatus, InventoryReserved, OrderCreated, consumersReading } from '#contracts';
 import {
   compareDeadLetters,
   describeDeadLetter,
@@ -15,11 +15,12 @@ import {
   type DeadLetterSummary,
 } from './dead-letters.js';
 import { analyticsAfterOrders, analyticsLines } from './analytics-summary.js';
-import { emptyInjectionReport, injectStreamDuplicates, readOrderCreatedEvents } from './duplicate-injection.js';
+import { emptyInjectionReport, injectStreamDuplicates, readOrderEvents } from './duplicate-injection.js';
 import { FailureInjection } from './failure-injection.js';
 import { OrdersClient, type OrderView } from './orders-client.js';
-import { placeOrders } from './place-orders.js';
-import { renderOrdersTable, shortFailureReason } from './table.js';
+import { orderedSkus, ordinaryOrderRequests, placeOrders } from './place-orders.js';
+import { checkOutOfStock, readStock, renderStockTable, stockAfterOrders, stockUpFor, unitsBySku, type StockLevel } from './stock.js';
+import { renderOrdersTable, summariseStates } from './table.js';
 import {
   checkAllTerminal,
   checkDeadLetters,
@@ -43,6 +44,8 @@ const REDELIVERY_SETTLE_TIMEOUT_MS = 30_000;
 const DEAD_LETTER_TIMEOUT_MS = 30_000;
 /** Analytics applies the same events on its own consumers, a moment after orders-api; more than enough to catch up. */
 const ANALYTICS_TIMEOUT_MS = 30_000;
+/** The same for inventory's commits and releases, which follow the shipment or payment that ended the order. */
+const STOCK_TIMEOUT_MS = 30_000;
 /**
  * Consumer ack wait when a worker is killed: what the killed worker had
  * received but not acknowledged is delivered again after this long. The
@@ -80,7 +83,7 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
       paymentSuccessRate: args.successRate,
       paymentSeed: args.seed,
       paymentGatewayErrorRate: args.paymentFailureRate > 0 ? args.paymentFailureRate : undefined,
-      env: { 'orders-api': ackWait, payments: ackWait, shipments: ackWait },
+      env: { 'orders-api': ackWait, payments: ackWait, shipments: ackWait, inventory: ackWait, analytics: ackWait },
       logDir: args.logDir,
       onProgress: log,
     });
@@ -91,8 +94,11 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
     const client = new OrdersClient(pipeline.api);
     const report = emptyInjectionReport();
 
+    const stockBefore = await stockBeforeOrders(pipeline.inventory, args, log);
+
     const faults = new FailureInjection(pipeline, js, args, log);
-    const placed = await placeOrders(client, { ...args, runId }, report, log, (index) => faults.afterOrder(index));
+    const placed = await placeOrders(client, { ...args, runId, inventory: pipeline.inventory }, report, log, (index) => faults.afterOrder(index));
+    const outOfStock = new Map(placed.flatMap((order) => (order.outOfStockSku ? [[order.placed.order.id, order.outOfStockSku] as const] : [])));
     await faults.settled();
     const duplicated = placed.filter((order) => order.duplicated).map((order) => order.placed.order.id);
     if (duplicated.length > 0) {
@@ -126,18 +132,25 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
 
     // The dead letters this run deserved: one per poison message and consumer that reads it (invalid, open
     // work), one per order whose charge was given up after the last delivery
-    // (max_deliveries, RESOLVED: the last attempt recorded the failure).
+    // (max_deliveries, RESOLVED: the last attempt recorded the failure), known by its inventory.reserved.
     const gatewayFailed = orders.filter(failedByGateway).map((order) => order.id);
-    const createdEvents = gatewayFailed.length > 0 ? await readOrderCreatedEvents(js, gatewayFailed, EVENT_LOOKUP_TIMEOUT_MS) : new Map();
+    const reservedEvents = await readOrderEvents(js, InventoryReserved, gatewayFailed, EVENT_LOOKUP_TIMEOUT_MS);
     const expectedDeadLetters = [
       // Every consumer that reads the subject terminates the poison and leaves its own dead letter.
       ...faults.poison.flatMap((poison) => consumersReading(poison.subject).map((consumer) => expectPoisonTerminated(poison, consumer.durable))),
-      ...gatewayFailed.map((orderId) => expectChargeGivenUp(orderId, createdEvents.get(orderId)?.eventId, 'gateway_unavailable', true)),
+      ...gatewayFailed.map((orderId) => expectChargeGivenUp(orderId, reservedEvents.get(orderId)?.eventId, 'gateway_unavailable', true)),
       ...replayed.map(expectReplayed),
     ];
     log(`waiting for the dead letters (${expectedDeadLetters.length} expected), listed through GET /api/v1/dead-letters...`);
     const deadLetters = await waitForDeadLetters(jsm, pipeline.api, expectedDeadLetters, DEAD_LETTER_TIMEOUT_MS);
-    printDeadLetters(deadLetters, new Map([...createdEvents.values()].map((event) => [event.eventId, event.orderId])), log);
+    printDeadLetters(deadLetters, new Map([...reservedEvents.values()].map((event) => [event.eventId, event.orderId])), log);
+
+    log('waiting for the stock to settle (GET /api/v1/products on the inventory service)...');
+    const stock = await stockAfterOrders(pipeline.inventory, stockBefore, orders, STOCK_TIMEOUT_MS);
+    if (stock.after) {
+      log('stock after (before → after; shipped: units of the SHIPPED orders):');
+      log(renderStockTable(stock.after, stockBefore, stock.shipped));
+    }
 
     log('waiting for analytics to count every order (GET /api/v1/analytics on the analytics service)...');
     const analytics = await analyticsAfterOrders({ url: pipeline.serviceUrls.analytics, key: pipeline.api.key }, orders, ANALYTICS_TIMEOUT_MS);
@@ -149,6 +162,8 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
       checkPayments(orders, facts),
       checkPaidOrders(orders, facts),
       checkShipments(orders, facts),
+      checkOutOfStock(orders, outOfStock),
+      stock.check,
       checkDeadLetters(
         compareDeadLetters(deadLetters, expectedDeadLetters),
         expectedDeadLetters.length === 0
@@ -172,19 +187,6 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
   }
 }
 
-function summariseStates(orders: readonly OrderView[]): string {
-  const counts = new Map<string, number>();
-  const reasons = new Map<string, number>();
-  for (const order of orders) {
-    counts.set(order.state, (counts.get(order.state) ?? 0) + 1);
-    const reason = shortFailureReason(order.failureReason);
-    if (order.state === 'FAILED' && reason) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-  }
-  return [...counts]
-    .map(([state, count]) => `${count} ${state}${state === 'FAILED' && reasons.size > 0 ? ` (${[...reasons].map(([r, n]) => `${n} ${r}`).join(', ')})` : ''}`)
-    .join(', ');
-}
-
 function printDeadLetters(deadLetters: readonly DeadLetterSummary[], orderByEventId: ReadonlyMap<string, string>, log: (line: string) => void): void {
   if (deadLetters.length === 0) {
     log('dead letters: none');
@@ -204,6 +206,22 @@ function printChecks(checks: readonly Check[], log: (line: string) => void): voi
     for (const problem of check.problems.slice(0, 10)) log(`        ${problem}`);
     if (check.problems.length > 10) log(`        ... and ${check.problems.length - 10} more`);
   }
+}
+
+/**
+ * The stock of every product the demo orders, printed, before any order:
+ * restocked first (as an operator) where it could not serve every ordinary
+ * order of the run, so that only the out-of-stock orders are rejected.
+ */
+async function stockBeforeOrders(inventory: ApiEndpoint, args: DemoArgs, log: (line: string) => void): Promise<StockLevel[]> {
+  const skus = orderedSkus(args);
+  const seeded = await readStock(inventory, skus);
+  const short = await stockUpFor(inventory, seeded, unitsBySku(ordinaryOrderRequests(args).flatMap((request) => request.lines)));
+  if (short.length > 0) log(`restocked through POST /api/v1/products/{sku}/restock: ${short.join(', ')} could not serve ${args.orders} orders`);
+  const before = short.length > 0 ? await readStock(inventory, skus) : seeded;
+  log('stock before the orders (GET /api/v1/products on the inventory service):');
+  log(renderStockTable(before));
+  return before;
 }
 
 /** The ids of the open max_deliveries dead letters of the charge consumer: charges left undone. */

@@ -18,29 +18,37 @@ function order(state: OrderState, path: Array<[OrderState | null, OrderState, nu
     currency: 'EUR',
     totalCents: 100,
     failureReason,
+    lines: [],
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     history: path.map(([from, to, version]) => ({ from, to, version, reason: null, occurredAt: '2026-01-01T00:00:00.000Z' })),
   };
 }
 
-const shipped = order(S.SHIPPED, [
-  [null, S.CREATED, 1],
-  [S.CREATED, S.PAYMENT_PENDING, 2],
-  [S.PAYMENT_PENDING, S.PAID, 3],
-  [S.PAID, S.SHIPMENT_PREPARED, 4],
-  [S.SHIPMENT_PREPARED, S.SHIPPED, 5],
-]);
+/** The history of an order that went through `states` one after another, from version 1. */
+function chain(...states: OrderState[]): Array<[OrderState | null, OrderState, number]> {
+  return states.map((to, index) => [index === 0 ? null : states[index - 1]!, to, index + 1]);
+}
+
+const shipped = order(S.SHIPPED, chain(S.CREATED, S.RESERVED, S.PAYMENT_PENDING, S.PAID, S.SHIPMENT_PREPARED, S.SHIPPED));
+const rejected = { ...order(S.REJECTED, chain(S.CREATED, S.REJECTED), 'out of stock: MUG-CERAMIC (asked 501, available 500)'), id: 'rejected' };
 
 describe('historyProblems', () => {
   it('accepts the happy path and a declined payment', () => {
     expect(historyProblems(shipped)).toEqual([]);
-    const failed = order(S.FAILED, [[null, S.CREATED, 1], [S.CREATED, S.PAYMENT_PENDING, 2], [S.PAYMENT_PENDING, S.FAILED, 3]], 'declined');
+    const failed = order(S.FAILED, chain(S.CREATED, S.RESERVED, S.PAYMENT_PENDING, S.FAILED), 'declined');
     expect(historyProblems(failed)).toEqual([]);
   });
 
+  it('wants the stock reserved before the payment, and accepts an order rejected for want of stock', () => {
+    expect(historyProblems(order(S.SHIPPED, chain(S.CREATED, S.PAYMENT_PENDING, S.PAID, S.SHIPMENT_PREPARED, S.SHIPPED))).join()).toMatch(/not a legal way to SHIPPED/);
+    expect(historyProblems(rejected)).toEqual([]);
+    expect(historyProblems(order(S.REJECTED, chain(S.CREATED, S.REJECTED))).join()).toMatch(/REJECTED without a failureReason/);
+    expect(historyProblems(order(S.REJECTED, chain(S.CREATED, S.RESERVED, S.REJECTED), 'short')).join()).toMatch(/not a legal way to REJECTED/);
+  });
+
   it('reports a transition applied twice', () => {
-    const twice = order(S.SHIPPED, [...shipped.history.map((h) => [h.from, h.to, h.version] as [OrderState | null, OrderState, number]).slice(0, 3), [S.PAYMENT_PENDING, S.PAID, 4]]);
+    const twice = order(S.SHIPPED, [...chain(S.CREATED, S.RESERVED, S.PAYMENT_PENDING, S.PAID), [S.PAYMENT_PENDING, S.PAID, 5]]);
     expect(historyProblems(twice).join('\n')).toMatch(/recorded twice/);
   });
 
@@ -60,24 +68,11 @@ describe('historyProblems', () => {
 
 describe('cancelled orders', () => {
   const cancelledAfterPayment = {
-    ...order(S.CANCELLED, [
-      [null, S.CREATED, 1],
-      [S.CREATED, S.PAYMENT_PENDING, 2],
-      [S.PAYMENT_PENDING, S.PAID, 3],
-      [S.PAID, S.CANCELLING, 4],
-      [S.CANCELLING, S.CANCELLED, 5],
-    ]),
+    ...order(S.CANCELLED, chain(S.CREATED, S.RESERVED, S.PAYMENT_PENDING, S.PAID, S.CANCELLING, S.CANCELLED)),
     id: 'refunded',
   };
   const shippedAnyway = {
-    ...order(S.SHIPPED, [
-      [null, S.CREATED, 1],
-      [S.CREATED, S.PAYMENT_PENDING, 2],
-      [S.PAYMENT_PENDING, S.PAID, 3],
-      [S.PAID, S.SHIPMENT_PREPARED, 4],
-      [S.SHIPMENT_PREPARED, S.CANCELLING, 5],
-      [S.CANCELLING, S.SHIPPED, 6],
-    ]),
+    ...order(S.SHIPPED, chain(S.CREATED, S.RESERVED, S.PAYMENT_PENDING, S.PAID, S.SHIPMENT_PREPARED, S.CANCELLING, S.SHIPPED)),
     id: 'too-late',
   };
   const facts = (payments: Record<string, string[]>, shipments: Record<string, string[]>): DatabaseFacts => ({
@@ -85,9 +80,9 @@ describe('cancelled orders', () => {
     shipmentsByOrder: new Map(Object.entries(shipments)),
     totalPayments: Object.values(payments).flat().length,
     totalShipments: Object.values(shipments).flat().length,
-    paymentsInboxDuplicates: 0,
+    inventoryInboxDuplicates: 0,
     allInboxDuplicates: 0,
-    paymentsDuplicatesByEvent: new Map(),
+    inventoryDuplicatesByEvent: new Map(),
   });
 
   it('accepts a cancellation from any state before SHIPPED, and one refused because the parcel had left', () => {
@@ -111,15 +106,15 @@ describe('cancelled orders', () => {
 });
 
 describe('countProcessed', () => {
-  it('counts only terminal orders with a correct history', () => {
-    const pending = order(S.PAYMENT_PENDING, [[null, S.CREATED, 1], [S.CREATED, S.PAYMENT_PENDING, 2]]);
-    expect(countProcessed([shipped, pending])).toBe(1);
+  it('counts only terminal orders with a correct history, a rejected one included', () => {
+    const pending = order(S.PAYMENT_PENDING, chain(S.CREATED, S.RESERVED, S.PAYMENT_PENDING));
+    expect(countProcessed([shipped, pending, rejected])).toBe(2);
   });
 });
 
 describe('payments of failed orders', () => {
   const failed = (reason: string) =>
-    order(S.FAILED, [[null, S.CREATED, 1], [S.CREATED, S.PAYMENT_PENDING, 2], [S.PAYMENT_PENDING, S.FAILED, 3]], reason);
+    order(S.FAILED, chain(S.CREATED, S.RESERVED, S.PAYMENT_PENDING, S.FAILED), reason);
   const declined = { ...failed('payment failed: card_declined'), id: 'declined' };
   const unavailable = { ...failed('payment failed: gateway_unavailable: gateway unavailable (attempt 3)'), id: 'unavailable' };
   const facts = (payments: Record<string, string[]>): DatabaseFacts => ({
@@ -127,9 +122,9 @@ describe('payments of failed orders', () => {
     shipmentsByOrder: new Map(),
     totalPayments: Object.values(payments).flat().length,
     totalShipments: 0,
-    paymentsInboxDuplicates: 0,
+    inventoryInboxDuplicates: 0,
     allInboxDuplicates: 0,
-    paymentsDuplicatesByEvent: new Map(),
+    inventoryDuplicatesByEvent: new Map(),
   });
 
   it('expects DECLINED for a decline and FAILED for a gateway given up on', () => {
@@ -145,7 +140,18 @@ describe('payments of failed orders', () => {
     expect(checkPaidOrders([declined], facts({ declined: ['SUCCEEDED'] })).passed).toBe(false);
   });
 
+  it('wants no payment and no shipment for a rejected order', () => {
+    const ok = facts({ [shipped.id]: ['SUCCEEDED'] });
+    expect(checkPayments([shipped, rejected], ok).problems).toEqual([]);
+    expect(checkShipments([shipped, rejected], { ...ok, shipmentsByOrder: new Map([[shipped.id, ['DISPATCHED']]]), totalShipments: 1 }).problems).toEqual([]);
+    expect(checkPayments([shipped, rejected], facts({ [shipped.id]: ['SUCCEEDED'], rejected: ['DECLINED'] })).problems).toEqual([
+      'rejected: 1 payments for a REJECTED order',
+      '2 payment rows for 1 orders that were not rejected',
+    ]);
+  });
+
   it('shortens failure reasons to their gist', () => {
+    expect(shortFailureReason('out of stock: MUG (asked 4, available 1), GIFT-CARD (not in the catalog)')).toBe('out of stock: MUG, GIFT-CARD');
     expect(shortFailureReason('payment failed: card_declined')).toBe('card_declined');
     expect(shortFailureReason('payment failed: gateway_unavailable: gateway unavailable (attempt 3)')).toBe('gateway_unavailable');
     expect(shortFailureReason(null)).toBe('');
@@ -168,15 +174,15 @@ describe('redeliveries with a new msg id (check c)', () => {
     shipmentsByOrder: new Map(),
     totalPayments: 0,
     totalShipments: 0,
-    paymentsInboxDuplicates: 1,
+    inventoryInboxDuplicates: 1,
     allInboxDuplicates: 1,
-    paymentsDuplicatesByEvent: new Map([['e-skipped', 1]]),
+    inventoryDuplicatesByEvent: new Map([['e-skipped', 1]]),
   } satisfies DatabaseFacts;
   const deadLetter = (eventId: string, status: string) =>
-    ({ id: eventId, sourceStream: 'ORDERS', streamSeq: 1, consumer: 'payments--orders-created', originalSubject: 'orders.created', reason: 'max_deliveries', deliveries: 3, eventId, eventType: 'orders.created', status }) as DeadLetterSummary;
+    ({ id: eventId, sourceStream: 'ORDERS', streamSeq: 1, consumer: 'inventory--orders-created', originalSubject: 'orders.created', reason: 'max_deliveries', deliveries: 3, eventId, eventType: 'orders.created', status }) as DeadLetterSummary;
 
   it('takes a skipped copy, or a RESOLVED dead letter where the twin applied the event, and flags an event with neither', () => {
     const [, , c] = checkInjectedDuplicates(report, facts, [deadLetter('e-resolved', 'RESOLVED'), deadLetter('e-neither', 'PENDING')]);
-    expect(c!.problems).toEqual(['neither: event e-neither was neither skipped by the payments inbox nor dead-lettered RESOLVED']);
+    expect(c!.problems).toEqual(['neither: event e-neither was neither skipped by the inventory inbox nor dead-lettered RESOLVED']);
   });
 });

@@ -1,5 +1,5 @@
-import { Consumers, DeadLetterStatus, OrderState, TERMINAL_ORDER_STATES } from '#contracts';
-import type { DatabaseFacts } from './database-facts.js';
+import { DeadLetterStatus, OrderState, TERMINAL_ORDER_STATES } from '#contracts';
+import { REDELIVERY_CONSUMER, type DatabaseFacts } from './database-facts.js';
 import type { DeadLetterSummary, DeadLetterVerdict } from './dead-letters.js';
 import type { InjectionReport } from './duplicate-injection.js';
 import type { OrderView } from './orders-client.js';
@@ -11,20 +11,29 @@ export interface Check {
   problems: string[];
 }
 
-const HAPPY_PATH = [OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.PAID, OrderState.SHIPMENT_PREPARED, OrderState.SHIPPED] as const;
+const HAPPY_PATH = [
+  OrderState.CREATED,
+  OrderState.RESERVED,
+  OrderState.PAYMENT_PENDING,
+  OrderState.PAID,
+  OrderState.SHIPMENT_PREPARED,
+  OrderState.SHIPPED,
+] as const;
 
 /** Every way into CANCELLING: from any state before SHIPPED. */
-const CANCEL_REQUESTED = [1, 2, 3, 4].map((n) => [...HAPPY_PATH.slice(0, n), OrderState.CANCELLING]);
+const CANCEL_REQUESTED = [1, 2, 3, 4, 5].map((n) => [...HAPPY_PATH.slice(0, n), OrderState.CANCELLING]);
 
 /** The only ways an order may have travelled to each end state. */
 const EXPECTED_PATHS: Readonly<Record<string, readonly (readonly OrderState[])[]>> = {
   [OrderState.SHIPPED]: [
     HAPPY_PATH,
-    // Cancelled too late: the carrier had the parcel, shipments refused, nothing was refunded.
-    ...CANCEL_REQUESTED.slice(2).map((path) => [...path, OrderState.SHIPPED]),
+    // Cancelled too late (once paid): the carrier had the parcel, shipments refused, nothing was refunded.
+    ...CANCEL_REQUESTED.slice(3).map((path) => [...path, OrderState.SHIPPED]),
   ],
-  [OrderState.FAILED]: [[OrderState.CREATED, OrderState.PAYMENT_PENDING, OrderState.FAILED]],
+  [OrderState.FAILED]: [[OrderState.CREATED, OrderState.RESERVED, OrderState.PAYMENT_PENDING, OrderState.FAILED]],
   [OrderState.CANCELLED]: CANCEL_REQUESTED.map((path) => [...path, OrderState.CANCELLED]),
+  // Short of stock: nothing was held, charged or shipped.
+  [OrderState.REJECTED]: [[OrderState.CREATED, OrderState.REJECTED]],
 };
 
 export function isTerminal(order: Pick<OrderView, 'state'>): boolean {
@@ -67,7 +76,7 @@ export function historyProblems(order: OrderWithHistory): string[] {
   if (expected && !expected.some((states) => states.join(',') === path)) {
     problems.push(`path ${path} is not a legal way to ${order.state}`);
   }
-  if (order.state === OrderState.FAILED && !order.failureReason) problems.push('FAILED without a failureReason');
+  if ((order.state === OrderState.FAILED || order.state === OrderState.REJECTED) && !order.failureReason) problems.push(`${order.state} without a failureReason`);
   return problems;
 }
 
@@ -134,20 +143,28 @@ export function expectedShipmentStatus(order: Pick<OrderView, 'state'>): string 
   return undefined;
 }
 
-/** Exactly one payment per order, settled the way the order ended. */
+/** How many payment rows an order must have: none when it was REJECTED (never charged), else one. */
+export function expectedPaymentCount(order: Pick<OrderView, 'state'>): number {
+  return order.state === OrderState.REJECTED ? 0 : 1;
+}
+
+/** Exactly one payment per order that was not rejected, settled the way the order ended; none for a rejected one. */
 export function checkPayments(orders: readonly OrderView[], facts: DatabaseFacts): Check {
   const problems: string[] = [];
+  let expectedRows = 0;
   for (const order of orders) {
     const statuses = facts.paymentsByOrder.get(order.id) ?? [];
-    if (statuses.length !== 1) {
-      problems.push(`${order.id}: ${statuses.length} payments`);
+    const expected = expectedPaymentCount(order);
+    expectedRows += expected;
+    if (statuses.length !== expected) {
+      problems.push(`${order.id}: ${statuses.length} payments for a ${order.state} order`);
       continue;
     }
-    const problem = paymentProblem(order, statuses[0]!);
+    const problem = statuses.length === 1 ? paymentProblem(order, statuses[0]!) : undefined;
     if (problem) problems.push(`${order.id} is ${problem}`);
   }
-  if (facts.totalPayments !== orders.length) problems.push(`${facts.totalPayments} payment rows for ${orders.length} orders`);
-  return check('exactly one payment per order', problems);
+  if (facts.totalPayments !== expectedRows) problems.push(`${facts.totalPayments} payment rows for ${expectedRows} orders that were not rejected`);
+  return check('exactly one payment per order that was not rejected, none for a rejected one', problems);
 }
 
 /**
@@ -190,15 +207,15 @@ export function checkShipments(orders: readonly OrderView[], facts: DatabaseFact
 
 /**
  * Each injected duplicate was recognised at the level it was injected at.
- * (c): an event re-sent under a new msg id reaches payments twice, and one of
- * the two deliveries applies it. The other is skipped by the inbox, or, when
- * its own deliveries ran out first (a SIGKILL took one, the gateway failed
- * the rest) while its twin applied the event, is dead-lettered RESOLVED.
+ * (c): an orders.created re-sent under a new msg id reaches inventory twice
+ * (REDELIVERY_CONSUMER), and one of the two deliveries applies it. The other
+ * is skipped by the inbox, or, when its own deliveries ran out first (a
+ * SIGKILL took them) while its twin applied the event, is dead-lettered RESOLVED.
  */
 export function checkInjectedDuplicates(report: InjectionReport, facts: DatabaseFacts, deadLetters: readonly DeadLetterSummary[]): Check[] {
   const resolvedEvents = new Set(
     deadLetters
-      .filter((d) => d.status === DeadLetterStatus.RESOLVED && d.consumer === Consumers.paymentsOnInventoryReserved.durable && d.eventId)
+      .filter((d) => d.status === DeadLetterStatus.RESOLVED && d.consumer === REDELIVERY_CONSUMER.durable && d.eventId)
       .map((d) => d.eventId!),
   );
   return [
@@ -215,14 +232,14 @@ export function checkInjectedDuplicates(report: InjectionReport, facts: Database
         .map(({ orderId, ack, originalSeq }) => `${orderId}: duplicate=${ack.duplicate}, seq ${ack.seq} (original ${originalSeq})`),
     ),
     check(
-      `(c) ${report.newMsgId.length} redeliveries with a new Nats-Msg-Id were skipped by the payments inbox, or dead-lettered RESOLVED ` +
-        `where their twin applied the event (skipped: ${facts.paymentsInboxDuplicates} there, ${facts.allInboxDuplicates} by all consumers; ` +
-        `resolved: ${report.newMsgId.filter(({ eventId }) => resolvedEvents.has(eventId) && !facts.paymentsDuplicatesByEvent.has(eventId)).length})`,
+      `(c) ${report.newMsgId.length} redeliveries with a new Nats-Msg-Id were skipped by the inventory inbox, or dead-lettered RESOLVED ` +
+        `where their twin applied the event (skipped: ${facts.inventoryInboxDuplicates} there, ${facts.allInboxDuplicates} by all consumers; ` +
+        `resolved: ${report.newMsgId.filter(({ eventId }) => resolvedEvents.has(eventId) && !facts.inventoryDuplicatesByEvent.has(eventId)).length})`,
       [
         ...report.newMsgId.filter(({ ack }) => ack.duplicate).map(({ orderId }) => `${orderId}: the server dropped it, so it never reached the consumer`),
         ...report.newMsgId
-          .filter(({ eventId }) => !facts.paymentsDuplicatesByEvent.has(eventId) && !resolvedEvents.has(eventId))
-          .map(({ orderId, eventId }) => `${orderId}: event ${eventId} was neither skipped by the payments inbox nor dead-lettered RESOLVED`),
+          .filter(({ eventId }) => !facts.inventoryDuplicatesByEvent.has(eventId) && !resolvedEvents.has(eventId))
+          .map(({ orderId, eventId }) => `${orderId}: event ${eventId} was neither skipped by the inventory inbox nor dead-lettered RESOLVED`),
       ],
     ),
   ];

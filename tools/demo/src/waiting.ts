@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { Consumers } from '#contracts';
-import { readDatabaseFacts, type DatabaseFacts } from './database-facts.js';
+import { REDELIVERY_CONSUMER, readDatabaseFacts, type DatabaseFacts } from './database-facts.js';
 import { compareDeadLetters, listDeadLetters, type DeadLetterSummary, type ExpectedDeadLetter } from './dead-letters.js';
 import type { OrderView, OrdersClient } from './orders-client.js';
 import { isTerminal } from './verification.js';
@@ -69,8 +68,8 @@ export async function waitUntilAllTerminal(
 /**
  * The database facts once the injected redeliveries have been consumed.
  * A terminal order says nothing about them: a redelivery changes no order,
- * so it may still be in flight. Done when the payments inbox has skipped as
- * many as were injected, or when the payments consumer has nothing left to
+ * so it may still be in flight. Done when the inventory inbox has skipped as
+ * many as were injected, or when that consumer (REDELIVERY_CONSUMER) has nothing left to
  * deliver or acknowledge (then the count is final, whatever it is).
  */
 export async function factsAfterRedeliveries(
@@ -79,11 +78,11 @@ export async function factsAfterRedeliveries(
   injectedRedeliveries: number,
   timeoutMs: number,
 ): Promise<DatabaseFacts> {
-  const { stream, durable } = Consumers.paymentsOnInventoryReserved;
+  const { stream, durable } = REDELIVERY_CONSUMER;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const facts = await readDatabaseFacts(databaseUrl);
-    if (facts.paymentsInboxDuplicates >= injectedRedeliveries || Date.now() >= deadline) return facts;
+    if (facts.inventoryInboxDuplicates >= injectedRedeliveries || Date.now() >= deadline) return facts;
     const info = await jsm.consumers.info(stream, durable);
     if (info.num_pending === 0 && info.num_ack_pending === 0) return readDatabaseFacts(databaseUrl);
     await sleep(POLL_INTERVAL_MS);
@@ -112,6 +111,34 @@ export async function waitForDeadLetters(
     if (listed && compareDeadLetters(listed, expected).problems.length === 0 && quietPolls >= 2) return listed;
     if (Date.now() >= deadline) return listed ?? listDeadLetters(api);
     await sleep(POLL_INTERVAL_MS * 2);
+  }
+}
+
+/**
+ * Reads `read` every POLL_INTERVAL_MS until `problemsOf` finds nothing in
+ * what it answered, or `timeoutMs` runs out: for read models and stock that
+ * follow the orders a moment later, on consumers of their own. Returns the
+ * last answer (undefined when none came) and what was still wrong with it.
+ * A failed read (the service down or restarting) is tried again.
+ */
+export async function readUntilSettled<T>(
+  read: () => Promise<T>,
+  problemsOf: (value: T) => string[],
+  timeoutMs: number,
+  noAnswer: string,
+): Promise<{ value: T | undefined; problems: string[] }> {
+  const deadline = Date.now() + timeoutMs;
+  let value: T | undefined;
+  let problems = [noAnswer];
+  for (;;) {
+    const answer = await read().then((v) => ({ v }), () => undefined);
+    if (answer) {
+      value = answer.v;
+      problems = problemsOf(answer.v);
+      if (problems.length === 0) return { value, problems };
+    }
+    if (Date.now() >= deadline) return { value, problems };
+    await sleep(POLL_INTERVAL_MS);
   }
 }
 
