@@ -5,7 +5,7 @@ import { OrderCreated } from '#contracts';
 import { eventually } from '../e2e/support/eventually.js';
 import { apiClient, type ApiClient } from '../e2e/support/http.js';
 import { orderRequest, placeOrder, waitUntilTerminal } from '../e2e/support/orders.js';
-import { hostileRequests, percentEncode, type HostileRequest, type KeyChoice } from './http/hostile-requests.js';
+import { VICTIM_SKU, hostileRequests, percentEncode, type HostileRequest, type KeyChoice } from './http/hostile-requests.js';
 import { checkProperty, fuzzSettings, replayCommand, report } from './support/fuzz-run.js';
 import { ALL_HEALTHY, serviceHealth, startFuzzPipeline, type FuzzPipeline } from './support/pipeline.js';
 
@@ -31,8 +31,8 @@ const FIXED_MESSAGES: Record<number, RegExp> = {
   400: /^(Validation failed|The body is not valid JSON\.|The body is nested deeper than 32 levels\.|The body could not be read\.)$/,
   401: /^(An API key is required: send it in the X-API-Key header\.|The API key is not valid\.)$/,
   403: /^The API key "local-reader" lacks the scope [a-z:, ]+\.$/,
-  // Unknown ids; and paths no route has (an id of "..", say), in Nest's words.
-  404: /^((order|dead letter) [0-9a-fA-F-]{36} not found|Cannot (GET|POST) \/\S*)$/,
+  // Unknown ids (and SKUs, which validation has held to their alphabet); and paths no route has (an id of "..", say), in Nest's words.
+  404: /^((order|dead letter) [0-9a-fA-F-]{36} not found|product [A-Za-z0-9_-]{1,64} not found|Cannot (GET|POST) \/\S*)$/,
   413: /^The body is larger than this API accepts\.$/,
   415: /^The body must be JSON, sent with Content-Type: application\/json\.$/,
 };
@@ -77,6 +77,8 @@ describe('fuzz: hostile requests on every route (built orders-api, real NATS Jet
       case 'dead-letter':
         // The aimed-at row only: a valid replay elsewhere may add dead letters later, on its own time.
         return fuzz.tables.query('SELECT status::text, version FROM dead_letters.dead_letter_events WHERE id = $1', [deadLetterId]);
+      case 'product':
+        return fuzz.tables.query('SELECT on_hand, reserved, version FROM inventory.products WHERE sku = $1', [VICTIM_SKU]);
       case 'nothing':
         return null;
     }

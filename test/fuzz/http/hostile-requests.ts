@@ -14,7 +14,10 @@ import fc from 'fast-check';
 export type KeyChoice = 'operator' | 'reader' | 'none' | 'bogus';
 
 /** What a refused request must not have changed (the spec snapshots it before and after). */
-export type Guarded = 'orders' | 'victim-order' | 'dead-letter' | 'nothing';
+export type Guarded = 'orders' | 'victim-order' | 'dead-letter' | 'product' | 'nothing';
+
+/** The product a refused restock must leave as it is. */
+export const VICTIM_SKU = 'FILTER-PAPER-100';
 
 export interface HostileRequest {
   /** The class of hostility, for the run's summary. */
@@ -29,7 +32,7 @@ export interface HostileRequest {
   key: KeyChoice;
   guards: Guarded;
   /** The service that serves the route; default orders-api. */
-  service?: 'analytics';
+  service?: 'analytics' | 'inventory';
 }
 
 /** Real ids the requests aim at: an order and a dead letter that exist. */
@@ -199,6 +202,11 @@ export function hostileRequests(targets: Targets): fc.Arbitrary<HostileRequest> 
     hostileId.map((id) => post(`/orders/${segment(id)}/cancel`, { label: 'hostile order id', body: '{}' }, 'orders')),
     // GET /analytics (the analytics service) takes no parameters.
     brokenQuery([], ['x']).map((query) => ({ ...get('/analytics', query), service: 'analytics' as const })),
+    // The catalog (the inventory service): a refused restock must leave the product as it is.
+    brokenQuery([['limit', '5']], ['limit', 'after']).map((query) => ({ ...get('/products', query), service: 'inventory' as const })),
+    hostileId.map((sku) => ({ ...get(`/products/${segment(sku)}`, { label: 'hostile sku', query: [] }), service: 'inventory' as const })),
+    anyBody({ quantity: 1, version: 1 }, ['quantity', 'version']).map((body) => ({ ...post(`/products/${VICTIM_SKU}/restock`, body, 'product'), service: 'inventory' as const })),
+    hostileId.map((sku) => ({ ...post(`/products/${segment(sku)}/restock`, { label: 'hostile sku', body: '{"quantity":1,"version":1}' }, 'nothing'), service: 'inventory' as const })),
     // Dead letters.
     brokenQuery([['limit', '5']], [...filterFields, 'cursor']).map((query) => get('/dead-letters', query)),
     hostileId.map((id) => get(`/dead-letters/${segment(id)}`, { label: 'hostile dead-letter id', query: [] })),

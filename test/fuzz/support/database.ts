@@ -8,8 +8,8 @@ import pg from 'pg';
  * applied (inbox).
  */
 
-/** The schemas the three services own; dead letters are the dead-letter office's, and are checked on their own. */
-export const SERVICE_SCHEMAS = ['orders', 'payments', 'shipments'] as const;
+/** The schemas the services that emit events own; dead letters are the dead-letter office's, and are checked on their own. */
+export const SERVICE_SCHEMAS = ['orders', 'inventory', 'payments', 'shipments'] as const;
 
 /** An aggregate row as far as "was it changed": its state and the version every update raises. */
 export interface AggregateRow {
@@ -78,7 +78,7 @@ export class ServiceTables {
   }
 
   async events(): Promise<EventLedger> {
-    const outboxes = SERVICE_SCHEMAS.map((schema) => `SELECT id::text, subject, type, COALESCE(envelope->'payload'->>'orderId', aggregate_id::text) AS "orderId", published_at AS "publishedAt" FROM ${schema}.outbox_events`);
+    const outboxes = SERVICE_SCHEMAS.map((schema) => `SELECT id::text, subject, type, COALESCE(envelope->'payload'->>'orderId', CASE WHEN envelope->'payload' ? 'sku' THEN NULL ELSE aggregate_id::text END) AS "orderId", published_at AS "publishedAt" FROM ${schema}.outbox_events`);
     const inboxes = SERVICE_SCHEMAS.map((schema) => `SELECT consumer, event_id::text AS "eventId" FROM ${schema}.inbox_events`);
     const [published, applied] = await Promise.all([
       this.query<EventLedger['published'][number]>(outboxes.join(' UNION ALL ')),
