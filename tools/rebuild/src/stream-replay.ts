@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventEnvelope } from '#contracts';
 import { decodeEnvelope } from '#jetstream';
@@ -15,6 +15,9 @@ export interface ReplayProgress {
   read: number;
 }
 
+/** Where a replay ended: the last sequence it read up to in each stream (to replay the tail from later). */
+export type StreamPositions = ReadonlyMap<string, number>;
+
 /** The messages the streams hold now: the replay reads up to these. */
 export async function storedMessages(nc: NatsConnection, streams: readonly string[]): Promise<Map<string, { first: number; last: number; messages: number }>> {
   const jsm = await jetstreamManager(nc);
@@ -27,29 +30,36 @@ export async function storedMessages(nc: NatsConnection, streams: readonly strin
 }
 
 /**
- * Reads `streams` from their first message to the last one stored when the
- * replay started, with an ordered consumer (ephemeral: it leaves nothing on
- * the server), and hands the valid events on in batches. Messages that are
- * not valid events (poison, dead on arrival for every consumer too) are
- * skipped, as the consumers terminated them.
+ * Reads `streams` from their first message (or from just after `after`'s
+ * sequence for that stream: the tail of an earlier replay) to the last one
+ * stored when the replay started, with an ordered consumer (ephemeral: it
+ * leaves nothing on the server), and hands the valid events on in batches.
+ * Messages that are not valid events (poison, dead on arrival for every
+ * consumer too) are skipped, as the consumers terminated them.
  */
 export async function replayStreams(
   nc: NatsConnection,
   streams: readonly string[],
   onBatch: (events: ReplayedEvent[]) => Promise<void>,
   onProgress: (progress: ReplayProgress) => void = () => {},
-  batchSize = 500,
-): Promise<ReplayProgress> {
+  { batchSize = 500, after }: { batchSize?: number; after?: StreamPositions } = {},
+): Promise<ReplayProgress & { upTo: StreamPositions }> {
   const js = jetstream(nc);
   const sizes = await storedMessages(nc, streams);
-  const progress: ReplayProgress = { total: [...sizes.values()].reduce((sum, s) => sum + s.messages, 0), read: 0 };
+  const from = (stream: string): number => after?.get(stream) ?? 0;
+  const upTo = new Map([...sizes].map(([stream, { last }]) => [stream, Math.max(last, from(stream))]));
+  const progress: ReplayProgress = {
+    total: [...sizes].reduce((sum, [stream, s]) => sum + (from(stream) > 0 ? Math.max(0, s.last - from(stream)) : s.messages), 0),
+    read: 0,
+  };
   onProgress(progress);
   for (const stream of streams) {
     const { last, messages } = sizes.get(stream)!;
-    if (messages === 0) continue;
-    const consumer = await js.consumers.get(stream, {});
+    const start = from(stream);
+    if (messages === 0 || last <= start) continue;
+    const consumer = await js.consumers.get(stream, start > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start + 1 } : {});
     let batch: ReplayedEvent[] = [];
-    for (let seq = 0; seq < last; ) {
+    for (let seq = start; seq < last; ) {
       const fetched = await consumer.fetch({ max_messages: batchSize, expires: 2_000 });
       let got = 0;
       for await (const message of fetched) {
@@ -69,7 +79,7 @@ export async function replayStreams(
     }
     await consumer.delete().catch(() => undefined);
   }
-  return progress;
+  return { ...progress, upTo };
 }
 
 function decoded(data: Uint8Array, subject: string, traceparent: string | undefined): ReplayedEvent | undefined {

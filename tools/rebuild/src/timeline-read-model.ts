@@ -1,10 +1,11 @@
 import { Streams, consumersOf, subjectMatches, type StreamName } from '#contracts';
 import { TIMELINE_TABLE, insertTimelineSql, timelineColumns, timelineEntry } from '../../../apps/orders-api/src/orders/timeline/order-timeline.js';
 import type { ReadModel, RebuildContext, RebuildResult } from './read-model.js';
+import { compareTables, inTransaction, replaceRows, sqlClientOf } from './sql-copy.js';
 import { replayStreams } from './stream-replay.js';
 
 const COPY = '"orders"."order_timeline_rebuild"';
-const COLUMNS = 'event_id, order_id, type, schema_version, service, occurred_at, correlation_id, causation_id, trace_id';
+const COLUMNS = ['event_id', 'order_id', 'type', 'schema_version', 'service', 'occurred_at', 'correlation_id', 'causation_id', 'trace_id'];
 const INSERT_COPY = insertTimelineSql(COPY, { existingOrdersOnly: true });
 
 /**
@@ -40,26 +41,15 @@ export const timelineReadModel: ReadModel = {
       },
       onProgress,
     );
-    const [{ rebuilt, live, onlyRebuilt, onlyLive }] = (
-      await db.query<{ rebuilt: number; live: number; onlyRebuilt: number; onlyLive: number }>(
-        `SELECT (SELECT count(*)::int FROM ${COPY}) AS rebuilt, (SELECT count(*)::int FROM ${TIMELINE_TABLE}) AS live,
-                (SELECT count(*)::int FROM (SELECT ${COLUMNS} FROM ${COPY} EXCEPT SELECT ${COLUMNS} FROM ${TIMELINE_TABLE}) d) AS "onlyRebuilt",
-                (SELECT count(*)::int FROM (SELECT ${COLUMNS} FROM ${TIMELINE_TABLE} EXCEPT SELECT ${COLUMNS} FROM ${COPY}) d) AS "onlyLive"`,
-      )
-    ).rows as [{ rebuilt: number; live: number; onlyRebuilt: number; onlyLive: number }];
+    const sql = sqlClientOf(db);
+    const compared = await compareTables(sql, COPY, TIMELINE_TABLE, COLUMNS);
     if (replace) {
       // One transaction: readers see the old timeline or the new one, never none.
-      await db.query('BEGIN');
-      try {
+      await inTransaction(db, async () => {
         await db.query(`LOCK TABLE ${TIMELINE_TABLE} IN EXCLUSIVE MODE`);
-        await db.query(`DELETE FROM ${TIMELINE_TABLE}`);
-        await db.query(`INSERT INTO ${TIMELINE_TABLE} (${COLUMNS}) SELECT ${COLUMNS} FROM ${COPY}`);
-        await db.query('COMMIT');
-      } catch (error) {
-        await db.query('ROLLBACK');
-        throw error;
-      }
+        await replaceRows(sql, COPY, TIMELINE_TABLE, COLUMNS);
+      });
     }
-    return { rebuilt, live, onlyRebuilt, onlyLive, eventsRead: progress.read, replaced: replace };
+    return { ...compared, eventsRead: progress.read, replaced: replace };
   },
 };
