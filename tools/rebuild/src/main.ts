@@ -13,7 +13,7 @@ import { READ_MODELS, rebuildReadModel } from './rebuild.js';
 const usage = `Usage: npm run rebuild -- <read-model> [--replace]
 
 Read models:
-${Object.values(READ_MODELS).map((m) => `  ${m.name.padEnd(10)} ${m.description}`).join('\n')}
+${Object.values(READ_MODELS).map((m) => `  ${m.name.padEnd(12)} ${m.description}`).join('\n')}
 
 Environment: DATABASE_URL, NATS_URL, and NATS_USER / NATS_PASSWORD (the admin) for a NATS with users.
 Exit status: 0 when the rebuilt copy equals the live one (or replaced it), 1 otherwise.
@@ -32,8 +32,9 @@ if (!databaseUrl) {
   process.exit(2);
 }
 
+const { reads = 'messages', holds = 'rows' } = READ_MODELS[name]!;
 const bar = process.stderr.isTTY
-  ? new cliProgress.SingleBar({ format: 'replaying [{bar}] {percentage}% | {value}/{total} messages | {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic)
+  ? new cliProgress.SingleBar({ format: `replaying [{bar}] {percentage}% | {value}/{total} ${reads} | {eta_formatted} left`, stream: process.stderr }, cliProgress.Presets.shades_classic)
   : undefined;
 let started = false;
 const result = await rebuildReadModel(name, {
@@ -52,11 +53,11 @@ const result = await rebuildReadModel(name, {
 });
 bar?.stop();
 const equal = result.onlyRebuilt === 0 && result.onlyLive === 0;
-console.log(`${name}: ${result.eventsRead} messages read, ${result.rebuilt} rows rebuilt, ${result.live} live`);
+console.log(`${name}: ${result.eventsRead} ${reads} read, ${result.rebuilt} ${holds} rebuilt, ${result.live} live`);
 console.log(
   equal
     ? `${name}: the rebuilt copy equals the live one`
-    : `${name}: the copy differs: ${result.onlyRebuilt} rows only in the copy, ${result.onlyLive} only in the live read model`,
+    : `${name}: the copy differs: ${result.onlyRebuilt} ${holds} only in the copy, ${result.onlyLive} only in the live read model`,
 );
 if (result.replaced) console.log(`${name}: the rebuilt copy replaced the live read model`);
 process.exit(equal || result.replaced ? 0 : 1);

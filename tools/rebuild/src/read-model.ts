@@ -27,5 +27,8 @@ export interface RebuildResult {
 export interface ReadModel {
   name: string;
   description: string;
+  /** What the progress bar and the summary count as read (default `messages`) and as the copy's entries (default `rows`). */
+  reads?: string;
+  holds?: string;
   rebuild(context: RebuildContext, options: { replace: boolean }): Promise<RebuildResult>;
 }

@@ -3,11 +3,12 @@ import pg from 'pg';
 import type { ReadModel, RebuildResult } from './read-model.js';
 import type { ReplayProgress } from './stream-replay.js';
 import { analyticsReadModel } from './analytics-read-model.js';
+import { orderStateReadModel } from './order-state-read-model.js';
 import { timelineReadModel } from './timeline-read-model.js';
 
 /** Every read model `npm run rebuild` knows, by name. */
 export const READ_MODELS: Readonly<Record<string, ReadModel>> = Object.fromEntries(
-  [timelineReadModel, analyticsReadModel].map((model) => [model.name, model]),
+  [timelineReadModel, analyticsReadModel, orderStateReadModel].map((model) => [model.name, model]),
 );
 
 export interface RebuildOptions {
