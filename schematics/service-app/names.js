@@ -61,7 +61,8 @@ export function serviceNames(name, aggregate) {
       className: aggregateClass,
       camel: strings.camelize(aggregateClass),
       kebab: aggregateKebab,
-      table: strings.underscore(name),
+      // Named after the aggregate it holds (--aggregate Reservation -> reservations), else after the service.
+      table: aggregate ? plural(strings.underscore(aggregateClass)) : strings.underscore(name),
     },
     useCase: {
       folder: `update-${aggregateKebab}`,
@@ -91,14 +92,28 @@ export function singular(name) {
 }
 
 /**
- * The contract's export for an emitted event type: the aggregate and the
- * event, as the pipeline names them (payments.succeeded -> PaymentSucceeded).
+ * The plural of a snake_case or kebab-case word, by the common English rules
+ * (reservation -> reservations, delivery -> deliveries, batch -> batches).
+ * @param {string} word
+ */
+export function plural(word) {
+  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(word)) return `${word}es`;
+  return `${word}s`;
+}
+
+/**
+ * The contract's export for an emitted event type: the service (in the
+ * singular) and the event, as the pipeline names them (payments.succeeded ->
+ * PaymentSucceeded, inventory.low-stock -> InventoryLowStock). Not the
+ * aggregate: a service's events are not all about it (inventory's stock
+ * alerts are about products, not reservations).
  * @param {ServiceNames} names
  * @param {string} type `<name>.<event>`
  */
 export function eventConstName(names, type) {
   const event = type.slice(names.name.length + 1).replaceAll('.', '-');
-  return `${names.aggregate.className}${strings.classify(event)}`;
+  return `${strings.classify(singular(names.name))}${strings.classify(event)}`;
 }
 
 /**

@@ -123,11 +123,11 @@ describe('service-app schematic', () => {
     const nestCli = JSON.parse(after.get('/nest-cli.json')!) as { projects: Record<string, { type: string; sourceRoot: string }> };
     expect(nestCli.projects['refunds']).toMatchObject({ type: 'application', sourceRoot: 'apps/refunds/src' });
     expect(JSON.parse(after.get('/package.json')!).scripts['start:refunds']).toBe('node dist/apps/refunds/src/main.js');
-    // One above the highest port in use (analytics has 3003).
+    // One above the highest port in use (inventory has 3004).
     const compose = parse(after.get('/docker-compose.yml')!, { merge: true }) as {
       services: Record<string, { command: string[]; ports: string[]; environment: Record<string, string> }>;
     };
-    expect(compose.services['refunds']).toMatchObject({ command: ['refunds'], ports: ['3004:3004'] });
+    expect(compose.services['refunds']).toMatchObject({ command: ['refunds'], ports: ['3005:3005'] });
     // Its own NATS user, with the password the users' generator gets too.
     expect(compose.services['refunds']!.environment).toMatchObject({
       NATS_USER: 'refunds',
@@ -136,13 +136,13 @@ describe('service-app schematic', () => {
     expect(compose.services['nats-auth']!.environment['NATS_PASSWORD_REFUNDS']).toBe('${NATS_PASSWORD_REFUNDS:-refunds-dev-password}');
     expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['nats', 'postgres', 'payments', 'shipments']));
     const values = parse(after.get('/helm/order-pipeline/values.yaml')!) as Record<string, any>;
-    expect(values['refunds'].service.port).toBe(3004);
+    expect(values['refunds'].service.port).toBe(3005);
     expect(values['networkPolicy'].ingressFrom.refunds).toEqual([]);
     expect(values['migrations']).toBeDefined();
     expect(JSON.parse(after.get('/helm/order-pipeline/values.schema.json')!).required).toContain('refunds');
-    expect(after.get('/helm/order-pipeline/templates/_helpers.tpl')).toContain('refunds:\n  key: refunds\n  port: 3004\n{{- end }}');
+    expect(after.get('/helm/order-pipeline/templates/_helpers.tpl')).toContain('refunds:\n  key: refunds\n  port: 3005\n{{- end }}');
     expect(after.get('/deploy/docker/entrypoint.sh')).toContain('orders-api | payments | shipments | analytics | refunds)');
-    expect(after.get('/Dockerfile')).toMatch(/^EXPOSE 3000 3001 3002 3003 3004$/m);
+    expect(after.get('/Dockerfile')).toMatch(/^EXPOSE 3000 3001 3002 3003 3004 3005$/m);
     expect(after.get('/prisma/schema.prisma')).toMatch(/schemas\s*=\s*\[[^\]]*"refunds"\]/);
     expect(after.get('/libs/contracts/src/registry.ts')).toMatch(/import \{ RefundIssued \} from '\.\/events\/refunds\.js';[\s\S]*\n {2}RefundIssued,\n\];/);
     expect(after.get('/libs/contracts/src/index.ts')).toContain("export * from './events/refunds.js';");
