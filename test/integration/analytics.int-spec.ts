@@ -6,7 +6,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import request from 'supertest';
 import { v7 as uuidv7 } from 'uuid';
 import {
-
+  InventoryRejected,
   OrderCancelled,
   OrderCreated,
   PaymentFailed,
@@ -22,7 +22,7 @@ import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually } from './support/events.js';
 import { startServiceApp } from './support/service-app.js';
 
-type Outcome = 'CREATED' | 'PAID' | 'FAILED' | 'CANCELLED';
+type Outcome = 'CREATED' | 'PAID' | 'FAILED' | 'CANCELLED' | 'REJECTED';
 
 interface KnownOrder {
   customerId: string;
@@ -35,11 +35,12 @@ interface KnownOrder {
 
 /**
  * The analytics service on a real NATS server and PostgreSQL: a known set of
- * order and payment events, published out of order across subjects (every
- * payment event before its order's orders.created), each twice under the
- * same msg id (the server drops the copy) and once more under a new one (a
- * redelivery the inbox drops), and GET /api/v1/analytics checked figure by
- * figure against a hand count. Then the live feed: an update after a new order.
+ * order, stock and payment events, published out of order across subjects
+ * (every payment and stock event before its order's orders.created), each
+ * twice under the same msg id (the server drops the copy) and once more under
+ * a new one (a redelivery the inbox drops), and GET /api/v1/analytics checked
+ * figure by figure against a hand count. Then the live feed: an update after a
+ * new order.
  */
 describe('analytics service (real NATS and PostgreSQL)', () => {
   let nats: NatsServer;
@@ -51,7 +52,7 @@ describe('analytics service (real NATS and PostgreSQL)', () => {
   let keys: PipelineApiKeys;
   let baseUrl: string;
 
-  // The same orders as orders-api's stats test had, so the figures carry over.
+  // The same orders as orders-api's stats test had, so the figures carry over, and one that inventory rejected.
   const orders: KnownOrder[] = [
     // Revenue (paid, not refunded), EUR.
     { customerId: 'alice', outcome: 'PAID', lines: [{ sku: 'SKU-A', quantity: 2, unitPriceCents: 500 }] }, // 1000
@@ -68,6 +69,8 @@ describe('analytics service (real NATS and PostgreSQL)', () => {
     { customerId: 'alice', outcome: 'CANCELLED', lines: [{ sku: 'SKU-B', quantity: 9, unitPriceCents: 1000 }], minutesAgo: 30 }, // paid, then refunded 9000
     { customerId: 'carol', outcome: 'CREATED', lines: [{ sku: 'SKU-A', quantity: 1, unitPriceCents: 500 }] },
     { customerId: 'carol', outcome: 'CREATED', lines: [{ sku: 'SKU-A', quantity: 1, unitPriceCents: 500 }], minutesAgo: 5 },
+    // Rejected by inventory for want of stock: created, never charged.
+    { customerId: 'hank', outcome: 'REJECTED', lines: [{ sku: 'SKU-G', quantity: 99, unitPriceCents: 100 }] },
   ];
   const now = Date.now();
 
@@ -100,13 +103,14 @@ describe('analytics service (real NATS and PostgreSQL)', () => {
 
   const api = (key = keys.reader) => request.agent(app.getHttpServer()).set('X-API-Key', key);
 
-  it('consumes exactly the five subjects the figures need, on durables of its own', () => {
+  it('consumes exactly the six subjects the figures need, on durables of its own', () => {
     expect(consumersOf('analytics').map((c) => [c.durable, c.filterSubject])).toEqual([
       ['analytics--orders-created', 'orders.created'],
       ['analytics--orders-cancelled', 'orders.cancelled'],
       ['analytics--payments-succeeded', 'payments.succeeded'],
       ['analytics--payments-failed', 'payments.failed'],
       ['analytics--payments-refunded', 'payments.refunded'],
+      ['analytics--inventory-rejected', 'inventory.rejected'],
     ]);
   });
 
@@ -128,8 +132,12 @@ describe('analytics service (real NATS and PostgreSQL)', () => {
         later.push(event(OrderCancelled, at, { orderId, reason: 'changed my mind' }));
         later.push(event(PaymentRefunded, at, { orderId, paymentId, amountCents: totalCents, gatewayReference: 'gw-1', refundReference: 'rf-1' }));
       }
+      if (order.outcome === 'REJECTED') {
+        const shortages = lines.map((l) => ({ sku: l.sku, requested: l.quantity, available: 0, known: false }));
+        later.push(event(InventoryRejected, at, { orderId, reservationId: uuidv7(), shortages }));
+      }
     }
-    // Out of order: every payment and cancellation before the orders.created of its order.
+    // Out of order: every payment, cancellation and rejection before the orders.created of its order.
     const all = [...later.reverse(), ...created];
     for (const e of all) await publish(e, e.id);
     for (const e of all) await publish(e, e.id); // the same msg id: the server drops it
@@ -146,10 +154,10 @@ describe('analytics service (real NATS and PostgreSQL)', () => {
     }, 10_000, 'every message acknowledged');
 
     const { body } = await api().get('/api/v1/analytics').expect(200);
-    expect(body.orders).toEqual({ created: 12, paid: 8, failed: 1, cancelled: 1, refunded: 1, rejected: 0 });
+    expect(body.orders).toEqual({ created: 13, paid: 8, failed: 1, cancelled: 1, refunded: 1, rejected: 1 });
     expect(body.revenue).toEqual([
       // 6660 / 7 = 951.43; the cancelled order's 9000 was paid and refunded.
-      { currency: 'EUR', ordersCreated: 11, ordersPaid: 7, revenueCents: 6660, refundedCents: 9000, averageOrderValueCents: 951 },
+      { currency: 'EUR', ordersCreated: 12, ordersPaid: 7, revenueCents: 6660, refundedCents: 9000, averageOrderValueCents: 951 },
       { currency: 'USD', ordersCreated: 1, ordersPaid: 1, revenueCents: 700, refundedCents: 0, averageOrderValueCents: 700 },
     ]);
     expect(body.topCustomers).toEqual([
@@ -166,11 +174,11 @@ describe('analytics service (real NATS and PostgreSQL)', () => {
       { sku: 'SKU-A', currency: 'USD', quantity: 1, revenueCents: 700 },
       { sku: 'SKU-D', currency: 'EUR', quantity: 1, revenueCents: 100 },
     ]);
-    // By the orders' own times: 9 now, one 5 and one 30 minutes ago; the one of 2 hours ago is outside the hour.
+    // By the orders' own times: 10 now, one 5 and one 30 minutes ago; the one of 2 hours ago is outside the hour.
     expect(body.ordersPerMinute).toEqual([
       { minute: minuteOf(now - 30 * 60_000), orders: 1 },
       { minute: minuteOf(now - 5 * 60_000), orders: 1 },
-      { minute: minuteOf(now), orders: 9 },
+      { minute: minuteOf(now), orders: 10 },
     ]);
   });
 

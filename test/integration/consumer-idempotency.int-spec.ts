@@ -7,11 +7,11 @@ import { Consumers, Streams } from '#contracts';
 import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
-import { eventually, orderCreatedEvent } from './support/events.js';
+import { eventually, reservedOrderEvent } from './support/events.js';
 import { startServiceApp } from './support/service-app.js';
 
 /**
- * Invariant 3 on the real payments service: a redelivered orders.created is
+ * Invariant 3 on the real payments service: a redelivered inventory.reserved is
  * recognised by the inbox, counted, and changes nothing: one payment, one
  * charge, one outcome event per order.
  */
@@ -48,7 +48,7 @@ describe('consumer idempotency (payments)', () => {
   }
 
   it('applies an event delivered three times exactly once and counts the repeats', async () => {
-    const event = orderCreatedEvent();
+    const event = reservedOrderEvent();
     const data = encodeEnvelope(event);
     // Same msg id: the server drops it. New msg ids: the consumer sees the event again.
     const results = await publisher.publishAll([
@@ -59,7 +59,7 @@ describe('consumer idempotency (payments)', () => {
     await publisher.publish({ subject: event.type, msgId: `${event.id}-again-1`, data });
     await publisher.publish({ subject: event.type, msgId: `${event.id}-again-2`, data });
 
-    const consumer = Consumers.paymentsOnOrderCreated.durable;
+    const consumer = Consumers.paymentsOnInventoryReserved.durable;
     await eventually(
       async () =>
         (await db.prisma.paymentsInboxEvent.findUnique({ where: { consumer_eventId: { consumer, eventId: event.id } } }))
@@ -76,15 +76,15 @@ describe('consumer idempotency (payments)', () => {
     // follows the commit without waiting for the server's reply, so it may
     // land just after the inbox row is visible: wait for it.
     await eventually(
-      async () => (await jsm.consumers.info(Streams.ORDERS.name, consumer)).num_ack_pending === 0,
+      async () => (await jsm.consumers.info(Streams.INVENTORY.name, consumer)).num_ack_pending === 0,
       15_000,
       'every delivery acknowledged',
     );
   });
 
   it('opens one payment when the same order arrives concurrently under different event ids', async () => {
-    const first = orderCreatedEvent();
-    const second = { ...orderCreatedEvent({ orderId: first.payload.orderId }), aggregateId: first.aggregateId };
+    const first = reservedOrderEvent();
+    const second = { ...reservedOrderEvent({ orderId: first.payload.orderId }), aggregateId: first.aggregateId };
     await publisher.publishAll([
       { subject: first.type, msgId: first.id, data: encodeEnvelope(first) },
       { subject: second.type, msgId: second.id, data: encodeEnvelope(second) },

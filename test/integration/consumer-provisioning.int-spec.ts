@@ -14,7 +14,7 @@ describe('provisioning', () => {
   let server: NatsServer;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
-  const consumer = Consumers.paymentsOnOrderCreated;
+  const consumer = Consumers.paymentsOnInventoryReserved;
 
   beforeAll(async () => {
     server = await startNatsServer();

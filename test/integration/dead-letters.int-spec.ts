@@ -14,6 +14,7 @@ import {
   DeadLetterHeaders,
   DeadLetterStreams,
   Headers,
+  InventoryReserved,
   OrderCreated,
   deadLetterSubject,
   type EnvelopeOf,
@@ -24,7 +25,7 @@ import { JetStreamModule, JetStreamServer, MessageController, PermanentHandlerEr
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { DeadLettersApiModule } from '../../apps/orders-api/src/dead-letters/dead-letters-api.module.js';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
-import { eventually, orderCreatedEvent } from './support/events.js';
+import { eventually, reservedOrderEvent } from './support/events.js';
 import { createTestApp } from './support/nest-app.js';
 
 /** What the handler does with each order's events; the test changes it to "fix" a consumer. */
@@ -37,8 +38,8 @@ const hangsReleased = new Promise<void>((resolve) => (releaseHangs = resolve));
 
 @MessageController()
 class ScriptedHandler {
-  @EventPattern(OrderCreated.subject)
-  async handle(@Payload() event: EnvelopeOf<typeof OrderCreated>): Promise<void> {
+  @EventPattern(InventoryReserved.subject)
+  async handle(@Payload() event: EnvelopeOf<typeof InventoryReserved>): Promise<void> {
     switch (behaviourOf.get(event.payload.orderId) ?? 'succeed') {
       case 'fail':
         throw new Error('the database is on fire');
@@ -62,7 +63,7 @@ class ScriptedHandler {
  * replay it to its consumer or discard it over REST.
  */
 describe('dead letters', () => {
-  const consumer = Consumers.paymentsOnOrderCreated;
+  const consumer = Consumers.paymentsOnInventoryReserved;
   let nats: NatsServer;
   let db: TestDatabase;
   let app: INestApplication;
@@ -109,7 +110,7 @@ describe('dead letters', () => {
   const api = () => request(app.getHttpServer());
 
   async function publishOrder(behaviour: Behaviour) {
-    const event = orderCreatedEvent();
+    const event = reservedOrderEvent();
     behaviourOf.set(event.payload.orderId, behaviour);
     const headers = natsHeaders();
     headers.set(Headers.TRACEPARENT, TRACEPARENT);
@@ -139,10 +140,10 @@ describe('dead letters', () => {
       sourceStream: consumer.stream,
       streamSeq: BigInt(seq),
       consumer: consumer.durable,
-      originalSubject: OrderCreated.subject,
+      originalSubject: InventoryReserved.subject,
       reason: 'max_deliveries',
       deliveries: 2,
-      eventType: OrderCreated.type,
+      eventType: InventoryReserved.type,
       status: 'PENDING',
       dataEncoding: 'utf8',
       version: 1,
@@ -161,11 +162,11 @@ describe('dead letters', () => {
       CONSUMER: consumer.durable,
       STREAM: consumer.stream,
       SEQUENCE: String(seq),
-      ORIGINAL_SUBJECT: OrderCreated.subject,
+      ORIGINAL_SUBJECT: InventoryReserved.subject,
       ORIGINAL_MSG_ID: event.id,
       TRACEPARENT,
     });
-    // The original stays in its stream: other consumers of ORDERS may still need it.
+    // The original stays in its stream: other consumers of INVENTORY may still need it.
     expect((await jsm.streams.getMessage(consumer.stream, { seq }))?.json()).toEqual(event);
   });
 
@@ -174,8 +175,8 @@ describe('dead letters', () => {
     const textId = uuidv7();
     const binaryId = uuidv7();
     const binary = new Uint8Array([0xff, 0x00, 0x7b, 0x0a]);
-    await js.publish(OrderCreated.subject, new TextEncoder().encode('not json {'), { msgID: textId });
-    await js.publish(OrderCreated.subject, binary, { msgID: binaryId });
+    await js.publish(InventoryReserved.subject, new TextEncoder().encode('not json {'), { msgID: textId });
+    await js.publish(InventoryReserved.subject, binary, { msgID: binaryId });
 
     const text = await oneDeadLetterOf(textId, 'the invalid text message');
     expect(text).toMatchObject({ reason: 'invalid', detail: 'body is not JSON', deliveries: 1, data: 'not json {', dataEncoding: 'utf8', dataJson: null });
@@ -188,7 +189,7 @@ describe('dead letters', () => {
   it('dead-letters a valid event the handler rejects as permanent, as terminated', async () => {
     const { event } = await publishOrder('reject');
     const row = await oneDeadLetterOf(event.id, 'the terminated dead letter');
-    expect(row).toMatchObject({ reason: 'terminated', deliveries: 1, eventType: OrderCreated.type });
+    expect(row).toMatchObject({ reason: 'terminated', deliveries: 1, eventType: InventoryReserved.type });
   });
 
   it('dead-letters a message whose handler hangs past the ack wait on every delivery', async () => {
@@ -264,7 +265,7 @@ describe('dead letters', () => {
     });
     await eventually(() => handledOrders.includes(event.payload.orderId), 15_000, 'the replayed event handled');
     const republished = await jsm.streams.getMessage(consumer.stream, { seq: replayed.body.replays[0].publishedSeq });
-    expect(republished?.subject).toBe(OrderCreated.subject);
+    expect(republished?.subject).toBe(InventoryReserved.subject);
     expect(republished?.json()).toEqual(event);
     expect(republished?.header.get(Headers.TRACEPARENT)).toBe(TRACEPARENT);
   });
@@ -278,7 +279,7 @@ describe('dead letters', () => {
     behaviourOf.set(second.event.payload.orderId, 'succeed');
     await api().post(`/api/v1/dead-letters/${rows[1]!.id}/discard`).send({ reason: 'obsolete' }).expect(200);
 
-    const filter = { consumer: consumer.durable, reason: 'terminated', subject: OrderCreated.subject, from: since };
+    const filter = { consumer: consumer.durable, reason: 'terminated', subject: InventoryReserved.subject, from: since };
     const pending = await api().post('/api/v1/dead-letters/replay').send(filter).expect(200);
     expect(pending.body).toEqual({ replayed: 1, skipped: 0 }); // PENDING only, by default
     const discarded = await api().post('/api/v1/dead-letters/replay').send({ ...filter, status: 'DISCARDED' }).expect(200);
@@ -312,6 +313,7 @@ describe('dead letters', () => {
     for (const operation of operations) expect(operation.tags).toEqual(['dead-letters']);
     const detail = document.components?.schemas?.['DeadLetterDetailDto'] as { properties: Record<string, { example?: unknown }> };
     expect(detail.properties['reason']?.example).toBe('max_deliveries');
+    // The API's own example (an orders.created), not this test's events.
     expect(detail.properties['payload']?.example).toMatchObject({ type: OrderCreated.type });
   });
 

@@ -4,10 +4,10 @@ import { Module, type INestMicroservice } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Consumers, OrderCreated, type EnvelopeOf } from '#contracts';
+import { Consumers, InventoryReserved, type EnvelopeOf } from '#contracts';
 import { JetStreamPublisher, JetStreamServer, MessageController, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
-import { orderCreatedEvent } from './support/events.js';
+import { reservedOrderEvent } from './support/events.js';
 import { createTestMicroservice } from './support/nest-app.js';
 
 const handled = new Set<string>();
@@ -17,8 +17,8 @@ let expected = Infinity;
 
 @MessageController()
 class CountingHandler {
-  @EventPattern(OrderCreated.subject)
-  handle(@Payload() event: EnvelopeOf<typeof OrderCreated>): void {
+  @EventPattern(InventoryReserved.subject)
+  handle(@Payload() event: EnvelopeOf<typeof InventoryReserved>): void {
     handled.add(event.id);
     if (handled.size === expected) onLastHandled?.();
   }
@@ -34,7 +34,7 @@ class CloseTestModule {}
  * delivered again after the ack wait.
  */
 describe('JetStream transport close', () => {
-  const consumer = Consumers.paymentsOnOrderCreated;
+  const consumer = Consumers.paymentsOnInventoryReserved;
   let server: NatsServer;
   let nc: NatsConnection;
 
@@ -54,7 +54,7 @@ describe('JetStream transport close', () => {
       strategy: new JetStreamServer({ name: 'close-test', servers: server.url, consumers: [consumer] }),
     });
     await app.listen();
-    const events = Array.from({ length: 300 }, () => orderCreatedEvent());
+    const events = Array.from({ length: 300 }, () => reservedOrderEvent());
     expected = events.length;
     const lastHandled = new Promise<void>((resolve) => (onLastHandled = resolve));
     const results = await new JetStreamPublisher(jetstream(nc)).publishAll(

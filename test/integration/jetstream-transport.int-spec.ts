@@ -4,10 +4,10 @@ import { Module, type INestMicroservice } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Consumers, OrderCreated, type EnvelopeOf } from '#contracts';
+import { Consumers, InventoryReserved, type EnvelopeOf } from '#contracts';
 import { JetStreamPublisher, JetStreamServer, MessageController, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
-import { eventually, orderCreatedEvent } from './support/events.js';
+import { eventually, reservedOrderEvent } from './support/events.js';
 import { createTestMicroservice } from './support/nest-app.js';
 
 /** What the test handler saw, and which orders it should fail on first. */
@@ -22,8 +22,8 @@ const attempts = new Map<string, number>();
 
 @MessageController()
 class RecordingHandler {
-  @EventPattern(OrderCreated.subject)
-  async handle(@Payload() event: EnvelopeOf<typeof OrderCreated>): Promise<void> {
+  @EventPattern(InventoryReserved.subject)
+  async handle(@Payload() event: EnvelopeOf<typeof InventoryReserved>): Promise<void> {
     const attempt = (attempts.get(event.id) ?? 0) + 1;
     attempts.set(event.id, attempt);
     seen.push({ orderId: event.payload.orderId, attempt, at: Date.now() });
@@ -42,7 +42,7 @@ class TestModule {}
  * redelivered.
  */
 describe('JetStream transport', () => {
-  const consumer = Consumers.paymentsOnOrderCreated;
+  const consumer = Consumers.paymentsOnInventoryReserved;
   let server: NatsServer;
   let app: INestMicroservice;
   let nc: NatsConnection;
@@ -86,7 +86,7 @@ describe('JetStream transport', () => {
   }
 
   it('hands the validated envelope to the handler and acks it once', async () => {
-    const event = orderCreatedEvent();
+    const event = reservedOrderEvent();
     await publisher.publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
     await eventually(() => seen.some((s) => s.orderId === event.payload.orderId), 10_000, 'delivery');
     await eventually(async () => (await pending()).ackPending === 0, 10_000, 'ack');
@@ -94,7 +94,7 @@ describe('JetStream transport', () => {
   });
 
   it('redelivers after a handler error, then acks', async () => {
-    const event = orderCreatedEvent();
+    const event = reservedOrderEvent();
     failFirstDeliveryOf.add(event.payload.orderId);
     await publisher.publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
     await eventually(() => seen.filter((s) => s.orderId === event.payload.orderId).length === 2, 10_000, 'retry');
@@ -103,7 +103,7 @@ describe('JetStream transport', () => {
   });
 
   it('waits longer before retrying a failure that means a dependency is down', async () => {
-    const event = orderCreatedEvent();
+    const event = reservedOrderEvent();
     outageOnFirstDeliveryOf.add(event.payload.orderId);
     await publisher.publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
     const deliveries = () => seen.filter((s) => s.orderId === event.payload.orderId);
@@ -115,7 +115,7 @@ describe('JetStream transport', () => {
 
   it('terminates invalid messages without calling a handler, and keeps consuming', async () => {
     const before = seen.length;
-    const broken = orderCreatedEvent();
+    const broken = reservedOrderEvent();
     const garbage = [
       new TextEncoder().encode('not json'),
       encodeEnvelope({ ...broken, payload: { ...broken.payload, totalCents: -1 } }),
@@ -123,9 +123,9 @@ describe('JetStream transport', () => {
       encodeEnvelope({ ...broken, schemaVersion: 99 }),
     ];
     for (const [i, data] of garbage.entries()) {
-      await publisher.publish({ subject: OrderCreated.subject, msgId: `garbage-${i}-${broken.id}`, data });
+      await publisher.publish({ subject: InventoryReserved.subject, msgId: `garbage-${i}-${broken.id}`, data });
     }
-    const valid = orderCreatedEvent();
+    const valid = reservedOrderEvent();
     await publisher.publish({ subject: valid.type, msgId: valid.id, data: encodeEnvelope(valid) });
 
     await eventually(() => seen.some((s) => s.orderId === valid.payload.orderId), 10_000, 'the valid message');
@@ -137,7 +137,7 @@ describe('JetStream transport', () => {
   });
 
   it('reports a duplicate publish of the same msg id as delivered, storing it once', async () => {
-    const event = orderCreatedEvent();
+    const event = reservedOrderEvent();
     const message = { subject: event.type, msgId: event.id, data: encodeEnvelope(event) };
     const [first, second] = await publisher.publishAll([message, message]);
     const statuses = [first.status, second.status].sort();

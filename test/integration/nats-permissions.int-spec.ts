@@ -92,20 +92,22 @@ describe('NATS permissions per service', () => {
 
   it('lets payments create its own consumer as the contracts define it, and no other', async () => {
     const jsm = await jetstreamManager(await connectAs('payments'));
-    const own = await jsm.consumers.add('ORDERS', {
-      durable_name: 'payments--orders-created',
-      filter_subject: 'orders.created',
+    const own = await jsm.consumers.add('INVENTORY', {
+      durable_name: 'payments--inventory-reserved',
+      filter_subject: 'inventory.reserved',
       ack_policy: AckPolicy.Explicit,
     });
-    expect(own.name).toBe('payments--orders-created');
-    // Its name, but reading more than the contract says; another service's consumer; an ephemeral one.
-    for (const [durable, filter] of [
-      ['payments--orders-created', 'orders.>'],
-      ['shipments--orders-cancelled', 'orders.cancelled'],
-      [undefined, 'orders.created'],
+    expect(own.name).toBe('payments--inventory-reserved');
+    // Its name, but reading more than the contract says; the consumer it had before it charged on a reservation;
+    // another service's consumer; an ephemeral one.
+    for (const [stream, durable, filter] of [
+      ['INVENTORY', 'payments--inventory-reserved', 'inventory.>'],
+      ['ORDERS', 'payments--orders-created', 'orders.created'],
+      ['ORDERS', 'shipments--orders-cancelled', 'orders.cancelled'],
+      ['INVENTORY', undefined, 'inventory.reserved'],
     ] as const) {
       await expect(
-        jsm.consumers.add('ORDERS', { ...(durable && { durable_name: durable }), filter_subject: filter, ack_policy: AckPolicy.Explicit }),
+        jsm.consumers.add(stream, { ...(durable && { durable_name: durable }), filter_subject: filter, ack_policy: AckPolicy.Explicit }),
       ).rejects.toThrow(/Permissions Violation/);
     }
     await expect(jsm.streams.delete('ORDERS')).rejects.toThrow(/Permissions Violation/);

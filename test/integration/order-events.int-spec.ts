@@ -8,10 +8,12 @@ import { OrderViews } from '../../apps/orders-api/src/orders/order-views.js';
 import { applyStateChanges } from '../../apps/orders-api/src/orders/order-rows.js';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { envelopeFor } from './support/envelope.js';
+import { reservedOrderEvent } from './support/events.js';
 
 /**
  * orders-api's own writes against a real PostgreSQL: an order is created with
  * its lines, first history entry and events; other services' events move it
+ * (inventory's reservation first, then payments' and shipments')
  * once each (inbox), version-checked, with a history row and an
  * orders.state-changed event in the same transaction; an early event is
  * parked and applied with its predecessor.
@@ -21,6 +23,7 @@ describe('orders-api order writes', () => {
   let views: OrderViews;
   let create: CreateOrderService;
   let apply: ApplyOrderEventService;
+  const inventory = Consumers.ordersOnInventoryReserved.durable;
   const payments = Consumers.ordersOnPayments.durable;
   const shipments = Consumers.ordersOnShipments.durable;
 
@@ -39,6 +42,13 @@ describe('orders-api order writes', () => {
   async function newOrder(idempotencyKey?: string) {
     const request = { customerId: 'cust-1', lines: [{ sku: 'SKU-1', quantity: 2, unitPriceCents: 250 }, { sku: 'SKU-2', quantity: 1, unitPriceCents: 100 }] };
     return (await create.create(request, idempotencyKey)).order;
+  }
+
+  /** A new order whose stock inventory reserved (RESERVED, version 2): where payments' events start. */
+  async function reservedOrder() {
+    const order = await newOrder();
+    expect(await apply.apply(inventory, reservedOrderEvent({ orderId: order.id }), 'INVENTORY_RESERVED')).toBe('applied');
+    return order;
   }
 
   /** The versions of the order's views written to the outbox for the KV mirror, one per change, in write order. */
@@ -83,48 +93,50 @@ describe('orders-api order writes', () => {
   });
 
   it('applies an event once, with a history row and an orders.state-changed event', async () => {
-    const order = await newOrder();
+    const order = await reservedOrder();
     const initiated = envelopeFor(PaymentInitiated, { orderId: order.id });
 
     expect(await apply.apply(payments, initiated, 'PAYMENT_INITIATED')).toBe('applied');
     expect(await apply.apply(payments, initiated, 'PAYMENT_INITIATED')).toBe('duplicate');
 
     const view = await views.find(order.id);
-    expect(view).toMatchObject({ state: OrderState.PAYMENT_PENDING, version: 2, failureReason: null });
+    expect(view).toMatchObject({ state: OrderState.PAYMENT_PENDING, version: 3, failureReason: null });
     expect(view!.history.map((change) => [change.from, change.to, change.version])).toEqual([
       [null, OrderState.CREATED, 1],
-      [OrderState.CREATED, OrderState.PAYMENT_PENDING, 2],
+      [OrderState.CREATED, OrderState.RESERVED, 2],
+      [OrderState.RESERVED, OrderState.PAYMENT_PENDING, 3],
     ]);
-    expect(await stateChangedVersions(order.id)).toEqual([1, 2]);
+    expect(await stateChangedVersions(order.id)).toEqual([1, 2, 3]);
   });
 
   it('parks an early event and applies it with its predecessor', async () => {
-    const order = await newOrder();
+    const order = await reservedOrder();
     await apply.apply(payments, envelopeFor(PaymentInitiated, { orderId: order.id }), 'PAYMENT_INITIATED');
 
     await apply.apply(shipments, envelopeFor(ShipmentPrepared, { orderId: order.id }), 'SHIPMENT_PREPARED');
-    expect(await views.find(order.id)).toMatchObject({ state: OrderState.PAYMENT_PENDING, version: 2 });
+    expect(await views.find(order.id)).toMatchObject({ state: OrderState.PAYMENT_PENDING, version: 3 });
 
     await apply.apply(payments, envelopeFor(PaymentSucceeded, { orderId: order.id }), 'PAYMENT_SUCCEEDED');
     const view = await views.find(order.id);
-    expect(view).toMatchObject({ state: OrderState.SHIPMENT_PREPARED, version: 4 });
+    expect(view).toMatchObject({ state: OrderState.SHIPMENT_PREPARED, version: 5 });
     expect(view!.history.map((change) => change.to)).toEqual([
       OrderState.CREATED,
+      OrderState.RESERVED,
       OrderState.PAYMENT_PENDING,
       OrderState.PAID,
       OrderState.SHIPMENT_PREPARED,
     ]);
     expect(await listed(order.id)).toEqual(view);
     expect(await db.prisma.orderParkedEvent.count({ where: { orderId: order.id } })).toBe(0);
-    expect(await stateChangedVersions(order.id)).toEqual([1, 2, 3, 4]);
+    expect(await stateChangedVersions(order.id)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('records the reason of a failure on the order', async () => {
-    const order = await newOrder();
+    const order = await reservedOrder();
     await apply.apply(payments, envelopeFor(PaymentInitiated, { orderId: order.id }), 'PAYMENT_INITIATED');
     await apply.apply(payments, envelopeFor(PaymentFailed, { orderId: order.id }), 'PAYMENT_FAILED', 'payment failed: declined');
 
-    expect(await views.find(order.id)).toMatchObject({ state: OrderState.FAILED, version: 3, failureReason: 'payment failed: declined' });
+    expect(await views.find(order.id)).toMatchObject({ state: OrderState.FAILED, version: 4, failureReason: 'payment failed: declined' });
   });
 
   it('changes nothing when the order is no longer at the version the change was decided on', async () => {
@@ -133,7 +145,7 @@ describe('orders-api order writes', () => {
       orderId: order.id,
       expectedVersion: 0,
       from: OrderState.CREATED,
-      to: OrderState.PAYMENT_PENDING,
+      to: OrderState.RESERVED,
       failureReason: null,
       reason: null,
       causationId: order.id,

@@ -11,7 +11,7 @@ import type { MockPaymentGateway as Gateway } from '../../apps/payments/src/gate
 import type { RefundPaymentService } from '../../apps/payments/src/refund-payment/refund-payment.service.js';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { envelopeFor } from './support/envelope.js';
-import { eventually, orderCreatedEvent } from './support/events.js';
+import { eventually, reservedOrderEvent } from './support/events.js';
 import { openInsert } from './support/open-insert.js';
 import { redeliveriesOf } from './support/redeliveries.js';
 import { startServiceApp } from './support/service-app.js';
@@ -77,9 +77,9 @@ describe('payments refunds (real NATS and PostgreSQL)', () => {
   const paymentOf = (orderId: string) => db.prisma.payment.findUnique({ where: { orderId } });
 
   it('refunds a captured payment once when the cancellation is delivered three times', async () => {
-    const created = orderCreatedEvent();
-    const { orderId } = created.payload;
-    await publisher.publish({ subject: created.type, msgId: created.id, data: encodeEnvelope(created) });
+    const reserved = reservedOrderEvent();
+    const { orderId } = reserved.payload;
+    await publisher.publish({ subject: reserved.type, msgId: reserved.id, data: encodeEnvelope(reserved) });
     await eventually(async () => (await paymentOf(orderId))?.status === 'SUCCEEDED', 15_000, 'the charge to capture');
     const refundsBefore = gateway.refundedCount;
 
@@ -105,9 +105,9 @@ describe('payments refunds (real NATS and PostgreSQL)', () => {
   });
 
   it('refunds a charge that captures after the cancellation reached payments', async () => {
-    const created = orderCreatedEvent();
-    const { orderId } = created.payload;
-    await publisher.publish({ subject: created.type, msgId: created.id, data: encodeEnvelope(created) });
+    const reserved = reservedOrderEvent();
+    const { orderId } = reserved.payload;
+    await publisher.publish({ subject: reserved.type, msgId: reserved.id, data: encodeEnvelope(reserved) });
     // The payment is open and the gateway call (GATEWAY_LATENCY_MS) under way.
     await eventually(async () => (await paymentOf(orderId))?.status === 'PENDING', 15_000, 'the charge to start');
 
@@ -123,29 +123,29 @@ describe('payments refunds (real NATS and PostgreSQL)', () => {
 
     await eventually(async () => (await paymentOf(orderId))?.status === 'REFUNDED', 20_000, 'the refund');
     await eventually(
-      async () => (await db.prisma.paymentsInboxEvent.count({ where: { eventId: created.id } })) === 1,
+      async () => (await db.prisma.paymentsInboxEvent.count({ where: { eventId: reserved.id } })) === 1,
       20_000,
       'the charge to finish',
     );
     expect(await paymentEventsFor(orderId)).toEqual(['payments.initiated', 'payments.succeeded', 'payments.refunded']);
     // The charge step refunded it, right after the capture.
     const refunded = await db.prisma.paymentsOutboxEvent.findFirstOrThrow({ where: { aggregateId: marked.id, type: 'payments.refunded' } });
-    expect((refunded.envelope as { causationId: string }).causationId).toBe(created.id);
+    expect((refunded.envelope as { causationId: string }).causationId).toBe(reserved.id);
   });
 
   it('charges nothing for an order cancelled before payments saw it, and says so once', async () => {
-    const created = orderCreatedEvent();
-    const { orderId } = created.payload;
+    const reserved = reservedOrderEvent();
+    const { orderId } = reserved.payload;
     const capturesBefore = gateway.capturedCount;
     const cancelled = shipmentCancelledEvent(orderId);
     await publisher.publish({ subject: cancelled.type, msgId: cancelled.id, data: encodeEnvelope(cancelled) });
     await eventually(async () => (await paymentOf(orderId))?.status === 'CANCELLED', 15_000, 'the payment to be voided');
 
-    await publisher.publish({ subject: created.type, msgId: created.id, data: encodeEnvelope(created) });
+    await publisher.publish({ subject: reserved.type, msgId: reserved.id, data: encodeEnvelope(reserved) });
     await eventually(
-      async () => (await db.prisma.paymentsInboxEvent.count({ where: { eventId: created.id } })) === 1,
+      async () => (await db.prisma.paymentsInboxEvent.count({ where: { eventId: reserved.id } })) === 1,
       15_000,
-      'orders.created handled',
+      'inventory.reserved handled',
     );
     expect(await db.prisma.payment.count({ where: { orderId } })).toBe(1);
     expect((await paymentOf(orderId))?.status).toBe('CANCELLED');
@@ -156,7 +156,7 @@ describe('payments refunds (real NATS and PostgreSQL)', () => {
   it('records a cancellation on a payment opened while the cancellation was opening its own row, in the same delivery', async () => {
     const orderId = uuidv7();
     const openedId = uuidv7();
-    // orders.created being applied: its PENDING payment inserted, not yet committed.
+    // inventory.reserved being applied: its PENDING payment inserted, not yet committed.
     const charge = await openInsert(
       db.url,
       `INSERT INTO payments.payments (id, order_id, amount_cents, status, updated_at) VALUES ($1, $2, 1000, 'PENDING', now())`,

@@ -3,11 +3,11 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Consumers, Streams } from '#contracts';
+import { Consumers } from '#contracts';
 import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
-import { eventually, orderCreatedEvent } from './support/events.js';
+import { eventually, reservedOrderEvent } from './support/events.js';
 import { startServiceApp } from './support/service-app.js';
 
 /**
@@ -41,12 +41,12 @@ describe('payments under gateway errors', () => {
   });
 
   it('retries three times, then fails the payment with the reason and gives the message up', async () => {
-    const consumer = Consumers.paymentsOnOrderCreated;
-    const advisory = nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${Streams.ORDERS.name}.${consumer.durable}`, {
+    const consumer = Consumers.paymentsOnInventoryReserved;
+    const advisory = nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${consumer.stream}.${consumer.durable}`, {
       max: 1,
       timeout: 15_000,
     });
-    const event = orderCreatedEvent();
+    const event = reservedOrderEvent();
     await new JetStreamPublisher(jetstream(nc)).publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
 
     let announced: { stream_seq: number; deliveries: number } | undefined;

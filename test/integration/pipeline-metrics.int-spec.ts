@@ -11,7 +11,7 @@ import { JetStreamPublisher, JetStreamServer, MessageController, encodeEnvelope 
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { metricValue, summaryLine } from '#metrics';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
-import { eventually, orderCreatedEvent } from './support/events.js';
+import { eventually, reservedOrderEvent } from './support/events.js';
 import { metricDelta, scrapeMetrics } from './support/metrics.js';
 import { envelopeFor } from './support/envelope.js';
 import { startServiceApp } from './support/service-app.js';
@@ -39,7 +39,7 @@ class FailOnceModule {}
  * this process) shows up in the same scrape.
  */
 describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
-  const charge = Consumers.paymentsOnOrderCreated.durable;
+  const charge = Consumers.paymentsOnInventoryReserved.durable;
   const failOnce = Consumers.shipmentsOnShipmentPrepared;
   let nats: NatsServer;
   let db: TestDatabase;
@@ -79,7 +79,7 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
 
   it('counts a redelivered event as processed and as a duplicate, and the payment once', async () => {
     const before = await scrapeMetrics(app);
-    const event = orderCreatedEvent();
+    const event = reservedOrderEvent();
     await publisher.publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
     await eventually(
       async () => (await db.prisma.payment.findUnique({ where: { orderId: event.payload.orderId } }))?.status === 'SUCCEEDED',
@@ -171,8 +171,8 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
     );
     const scrape = await scrapeMetrics(app);
     expect(scrape).toMatch(/^outbox_relay_lag_seconds\{schema="payments",service="payments"\} 0$/m);
-    expect(scrape).toMatch(new RegExp(`^jetstream_consumer_pending_messages\\{stream="ORDERS",durable="${charge}",service="payments"\\} 0$`, 'm'));
-    expect(scrape).toMatch(new RegExp(`^jetstream_consumer_ack_pending_messages\\{stream="ORDERS",durable="${charge}",service="payments"\\} 0$`, 'm'));
+    expect(scrape).toMatch(new RegExp(`^jetstream_consumer_pending_messages\\{stream="INVENTORY",durable="${charge}",service="payments"\\} 0$`, 'm'));
+    expect(scrape).toMatch(new RegExp(`^jetstream_consumer_ack_pending_messages\\{stream="INVENTORY",durable="${charge}",service="payments"\\} 0$`, 'm'));
     expect(metricValue(scrape, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(metricValue(scrape, 'process_cpu_seconds_total')).toBeGreaterThan(0);
     expect(metricValue(scrape, 'http_requests_total', { method: 'GET', route: '/metrics', status: '200' })).toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import { runService } from '#bootstrap';
 import { JetStreamPublisher, encodeEnvelope, provisionStreams } from '#jetstream';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
-import { eventually, orderCreatedEvent } from './support/events.js';
+import { eventually, reservedOrderEvent } from './support/events.js';
 
 /** How long the slow provider's init hook takes: ample time for a consumer that started too early to handle a waiting message. */
 const SLOW_INIT_MS = 1_500;
@@ -41,7 +41,7 @@ describe('runService start-up order', () => {
 
   it('handles no message before every init hook has finished', async () => {
     await provisionStreams(await jetstreamManager(nc));
-    const event = orderCreatedEvent();
+    const event = reservedOrderEvent();
     await new JetStreamPublisher(jetstream(nc)).publish({ subject: event.type, msgId: event.id, data: encodeEnvelope(event) });
 
     const { user, pass } = nats.credentials.payments;

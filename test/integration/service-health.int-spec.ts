@@ -109,7 +109,7 @@ describe('service health (payments, real NATS and PostgreSQL)', () => {
   });
 
   it('is not ready while one of its durable consumers is missing', async () => {
-    const consumer = Consumers.paymentsOnOrderCreated;
+    const consumer = Consumers.paymentsOnInventoryReserved;
     const jsm = await jetstreamManager(nc);
     await jsm.consumers.delete(consumer.stream, consumer.durable);
     await readinessBecomes(503, 'consumer deleted');

@@ -12,10 +12,10 @@ import { ChargeOrderService } from '../../apps/payments/src/charge-order/charge-
 import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../../apps/payments/src/gateway/mock-payment-gateway.js';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { envelopeFor } from './support/envelope.js';
-import { eventually, orderCreatedEvent } from './support/events.js';
+import { eventually, reservedOrderEvent } from './support/events.js';
 import { startServiceApp } from './support/service-app.js';
 
-const consumer = Consumers.paymentsOnOrderCreated;
+const consumer = Consumers.paymentsOnInventoryReserved;
 
 /** What the charge step reads of its delivery: the attempt, and whether it is the last. */
 function delivery(deliveryCount: number, maxDeliver = 3) {
@@ -77,7 +77,7 @@ describe('twin deliveries of one event', () => {
     db.prisma.paymentsInboxEvent.findUnique({ where: { consumer_eventId: { consumer: consumer.durable, eventId } } });
 
   it('acknowledges a copy whose twin applied the event during its last attempt, instead of dead-lettering it', async () => {
-    const event = orderCreatedEvent();
+    const event = reservedOrderEvent();
     const originalCall = held<ChargeResult>();
     let original: Promise<unknown> | undefined;
     const calls: string[] = [];
@@ -112,7 +112,7 @@ describe('twin deliveries of one event', () => {
   });
 
   it('does not call the gateway for a copy whose twin applied the event before it arrived', async () => {
-    const event = orderCreatedEvent();
+    const event = reservedOrderEvent();
     expect(await charges.charge(event, delivery(1))).toBe('applied');
     const charge = jest.spyOn(gateway, 'charge');
     try {

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { OrderCreated, type EnvelopeOf } from '#contracts';
+import { InventoryReserved, OrderCreated, type EnvelopeOf } from '#contracts';
 import { envelopeFor } from './envelope.js';
 
 /** A valid orders.created envelope, as orders-api's outbox would write it. */
@@ -10,6 +10,23 @@ export function orderCreatedEvent(overrides: Partial<EnvelopeOf<typeof OrderCrea
     currency: 'EUR',
     lines: [{ sku: 'SKU-1', quantity: 2, unitPriceCents: 500 }],
     totalCents: 1000,
+    ...overrides,
+  });
+}
+
+/**
+ * A valid inventory.reserved envelope, as inventory's outbox would write it
+ * once every line of an order is held: what payments charges (the same order
+ * as orderCreatedEvent's defaults, its lines without prices).
+ */
+export function reservedOrderEvent(overrides: Partial<EnvelopeOf<typeof InventoryReserved>['payload']> = {}): EnvelopeOf<typeof InventoryReserved> {
+  return envelopeFor(InventoryReserved, {
+    orderId: uuidv7(),
+    reservationId: uuidv7(),
+    customerId: 'cust-test',
+    currency: 'EUR',
+    totalCents: 1000,
+    lines: [{ sku: 'SKU-1', quantity: 2 }],
     ...overrides,
   });
 }
