@@ -3,7 +3,7 @@ import { Consumers, DeadLetterReason } from '#contracts';
 import { itKeepsTheInvariants } from './support/expect-invariants.js';
 import { HANGING_PAYMENTS, hungOrders } from './support/hung-charges.js';
 import { chargeGivenUp } from './support/invariants.js';
-import { ChaosScenario, eventually, type ScenarioContext } from './support/scenario.js';
+import { ChaosScenario, crashUnderSupervisor } from './support/scenario.js';
 import { apiHeaders, type ApiEndpoint } from '#local-infra';
 
 /**
@@ -34,7 +34,8 @@ describe('chaos: fix the hanging handler, then replay its dead letters', () => {
   beforeAll(async () => {
     await scenario.run(async () => {}, {
       recovery: async (context) => {
-        await deployFixedPayments(context);
+        // Killed as a deployment would replace it; its supervisor starts it again with autoRestartEnv.
+        await crashUnderSupervisor(context.pipeline.services.payments);
         replayed = await replayDeadLetters(context.pipeline.api);
         context.note(`payments restarted without the fault, ${replayed} dead letters replayed`);
       },
@@ -54,16 +55,6 @@ describe('chaos: fix the hanging handler, then replay its dead letters', () => {
     expect(run.deadLetters.map((deadLetter) => deadLetter.status)).toEqual(hung.map(() => 'REPLAYED'));
   });
 });
-
-/** Kills payments as a deployment would replace it; its supervisor starts it again with autoRestartEnv. */
-async function deployFixedPayments({ pipeline }: ScenarioContext): Promise<void> {
-  const payments = pipeline.services.payments;
-  const restartsBefore = payments.autoRestarts;
-  // Not payments.kill(): a kill through the handle is final, and no restart would follow.
-  process.kill(payments.pid!, 'SIGKILL');
-  await eventually('payments started again after it was killed', () => payments.autoRestarts !== restartsBefore, 30_000);
-  await payments.waitReady();
-}
 
 /** POST /dead-letters/replay for the consumer's pending max_deliveries dead letters, page by page; how many were replayed. */
 async function replayDeadLetters(api: ApiEndpoint): Promise<number> {

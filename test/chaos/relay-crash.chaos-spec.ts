@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { itKeepsTheInvariants } from './support/expect-invariants.js';
+import { CATALOG_SKUS } from '#local-infra';
 import { ChaosScenario } from './support/scenario.js';
 
 /**
@@ -15,7 +16,10 @@ import { ChaosScenario } from './support/scenario.js';
  * batches crash none about one time in eight, and a CI run did). With at most
  * BATCH_SIZE rows a batch, each service needs more than CRASH_AT_BATCH batches
  * for its rows (orders-api publishes about 1,100, payments 400, shipments 2
- * per shipped order), so each one's relay crashes.
+ * per shipped order, inventory about five per order), so each one's relay
+ * crashes. inventory's relay counts from later: before the first order, the
+ * start-up restock of the catalog publishes up to one batch per product, and a
+ * crash there would take down the pipeline's start, not a run.
  *
  * Why once: a SIGKILL costs every message the process held (pulled, not yet
  * acknowledged) one delivery. A relay crashing every CRASH_AT_BATCH batches
@@ -25,13 +29,15 @@ import { ChaosScenario } from './support/scenario.js';
  */
 const BATCH_SIZE = 10;
 const CRASH_AT_BATCH = 20;
-const services = ['orders-api', 'payments', 'shipments'] as const;
+const INVENTORY_CRASH_AT_BATCH = CRASH_AT_BATCH + CATALOG_SKUS.length;
+const services = ['orders-api', 'payments', 'shipments', 'inventory'] as const;
 
 describe('chaos: outbox relay killed between publish and mark-published', () => {
   const scenario = new ChaosScenario({
     name: 'relay-crash',
-    title: `relays SIGKILL themselves after publishing their batch ${CRASH_AT_BATCH} (of ${BATCH_SIZE} rows at most), before committing`,
+    title: `relays SIGKILL themselves after publishing their batch ${CRASH_AT_BATCH} (inventory's ${INVENTORY_CRASH_AT_BATCH}; of ${BATCH_SIZE} rows at most), before committing`,
     commonEnv: { OUTBOX_BATCH_SIZE: String(BATCH_SIZE), FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH: String(CRASH_AT_BATCH) },
+    env: { inventory: { FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH: String(INVENTORY_CRASH_AT_BATCH) } },
     autoRestart: true,
     autoRestartEnv: { FAULT_RELAY_CRASH_AFTER_PUBLISH_BATCH: '0' },
   });

@@ -1,16 +1,17 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DeadLetterStatus, OrderCreated, Streams } from '#contracts';
+import { DeadLetterStatus, InventoryReserved, OrderCreated } from '#contracts';
 import { expectReplayed, listDeadLetters, replayDeadLetters, type DeadLetterSummary } from '../../tools/demo/src/dead-letters.js';
 import { itKeepsTheInvariants } from './support/expect-invariants.js';
-import { followEvents, republishWithNewMsgId, type StoredEvent } from './support/messages.js';
+import { republishEveryEvent } from './support/messages.js';
 import { ChaosScenario, eventually, type ScenarioContext } from './support/scenario.js';
 
 /**
  * The failure demo's mix over a few hundred orders: 30 % gateway errors,
- * every orders.created published a second time under a new Nats-Msg-Id (a
- * twin, as soon as the original is in its stream, so the two are often
- * charged at the same time), and payments SIGKILLed mid-run. A dead letter
+ * every orders.created and every inventory.reserved published a second time
+ * under a new Nats-Msg-Id (a twin, as soon as the original is in its stream,
+ * so the two are often reserved, or charged, at the same time), and payments
+ * SIGKILLed mid-run. A dead letter
  * must mean work left undone: none may stay open for an event its consumer
  * applied (a twin that lost the race is acknowledged as a duplicate, or its
  * dead letter is RESOLVED), and every one that is open must replay to a
@@ -24,11 +25,12 @@ const DOWNTIME_MS = 1_000;
 describe('chaos: twins of every order under gateway errors and a SIGKILL', () => {
   const scenario = new ChaosScenario({
     name: 'twins-under-faults',
-    title: 'every orders.created re-sent under a new msg id, 30 % gateway errors, payments SIGKILLed mid-run; open dead letters replayed',
+    title: 'every orders.created and inventory.reserved re-sent under a new msg id, 30 % gateway errors, payments SIGKILLed mid-run; open dead letters replayed',
     orders: ORDERS,
     paymentGatewayErrorRate: 0.3,
   });
-  const twinned = new Set<string>();
+  /** The events twinned, by subject: orders.created (reserved twice?) and inventory.reserved (charged twice?). */
+  let twinned: Record<typeof OrderCreated.subject | typeof InventoryReserved.subject, Set<string>>;
   let openBeforeReplay: DeadLetterSummary[] = [];
   let appliedButOpen: DeadLetterSummary[] = [];
   let replayed: string[] = [];
@@ -36,20 +38,17 @@ describe('chaos: twins of every order under gateway errors and a SIGKILL', () =>
   beforeAll(async () => {
     await scenario.run(
       async ({ pipeline, load, orders, nc, note }) => {
-        const follower = await followEvents(nc, Streams.ORDERS.name, OrderCreated.subject, async (event: StoredEvent) => {
-          if (twinned.has(event.envelope.id)) return;
-          twinned.add(event.envelope.id);
-          await republishWithNewMsgId(nc, event);
-        });
+        const twins = await republishEveryEvent(nc, [OrderCreated, InventoryReserved]);
+        twinned = twins.copied;
         await load.whenAccepted(orders / 2);
         const payments = pipeline.services.payments;
         await payments.kill();
         await sleep(DOWNTIME_MS);
         await payments.restart();
         await load.done;
-        await eventually('a twin of every orders.created', () => twinned.size === orders, 60_000);
-        await follower.stop();
-        note(`${twinned.size} orders.created re-sent under new msg ids; payments SIGKILLed after ${orders / 2} orders`);
+        await eventually('a twin of every orders.created and inventory.reserved', () => Object.values(twinned).every((events) => events.size === orders), 60_000);
+        await twins.stop();
+        note(`${twinned[OrderCreated.subject].size} orders.created and ${twinned[InventoryReserved.subject].size} inventory.reserved re-sent under new msg ids; payments SIGKILLed after ${orders / 2} orders`);
       },
       {
         recovery: async (context) => {
@@ -79,9 +78,9 @@ describe('chaos: twins of every order under gateway errors and a SIGKILL', () =>
     for (const deadLetter of resolved) expect({ id: deadLetter.id, resolution: deadLetter.resolution }).toEqual({ id: deadLetter.id, resolution: expect.stringMatching(/^applied: /) });
   });
 
-  it('re-sent every order and kept each charged once', () => {
-    expect(twinned.size).toBe(ORDERS);
-    // One payment per order and no second charge: checked by the invariants above.
+  it('re-sent every order and kept each reserved and charged once', () => {
+    expect({ created: twinned[OrderCreated.subject].size, reserved: twinned[InventoryReserved.subject].size }).toEqual({ created: ORDERS, reserved: ORDERS });
+    // One reservation, one payment per order and no second charge: checked by the invariants above.
   });
 });
 

@@ -20,6 +20,14 @@ export function itKeepsTheInvariants(scenario: ChaosScenario): void {
     expect(scenario.result.inconsistent).toEqual([]);
   });
 
+  it('never oversells: every product holds 0 <= reserved <= on hand, and on hand is the start stock minus the units shipped', () => {
+    expect(scenario.result.stock).toEqual([]);
+  });
+
+  it('releases or commits every reservation exactly once: SHIPPED committed, FAILED released, one settlement event each in the stream, reserved units only for open orders', () => {
+    expect(scenario.result.reservations).toEqual([]);
+  });
+
   it('mirrors every order as it ended into the order_state KV bucket (never an older version)', () => {
     expect(scenario.result.mirrorBehind).toEqual([]);
   });

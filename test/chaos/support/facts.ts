@@ -1,11 +1,11 @@
 import pg from 'pg';
-import type { OrderState } from '#contracts';
+import { InventoryReserved, type OrderState } from '#contracts';
 
 /**
- * What the three services recorded, read straight from their tables in one
+ * What the services recorded, read straight from their tables in one
  * go. Orders are read here rather than over HTTP so that the checks still
  * work while orders-api is down, and so that a few hundred orders with their
- * histories cost four queries instead of hundreds of requests.
+ * histories cost a few queries instead of hundreds of requests.
  */
 
 export interface OrderFact {
@@ -27,17 +27,42 @@ export interface PipelineFacts {
   orders: Map<string, OrderFact>;
   paymentsByOrder: Map<string, PaymentFact[]>;
   shipmentsByOrder: Map<string, string[]>;
-  /** The id of each order's orders.created event (its outbox row id = its Nats-Msg-Id). */
-  orderCreatedEventIds: Map<string, string>;
+  /** The id of each order's inventory.reserved event, which payments charges on (its outbox row id = its Nats-Msg-Id). */
+  reservedEventIds: Map<string, string>;
+  /** Each order's lines as orders-api took them. */
+  orderLines: Map<string, StockLine[]>;
+  /** Every product's stock as inventory holds it now. */
+  products: ProductStock[];
+  /** Each order's reservation (one per order: order_id is unique). */
+  reservations: Map<string, ReservationFact>;
   /** Redeliveries skipped by each consumer's inbox (sum of `duplicates`). */
   inboxDuplicates: Map<string, number>;
   /** (consumer, event id) pairs recorded more than once in an inbox: must be none. */
   repeatedInboxRows: string[];
   /** Outbox rows not yet marked published, per schema. */
-  unpublished: Record<'orders' | 'payments' | 'shipments', number>;
+  unpublished: Record<ServiceSchema, number>;
 }
 
-const SCHEMAS = ['orders', 'payments', 'shipments'] as const;
+export interface StockLine {
+  sku: string;
+  quantity: number;
+}
+
+export interface ProductStock {
+  sku: string;
+  onHand: number;
+  reserved: number;
+}
+
+export interface ReservationFact {
+  id: string;
+  status: string;
+  lines: StockLine[];
+}
+
+/** Every schema with an outbox and an inbox. */
+const SCHEMAS = ['orders', 'payments', 'shipments', 'inventory', 'analytics'] as const;
+type ServiceSchema = (typeof SCHEMAS)[number];
 
 export class PipelineDatabase {
   private readonly pool: pg.Pool;
@@ -73,6 +98,11 @@ export class PipelineDatabase {
     return new Set(rows.map((row) => row.key));
   }
 
+  /** Every product's stock: read right after the pipeline started (restock included), it is what the run starts with. */
+  async products(): Promise<ProductStock[]> {
+    return this.query<ProductStock>('SELECT sku, on_hand AS "onHand", reserved FROM inventory.products ORDER BY sku');
+  }
+
   async unpublishedOutboxRows(): Promise<number> {
     const counts = await Promise.all(
       SCHEMAS.map((schema) =>
@@ -94,9 +124,12 @@ export class PipelineDatabase {
       'SELECT id::text, order_id::text, status::text, decline_reason FROM payments.payments',
     );
     const shipments = await this.pool.query<{ order_id: string; status: string }>('SELECT order_id::text, status::text FROM shipments.shipments');
-    const created = await this.pool.query<{ id: string; aggregate_id: string }>(
-      `SELECT id::text, aggregate_id::text FROM orders.outbox_events WHERE type = 'orders.created'`,
+    const reserved = await this.pool.query<{ id: string; order_id: string }>(
+      `SELECT id::text, envelope->'payload'->>'orderId' AS order_id FROM inventory.outbox_events WHERE type = $1`,
+      [InventoryReserved.type],
     );
+    const lines = await this.pool.query<StockLine & { order_id: string }>('SELECT order_id::text, sku, quantity FROM orders.order_lines ORDER BY order_id, position');
+    const reservations = await this.pool.query<ReservationFact & { order_id: string }>('SELECT id::text, order_id::text, status::text, lines FROM inventory.reservations');
     const inboxUnion = SCHEMAS.map((schema) => `SELECT consumer, event_id, duplicates FROM ${schema}.inbox_events`).join(' UNION ALL ');
     const duplicates = await this.pool.query<{ consumer: string; duplicates: string }>(
       `SELECT consumer, sum(duplicates)::text AS duplicates FROM (${inboxUnion}) AS inbox GROUP BY consumer`,
@@ -135,7 +168,10 @@ export class PipelineDatabase {
       orders: byOrder,
       paymentsByOrder: group(payments.rows, (row) => row.order_id, (row) => ({ id: row.id, status: row.status, declineReason: row.decline_reason })),
       shipmentsByOrder: group(shipments.rows, (row) => row.order_id, (row) => row.status),
-      orderCreatedEventIds: new Map(created.rows.map((row) => [row.aggregate_id, row.id])),
+      reservedEventIds: new Map(reserved.rows.map((row) => [row.order_id, row.id])),
+      orderLines: group(lines.rows, (row) => row.order_id, (row) => ({ sku: row.sku, quantity: row.quantity })),
+      products: await this.products(),
+      reservations: new Map(reservations.rows.map((row) => [row.order_id, { id: row.id, status: row.status, lines: row.lines }])),
       inboxDuplicates: new Map(duplicates.rows.map((row) => [row.consumer, Number(row.duplicates)])),
       repeatedInboxRows: repeated.rows.map((row) => `${row.consumer} ${row.event_id} ×${row.n}`),
       unpublished: Object.fromEntries(unpublished) as PipelineFacts['unpublished'],

@@ -10,7 +10,8 @@ import {
   paymentProblem,
 } from '../../../tools/demo/src/verification.js';
 import { compareDeadLetters, type DeadLetterSummary, type DeadLetterVerdict, type ExpectedDeadLetter } from './dead-letters.js';
-import type { OrderFact, PipelineFacts } from './facts.js';
+import type { OrderFact, PipelineFacts, ProductStock } from './facts.js';
+import { evaluateInventory, type InventoryVerdict, type SettlementEvent } from './inventory.js';
 import type { AcceptedOrder } from './load.js';
 
 /**
@@ -23,7 +24,7 @@ import type { AcceptedOrder } from './load.js';
 export const DECLINED = 'card_declined';
 export { GATEWAY_UNAVAILABLE };
 
-export interface Verdict {
+export interface Verdict extends InventoryVerdict {
   orders: number;
   /** Final states and how many orders are in each, e.g. { SHIPPED: 160, FAILED: 40 }. */
   states: Record<string, number>;
@@ -41,6 +42,10 @@ export interface VerdictInput {
   facts: PipelineFacts;
   deadLetters: readonly DeadLetterSummary[];
   expectedDeadLetters: readonly ExpectedDeadLetter[];
+  /** Every product's stock right after the pipeline started (the restock included). */
+  startStock: readonly ProductStock[];
+  /** The inventory.committed and inventory.released events in the INVENTORY stream, by order. */
+  settlements: ReadonlyMap<string, readonly SettlementEvent[]>;
   /** Orders expected to stop short of a terminal state, with the state they must be in. */
   expectedStuck?: ReadonlyMap<string, OrderState>;
 }
@@ -106,6 +111,7 @@ export function evaluate(input: VerdictInput): Verdict {
     doubleApplied,
     inconsistent,
     deadLetters: compareDeadLetters(input.deadLetters, input.expectedDeadLetters),
+    ...evaluateInventory(facts, input.startStock, input.settlements),
   };
 }
 
@@ -129,7 +135,7 @@ export function ordersFailedByGateway(facts: PipelineFacts): string[] {
 
 /** The dead letter of an order whose charge was given up (see expectChargeGivenUp; `applied`: RESOLVED). */
 export function chargeGivenUp(facts: PipelineFacts, orderId: string, why: string, applied: boolean): ExpectedDeadLetter {
-  return expectChargeGivenUp(orderId, facts.orderCreatedEventIds.get(orderId), why, applied);
+  return expectChargeGivenUp(orderId, facts.reservedEventIds.get(orderId), why, applied);
 }
 
 export { expectPoisonTerminated as poisonTerminated };

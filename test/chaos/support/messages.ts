@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, type PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
-import { Headers, type EventDefinition, type EventEnvelope } from '#contracts';
+import { Headers, Streams, type EventDefinition, type EventEnvelope, type StreamName } from '#contracts';
 import { envelopeFor } from '../../integration/support/envelope.js';
 
 /**
@@ -84,6 +84,36 @@ export async function followEvents(
     async stop() {
       messages.stop();
       await loop;
+    },
+  };
+}
+
+/**
+ * Re-publishes every event of each definition once under a new Nats-Msg-Id,
+ * as soon as it is in its stream (so the copy often arrives while the
+ * original is still being handled), until stop(). `copied` holds the ids of
+ * the events copied so far, by subject; the copies themselves come by too,
+ * and are not copied again.
+ */
+export async function republishEveryEvent<S extends string>(
+  nc: NatsConnection,
+  definitions: ReadonlyArray<{ subject: S; stream: StreamName }>,
+): Promise<{ copied: Record<S, Set<string>>; stop(): Promise<void> }> {
+  const copied = Object.fromEntries(definitions.map(({ subject }) => [subject, new Set<string>()])) as Record<S, Set<string>>;
+  const followers = await Promise.all(
+    definitions.map(({ subject, stream }) =>
+      followEvents(nc, Streams[stream].name, subject, async (event) => {
+        if (copied[subject].has(event.envelope.id)) return;
+        copied[subject].add(event.envelope.id);
+        const ack = await republishWithNewMsgId(nc, event);
+        if (ack.duplicate) throw new Error(`the copy of ${event.envelope.id} was taken for a duplicate by the server`);
+      }),
+    ),
+  );
+  return {
+    copied,
+    async stop() {
+      await Promise.all(followers.map((follower) => follower.stop()));
     },
   };
 }

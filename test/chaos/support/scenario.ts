@@ -12,13 +12,14 @@ import { CHAOS_SUMMARY_FILE_ENV } from './summary-file.js';
 import { mirrorBehind } from './mirror.js';
 import { analyticsBehind } from './analytics.js';
 import { listDeadLetters, type DeadLetterSummary, type ExpectedDeadLetter } from './dead-letters.js';
-import { PipelineDatabase, type PipelineFacts } from './facts.js';
+import { PipelineDatabase, type PipelineFacts, type ProductStock } from './facts.js';
 import { evaluate, type Verdict } from './invariants.js';
+import { readSettlements, type SettlementEvent } from './inventory.js';
 import { startOrderLoad, type AcceptedOrder, type OrderLoad } from './load.js';
 
 /**
  * One chaos scenario from start to finish: a whole pipeline of its own (NATS
- * with JetStream on disk, PostgreSQL, the three built services as processes),
+ * with JetStream on disk, PostgreSQL, the built services as processes),
  * a few hundred orders placed by clients that retry, a fault injected while
  * they flow, then the wait until everything has settled and the verdict on
  * the invariants. Scenario files only say what the fault is and which dead
@@ -82,6 +83,10 @@ export interface ScenarioContext {
 export interface SettledRun {
   accepted: AcceptedOrder[];
   facts: PipelineFacts;
+  /** Every product's stock right after the pipeline started (the restock included). */
+  startStock: ProductStock[];
+  /** The inventory.committed and inventory.released events in the INVENTORY stream, by order. */
+  settlements: Map<string, SettlementEvent[]>;
   deadLetters: DeadLetterSummary[];
   /** The services' output files, for faults that leave markers there. */
   log(service: PipelineServiceName): string;
@@ -109,7 +114,7 @@ export interface ScenarioOutcome extends Verdict {
   analyticsBehind: string[];
   /** From the first order to the settled pipeline. */
   durationMs: number;
-  /** Starting the pipeline (NATS, PostgreSQL, migrations, three services). */
+  /** Starting the pipeline (NATS, PostgreSQL, migrations, the services, the restock). */
   startMs: number;
   /** Stopping it again. */
   stopMs: number;
@@ -177,6 +182,7 @@ export class ChaosScenario {
     this.nc = await connect({ servers: pipeline.natsUrl, name: `chaos-${options.name}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     this.db = new PipelineDatabase(pipeline.databaseUrl);
     const jsm = await jetstreamManager(this.nc);
+    const startStock = await this.db.products();
 
     const notes: string[] = [];
     const loadStartedAt = Date.now();
@@ -197,14 +203,15 @@ export class ChaosScenario {
     }
     watchdog.stop();
     const timedOut = !wait.settled;
-    const [facts, deadLetters] = await Promise.all([
+    const [facts, deadLetters, settlements] = await Promise.all([
       retrying(() => this.db!.facts()),
       retrying(() => listDeadLetters(pipeline.api)),
+      retrying(() => readSettlements(this.nc!)),
     ]);
     const behind = await retrying(() => mirrorBehind(this.nc!, facts));
     const analytics = await retrying(() => analyticsBehind(pipeline, this.db!));
     const durationMs = Date.now() - loadStartedAt;
-    const settled: SettledRun = { accepted, facts, deadLetters, timedOut, log: (service) => readLog(this.logDir, service) };
+    const settled: SettledRun = { accepted, facts, startStock, settlements, deadLetters, timedOut, log: (service) => readLog(this.logDir, service) };
     const restarts = (Object.entries(pipeline.services) as Array<[PipelineServiceName, Pipeline['services'][PipelineServiceName]]>)
       .filter(([, handle]) => handle.unexpectedExits > 0)
       .map(([name, handle]) => `${name} ${handle.unexpectedExits}×`);
@@ -215,6 +222,8 @@ export class ChaosScenario {
       accepted,
       facts,
       deadLetters,
+      startStock,
+      settlements,
       expectedDeadLetters: expectations.deadLetters(settled),
       expectedStuck: expectations.stuck?.(settled),
     });
@@ -332,6 +341,18 @@ async function busyConsumers(jsm: JetStreamManager): Promise<string[]> {
   return busy;
 }
 
+/**
+ * SIGKILLs a service behind its handle's back, as a crash would, and waits
+ * until its supervisor (the scenario's autoRestart) has it ready again.
+ */
+export async function crashUnderSupervisor(handle: Pipeline['services'][PipelineServiceName]): Promise<void> {
+  const restartsBefore = handle.autoRestarts;
+  // Not handle.kill(): a kill through the handle is final, and no restart would follow.
+  process.kill(handle.pid!, 'SIGKILL');
+  await eventually(`${handle.name} started again after it was killed`, () => handle.autoRestarts !== restartsBefore, 30_000);
+  await handle.waitReady();
+}
+
 /** Polls `condition` until it holds; fails after `timeoutMs` saying what never happened. */
 export async function eventually(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -368,6 +389,8 @@ export function isClean(outcome: Verdict & { run: SettledRun }): boolean {
     outcome.lost.length === 0 &&
     outcome.doubleApplied.length === 0 &&
     outcome.inconsistent.length === 0 &&
+    outcome.stock.length === 0 &&
+    outcome.reservations.length === 0 &&
     outcome.deadLetters.problems.length === 0
   );
 }
@@ -384,6 +407,8 @@ function summaryLine(options: ScenarioOptions, outcome: ScenarioOutcome): string
     `lost ${outcome.lost.length}`,
     `double-applied ${outcome.doubleApplied.length}`,
     `inconsistent ${outcome.inconsistent.length}`,
+    `stock off ${outcome.stock.length}`,
+    `reservations off ${outcome.reservations.length}`,
     `dead letters ${outcome.deadLetters.actual} (expected ${outcome.deadLetters.expected}${outcome.deadLetters.problems.length ? `, ${outcome.deadLetters.problems.length} PROBLEMS` : ''})`,
     `${seconds(outcome.durationMs)} (start ${seconds(outcome.startMs)}, stop ${seconds(outcome.stopMs)}, total ${seconds(outcome.totalMs)})`,
     ...(outcome.notes.length ? [outcome.notes.join('; ')] : []),
