@@ -141,7 +141,7 @@ describe('service-app schematic', () => {
     expect(values['migrations']).toBeDefined();
     expect(JSON.parse(after.get('/helm/order-pipeline/values.schema.json')!).required).toContain('refunds');
     expect(after.get('/helm/order-pipeline/templates/_helpers.tpl')).toContain('refunds:\n  key: refunds\n  port: 3005\n{{- end }}');
-    expect(after.get('/deploy/docker/entrypoint.sh')).toContain('orders-api | payments | shipments | analytics | refunds)');
+    expect(after.get('/deploy/docker/entrypoint.sh')).toContain('orders-api | payments | shipments | analytics | inventory | refunds)');
     expect(after.get('/Dockerfile')).toMatch(/^EXPOSE 3000 3001 3002 3003 3004 3005$/m);
     expect(after.get('/prisma/schema.prisma')).toMatch(/schemas\s*=\s*\[[^\]]*"refunds"\]/);
     expect(after.get('/libs/contracts/src/registry.ts')).toMatch(/import \{ RefundIssued \} from '\.\/events\/refunds\.js';[\s\S]*\n {2}RefundIssued,\n\];/);
