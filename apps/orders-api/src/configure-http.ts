@@ -1,4 +1,5 @@
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { API_HTTP_APP_OPTIONS, configureApiHttp } from '#http-api';
 import { DatabaseUnavailableFilter } from './common/database-unavailable.filter.js';
 import { DomainErrorsFilter } from './common/domain-errors.filter.js';
@@ -19,4 +20,6 @@ export function configureOrdersHttp(app: INestApplication): void {
     filters: (adapter) => [new DatabaseUnavailableFilter(adapter), new DomainErrorsFilter(adapter)],
     docs: ORDERS_API_DOCS,
   });
+  // The live-updates gateway (/ws) speaks plain WebSocket, not socket.io: any client library can use it.
+  app.useWebSocketAdapter(new WsAdapter(app));
 }
