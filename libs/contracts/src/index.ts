@@ -14,3 +14,4 @@ export * from './events/inventory.js';
 export * from './dead-letters.js';
 export * from './subjects.js';
 export * from './nats-permissions.js';
+export * from './outbox-backlog-reports.js';

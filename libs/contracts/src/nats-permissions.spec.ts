@@ -7,6 +7,7 @@ import {
   natsInboxPrefix,
   natsPermissionsOf,
   natsServices,
+  outboxBacklogKey,
   streamsUsedBy,
   subjectMatches,
   type ServiceName,
@@ -28,7 +29,7 @@ describe('NATS permissions derived from the contracts', () => {
   it('gives payments exactly its events, its consumers and its streams', () => {
     expect(publishes('payments')).toEqual([
       '$JS.API.INFO',
-      ...['PAYMENTS', 'SHIPMENTS', 'INVENTORY', 'DLQ_ADVISORIES'].flatMap((s) => [
+      ...['PAYMENTS', 'SHIPMENTS', 'INVENTORY', 'DLQ_ADVISORIES', 'KV_outbox_backlog'].flatMap((s) => [
         `$JS.API.STREAM.INFO.${s}`,
         `$JS.API.STREAM.CREATE.${s}`,
         `$JS.API.STREAM.UPDATE.${s}`,
@@ -46,6 +47,7 @@ describe('NATS permissions derived from the contracts', () => {
       '$JS.API.CONSUMER.INFO.SHIPMENTS.payments--shipments-cancelled',
       '$JS.API.CONSUMER.MSG.NEXT.SHIPMENTS.payments--shipments-cancelled',
       '$JS.ACK.SHIPMENTS.payments--shipments-cancelled.>',
+      '$KV.outbox_backlog.payments.*',
     ]);
     expect(natsPermissionsOf('payments').subscribe.allow).toEqual(['_INBOX.payments.>']);
   });
@@ -121,6 +123,17 @@ describe('NATS permissions derived from the contracts', () => {
     for (const service of ['payments', 'shipments'] as const) {
       expect(mayPublish(service, '$KV.order_state.some-order')).toBe(false);
       expect(mayPublish(service, '$JS.API.STREAM.CREATE.KV_order_state')).toBe(false);
+    }
+  });
+
+  it('lets every service report its own outbox backlog only, and only orders-api read every report', () => {
+    for (const service of natsServices()) {
+      expect(mayPublish(service, '$JS.API.STREAM.CREATE.KV_outbox_backlog')).toBe(true);
+      expect(mayPublish(service, `$KV.outbox_backlog.${outboxBacklogKey(service, 'host-1.example:42')}`)).toBe(true);
+      for (const other of natsServices().filter((s) => s !== service)) {
+        expect(mayPublish(service, `$KV.outbox_backlog.${outboxBacklogKey(other, 'host-1')}`)).toBe(false);
+      }
+      expect(mayPublish(service, '$JS.API.DIRECT.GET.KV_outbox_backlog.$KV.outbox_backlog.payments.host-1')).toBe(service === 'orders-api');
     }
   });
 

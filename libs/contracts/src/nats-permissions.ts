@@ -1,6 +1,7 @@
 import { CONSUMER_BACKLOG_READER, Consumers, type ConsumerDefinition } from './consumers.js';
 import { DeadLetterConsumers, DeadLetterStreams } from './dead-letters.js';
 import { KvBuckets, kvStreamName } from './headers.js';
+import { OutboxBacklogReports } from './outbox-backlog-reports.js';
 import { ALL_EVENTS } from './registry.js';
 import type { ServiceName } from './services.js';
 import { Streams, type EventStreamDefinition } from './streams.js';
@@ -77,6 +78,9 @@ export function natsPermissionsOf(service: ServiceName): NatsPermissions {
     DeadLetterStreams.DLQ_ADVISORIES.name,
     ...ownedDeadLetterStreams.map((s) => s.name),
     ...buckets.map((b) => kvStreamName(b.name)),
+    // Every service reports its outbox backlog (libs/messaging OutboxBacklogReporter)
+    // and creates the bucket when it is the first.
+    kvStreamName(OutboxBacklogReports.bucket),
   ]);
 
   const publish = [
@@ -95,6 +99,7 @@ export function natsPermissionsOf(service: ServiceName): NatsPermissions {
       ? Object.values(Consumers).map((c) => `${API}.CONSUMER.INFO.${c.stream}.${c.durable}`)
       : []),
     ...(runsDeadLetterOffice ? deadLetterOfficeSubjects() : []),
+    ...outboxBacklogReportSubjects(service),
   ];
 
   return {
@@ -106,6 +111,19 @@ export function natsPermissionsOf(service: ServiceName): NatsPermissions {
 /** The subjects of the events a service emits: every event of the streams it owns. */
 function emittedSubjects(service: ServiceName): string[] {
   return ALL_EVENTS.filter((e) => Streams[e.stream].service === service).map((e) => e.subject);
+}
+
+/**
+ * A service puts its own instances' reports only (the key starts with its
+ * name); the reader gets any of them (direct get of a key's last message,
+ * after listing the keys with a stream info, which managedStreams allows).
+ */
+function outboxBacklogReportSubjects(service: ServiceName): string[] {
+  const { bucket, reader } = OutboxBacklogReports;
+  return [
+    `$KV.${bucket}.${service}.*`,
+    ...(service === reader ? [`${API}.DIRECT.GET.${kvStreamName(bucket)}.>`] : []),
+  ];
 }
 
 /**
