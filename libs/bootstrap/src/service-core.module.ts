@@ -49,7 +49,7 @@ export class ServiceCoreModule {
         LoggerModule.forRoot(pinoParams({ service: options.service, level: env.LOG_LEVEL })),
         DatabaseModule.forRoot({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }),
         JetStreamModule.forRootAsync({ useFactory: () => nats }),
-        MessagingModule.forRoot(options.schema),
+        MessagingModule.forRoot(options.schema, options.service),
         MetricsModule.forRoot({ service: options.service, summaryIntervalMs: env.METRICS_LOG_INTERVAL_MS }),
         HealthModule,
       ],

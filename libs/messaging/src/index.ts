@@ -3,6 +3,7 @@ export { KV_PUT_TYPE, OutboxWriter, newEvent, type KvPut, type NewEvent } from '
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { RetentionPruner, uuidV7Floor, type PruneResult, type RetentionOptions } from './retention-pruner.js';
 export { OutboxBacklog } from './outbox-backlog.js';
+export { OutboxBacklogReporter, openOutboxBacklogBucket, type OutboxBacklogReporterOptions } from './outbox-backlog-reporter.js';
 export { Inbox, type ReceivedEvent } from './inbox.js';
 export { causedBy, causedByRequest, type EventCause } from './event-cause.js';
 export type { ServiceSchema } from './service-schema.js';

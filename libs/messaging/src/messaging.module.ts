@@ -6,9 +6,13 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ServiceName } from '#contracts';
 import type { CommonEnv } from '#config';
 import { SqlDatabase } from '#database';
-import { JetStreamPublisher } from '#jetstream';
+import { JetStreamPublisher, NATS_CONNECTION } from '#jetstream';
+import { OutboxBacklog } from './outbox-backlog.js';
+import { OutboxBacklogReporter } from './outbox-backlog-reporter.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxWriter } from './outbox-writer.js';
 import { RetentionPruner } from './retention-pruner.js';
@@ -26,10 +30,11 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     private readonly relay: OutboxRelay,
     private readonly pruner: RetentionPruner,
+    private readonly backlogReporter: OutboxBacklogReporter,
     private readonly config: ConfigService<CommonEnv, true>,
   ) {}
 
-  static forRoot(schema: ServiceSchema): DynamicModule {
+  static forRoot(schema: ServiceSchema, service: ServiceName): DynamicModule {
     const outbox = new OutboxWriter(schema);
     return {
       module: MessagingModule,
@@ -72,6 +77,12 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
               intervalMs: config.get('RETENTION_PRUNE_INTERVAL_MS', { infer: true }),
             }),
         },
+        // Its backlog, put where orders-api's operations API reads every service's.
+        {
+          provide: OutboxBacklogReporter,
+          inject: [SqlDatabase, NATS_CONNECTION],
+          useFactory: (db: SqlDatabase, connection: NatsConnection) => new OutboxBacklogReporter(new OutboxBacklog(db, schema), connection, { service }),
+        },
       ],
       exports: [OutboxWriter, IdempotentBatchConsumer, UnitsOfWork, OutboxRelay, RetentionPruner],
     };
@@ -80,10 +91,11 @@ export class MessagingModule implements OnApplicationBootstrap, OnModuleDestroy 
   onApplicationBootstrap(): void {
     if (this.config.get('OUTBOX_RELAY_ENABLED', { infer: true })) this.relay.start();
     if (this.config.get('RETENTION_PRUNE_INTERVAL_MS', { infer: true }) > 0) this.pruner.start();
+    this.backlogReporter.start();
   }
 
-  /** Stops the relay and the pruner before the database and NATS connections go away. */
+  /** Stops the relay, the pruner and the backlog reports before the database and NATS connections go away. */
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([this.relay.stop(), this.pruner.stop()]);
+    await Promise.all([this.relay.stop(), this.pruner.stop(), this.backlogReporter.stop()]);
   }
 }
