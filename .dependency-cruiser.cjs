@@ -72,7 +72,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: ['node_modules', 'libs/database/src/generated'] },
-    exclude: { path: ['^dist/', '^node_modules/', '^\\.local/', '^libs/database/src/generated/'] },
+    exclude: { path: ['^dist/', '^node_modules/', '^\\.local/', '^libs/database/src/generated/', '^apps/console/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     // Resolve `#contracts` and friends to the TypeScript sources, as tsc and Jest do.
