@@ -28,6 +28,14 @@ export const ordersEnvSchema = commonEnvSchema.extend({
    * turns it off). Validated here with the rest; the module reads it.
    */
   DEAD_LETTER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(2_000),
+  /** Live updates (/ws): how long a new socket may take to authenticate before it is closed (4401), in ms. */
+  WS_AUTH_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Live updates: how often each socket is pinged; one that has not answered the last ping by the next is terminated (ms). */
+  WS_PING_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  /** Live updates: a socket whose unsent data passes this many bytes reads too slowly and is closed (4008), so it cannot hold memory. */
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /** Live updates: orders one socket may subscribe to one by one (subscribe-all is one). */
+  WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(1_000),
 });
 
 export type OrdersEnv = z.infer<typeof ordersEnvSchema>;

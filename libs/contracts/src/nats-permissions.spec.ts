@@ -126,6 +126,19 @@ describe('NATS permissions derived from the contracts', () => {
     }
   });
 
+  it('lets orders-api watch the order_state bucket (live updates), and no other service', () => {
+    const watch = [
+      '$JS.API.CONSUMER.CREATE.KV_order_state.oc_abc_1.$KV.order_state.>',
+      '$JS.API.CONSUMER.INFO.KV_order_state.oc_abc_1',
+      '$JS.API.CONSUMER.DELETE.KV_order_state.oc_abc_1',
+      '$JS.FC.KV_order_state.oc_abc_1.1.2.3',
+    ];
+    for (const service of natsServices()) for (const subject of watch) expect(mayPublish(service, subject)).toBe(service === 'orders-api');
+    // A watch of the bucket's keys only, never a consumer on another stream.
+    expect(mayPublish('orders-api', '$JS.API.CONSUMER.CREATE.KV_order_state.oc_abc_1.orders.created')).toBe(false);
+    expect(mayPublish('orders-api', '$JS.API.CONSUMER.CREATE.PAYMENTS.oc_abc_1.$KV.order_state.>')).toBe(false);
+  });
+
   it('lets every service report its own outbox backlog only, and only orders-api read every report', () => {
     for (const service of natsServices()) {
       expect(mayPublish(service, '$JS.API.STREAM.CREATE.KV_outbox_backlog')).toBe(true);

@@ -94,6 +94,13 @@ export function natsPermissionsOf(service: ServiceName): NatsPermissions {
       `$KV.${b.name}.>`,
       // A get asks the stream directly for the key's last message.
       `${API}.DIRECT.GET.${kvStreamName(b.name)}.>`,
+      // A watch (orders-api's live updates) is an ordered push consumer on the
+      // bucket's stream: created under a fresh name (again after a gap), asked
+      // for its info, deleted when stopped, and answering the server's flow control.
+      `${API}.CONSUMER.CREATE.${kvStreamName(b.name)}.*.$KV.${b.name}.>`,
+      `${API}.CONSUMER.INFO.${kvStreamName(b.name)}.*`,
+      `${API}.CONSUMER.DELETE.${kvStreamName(b.name)}.*`,
+      `$JS.FC.${kvStreamName(b.name)}.>`,
     ]),
     ...(service === CONSUMER_BACKLOG_READER
       ? Object.values(Consumers).map((c) => `${API}.CONSUMER.INFO.${c.stream}.${c.durable}`)
