@@ -36,6 +36,24 @@ export const ordersEnvSchema = commonEnvSchema.extend({
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(1_048_576),
   /** Live updates: orders one socket may subscribe to one by one (subscribe-all is one). */
   WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(1_000),
+  /**
+   * Operations API (GET /api/v1/operations): how often orders-api samples the
+   * streams' per-subject counts for the stage rates (ms; 0 turns sampling off).
+   * One stream info per stream per sample, whatever the traffic.
+   */
+  OPERATIONS_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(0).default(2_000),
+  /**
+   * Operations API: the sliding window the stage rates are averaged over (ms).
+   * Long enough to smooth the pipeline's pull batches, short enough that a
+   * stall shows within it.
+   */
+  OPERATIONS_RATE_WINDOW_MS: z.coerce.number().int().positive().default(20_000),
+  /**
+   * Operations API: how long one gathering of consumer info, outbox reports and
+   * the dead-letter count is shared between requests (ms), so that several
+   * browsers polling cost NATS and PostgreSQL what one does.
+   */
+  OPERATIONS_CACHE_MS: z.coerce.number().int().min(0).default(1_000),
 });
 
 export type OrdersEnv = z.infer<typeof ordersEnvSchema>;
