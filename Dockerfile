@@ -54,7 +54,10 @@ COPY apps ./apps
 # The generator of the NATS users (`order-pipeline nats-config`): from the
 # contracts of this very image, so the users match the services it runs.
 COPY tools/contracts ./tools/contracts
+# The generator of the public API's one OpenAPI document (served by orders-api at /docs, and the console's typed client).
+COPY tools/openapi ./tools/openapi
 # = prisma generate (WebAssembly engine, no download) && tsc -p tsconfig.build.json
+#   && the public API's document && the console's bundle (Vite)
 RUN npm run build
 
 # ---------------------------------------------------------------------------
@@ -87,6 +90,9 @@ COPY prisma ./prisma
 COPY --from=build /app/dist/apps ./dist/apps
 COPY --from=build /app/dist/libs ./dist/libs
 COPY --from=build /app/dist/tools/contracts ./dist/tools/contracts
+# Static files orders-api serves: the public API's OpenAPI document and the console.
+COPY --from=build /app/dist/openapi ./dist/openapi
+COPY --from=build /app/dist/console ./dist/console
 COPY --chmod=0555 deploy/docker/entrypoint.sh /usr/local/bin/order-pipeline
 # The base image's unprivileged `node` user, by number so that Kubernetes'
 # runAsNonRoot can verify it without reading /etc/passwd.

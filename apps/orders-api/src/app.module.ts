@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ServiceCoreModule } from '#bootstrap';
 import { ApiAccessModule } from '#http-api';
-import { DeadLettersApiModule } from './dead-letters/dead-letters-api.module.js';
 import { LiveUpdatesModule } from './live-updates/live-updates.module.js';
-import { OperationsModule } from './operations/operations.module.js';
-import { OrdersModule } from './orders/orders.module.js';
+import { ORDERS_PUBLIC_API } from './openapi.js';
 import { OPERATIONAL_PATHS } from './operational-routes.js';
 import { ordersEnvSchema } from './orders-env.js';
 
@@ -12,9 +10,8 @@ import { ordersEnvSchema } from './orders-env.js';
   imports: [
     ServiceCoreModule.forRoot({ service: 'orders-api', schema: 'orders', env: ordersEnvSchema }),
     ApiAccessModule.forRoot({ publicPaths: OPERATIONAL_PATHS }),
-    OrdersModule,
-    DeadLettersApiModule,
-    OperationsModule,
+    // The modules of the public API (openapi.ts lists them, so that the build can describe them without running the app).
+    ...ORDERS_PUBLIC_API.modules,
     LiveUpdatesModule,
   ],
 })

@@ -1,4 +1,7 @@
-import { API_KEY_HEADER, type ApiDocsOptions } from '#http-api';
+import { API_KEY_HEADER, type ApiDocsOptions, type PublicApi } from '#http-api';
+import { DeadLettersApiModule } from './dead-letters/dead-letters-api.module.js';
+import { OperationsModule } from './operations/operations.module.js';
+import { OrdersModule } from './orders/orders.module.js';
 
 /** orders-api's OpenAPI document at /docs-json and Swagger UI at /docs (libs/http-api setUpApiDocs). */
 export const ORDERS_API_DOCS: ApiDocsOptions = {
@@ -13,6 +16,14 @@ export const ORDERS_API_DOCS: ApiDocsOptions = {
   tags: [
     'orders',
     ['dead-letters', 'Messages a consumer gave up on: inspect, replay, discard'],
+    ['operations', 'How the pipeline is doing: consumers, stage rates, outbox backlogs (operators)'],
     'health',
   ],
+};
+
+/** orders-api's share of the public API; it is also the edge that serves the whole API (configure-http.ts). */
+export const ORDERS_PUBLIC_API: PublicApi = {
+  service: 'orders-api',
+  docs: ORDERS_API_DOCS,
+  modules: [OrdersModule, DeadLettersApiModule, OperationsModule],
 };

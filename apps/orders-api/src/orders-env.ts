@@ -5,6 +5,10 @@ import { httpApiEnvShape } from '#http-api';
 export const ordersEnvSchema = commonEnvSchema.extend({
   ...httpApiEnvShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** The inventory service, which answers the public API's /api/v1/products behind this edge (public-edge.ts). */
+  INVENTORY_URL: z.url().default('http://127.0.0.1:3004'),
+  /** The analytics service, which answers the public API's /api/v1/analytics behind this edge. */
+  ANALYTICS_URL: z.url().default('http://127.0.0.1:3003'),
   /**
    * Writes (place, cancel) in progress at once in this process; one more is
    * refused with 503 at once instead of queueing for the database pool.

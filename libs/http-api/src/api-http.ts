@@ -1,11 +1,12 @@
 import type { ExceptionFilter, INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { API_KEY_SECURITY } from './api-access.js';
 import { API_KEY_HEADER } from './api-keys.js';
 import type { HttpApiEnv } from './http-api-env.js';
 import { applyHttpSecurity } from './http-security.js';
 import { MalformedUrlFilter } from './malformed-url.filter.js';
+import { upstreamProxies, type UpstreamRoute } from './upstream-proxy.js';
 
 /**
  * The routes outside /api/v1 that probes and scrapers call: no API key, no
@@ -25,6 +26,10 @@ export interface ApiHttpOptions {
   /** The service's own exception filters; Nest tries the last one first, and the malformed-URL filter before them all. */
   readonly filters?: (adapter: ReturnType<INestApplication['getHttpAdapter']>) => ExceptionFilter[];
   readonly docs: ApiDocsOptions;
+  /** Prefixes of the public API that other services answer, forwarded to them (see upstreamProxies). */
+  readonly upstreams?: readonly UpstreamRoute[];
+  /** The document /docs serves, given the service's own; its own by default. The edge serves the whole public API's. */
+  readonly servedDocument?: (own: OpenAPIObject) => OpenAPIObject;
 }
 
 /**
@@ -38,11 +43,13 @@ export function configureApiHttp(app: INestApplication, options: ApiHttpOptions)
   applyHttpSecurity(app, {
     corsOrigins: config.get('CORS_ORIGINS', { infer: true }),
     maxBodyBytes: config.get('MAX_BODY_BYTES', { infer: true }),
+    beforeBodyParser: upstreamProxies(options.upstreams ?? []),
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: [...OPERATIONAL_ROUTES] });
   const adapter = app.getHttpAdapter();
   app.useGlobalFilters(...(options.filters?.(adapter) ?? []), new MalformedUrlFilter(adapter));
-  setUpApiDocs(app, options.docs);
+  const own = createApiDocument(app, options.docs);
+  serveApiDocs(app, options.servedDocument?.(own) ?? own);
 }
 
 export interface ApiDocsOptions {
@@ -52,8 +59,8 @@ export interface ApiDocsOptions {
   readonly tags: ReadonlyArray<string | readonly [string, string]>;
 }
 
-/** The OpenAPI document at /docs-json and Swagger UI at /docs, with the API-key security scheme and the /metrics route. */
-export function setUpApiDocs(app: INestApplication, options: ApiDocsOptions): void {
+/** The app's OpenAPI document, with the API-key security scheme and the /metrics route; the app's global prefix must be set. */
+export function createApiDocument(app: INestApplication, options: ApiDocsOptions): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle(options.title)
     .setDescription(options.description)
@@ -72,6 +79,11 @@ export function setUpApiDocs(app: INestApplication, options: ApiDocsOptions): vo
       responses: { '200': { description: 'The metrics', content: { 'text/plain': { schema: { type: 'string' } } } } },
     },
   };
+  return document;
+}
+
+/** The document at /docs-json and Swagger UI at /docs. */
+export function serveApiDocs(app: INestApplication, document: OpenAPIObject): void {
   // persistAuthorization: a key entered in Authorize survives a reload of the page.
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
 }

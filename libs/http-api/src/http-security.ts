@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import { jsonBodyParser } from './json-body.js';
 
@@ -7,6 +8,12 @@ export interface HttpSecurityOptions {
   /** Origins allowed to call the API from a browser; none by default. */
   corsOrigins: readonly string[];
   maxBodyBytes: number;
+  /**
+   * Handlers that must see the raw request body, mounted after the headers
+   * and CORS but before the body parser: a proxy forwards the body as it
+   * arrived, which a parser would have consumed.
+   */
+  beforeBodyParser?: readonly RequestHandler[];
 }
 
 /**
@@ -25,5 +32,6 @@ export function applyHttpSecurity(app: INestApplication, options: HttpSecurityOp
   if (options.corsOrigins.length > 0) {
     express.enableCors({ origin: [...options.corsOrigins], allowedHeaders: ['Content-Type', 'X-API-Key', 'Idempotency-Key', 'X-Correlation-Id'] });
   }
+  for (const handler of options.beforeBodyParser ?? []) express.use(handler);
   for (const handler of jsonBodyParser({ maxBytes: options.maxBodyBytes })) express.use(handler);
 }

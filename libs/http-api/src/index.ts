@@ -16,3 +16,5 @@ export * from './validated-params.js';
 export * from './write-rate-limit.guard.js';
 export * from './malformed-url.filter.js';
 export * from './api-http.js';
+export * from './public-api.js';
+export * from './upstream-proxy.js';

@@ -159,16 +159,18 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     cleanups.push(async () => {
       await Promise.all([...running].map((handle) => handle.stop()));
     });
-    const started = await Promise.allSettled(
-      PIPELINE_SERVICES.map((name) =>
-        startService(root, name, { ...options, natsUrl: nats.url, natsUser: nats.credentials[name], databaseUrl, apiKeysEnv: apiKeys.env }, running),
-      ),
-    );
-    const failures = started.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
-    if (failures.length > 0) {
-      throw failures.length === 1 ? failures[0] : new AggregateError(failures, failures.map((e) => e.message).join('\n\n'));
-    }
-    const ready = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const start = (names: readonly PipelineServiceName[], upstreams: UpstreamUrls = {}) =>
+      startServices(names, (name) =>
+        startService(root, name, { ...options, natsUrl: nats.url, natsUser: nats.credentials[name], databaseUrl, apiKeysEnv: apiKeys.env, upstreams }, running),
+      );
+    // orders-api last: it is the public edge and forwards to inventory's and analytics' ports, known once they listen.
+    const behindTheEdge = await start(PIPELINE_SERVICES.filter((name) => name !== 'orders-api'));
+    const portOf = (name: PipelineServiceName) => behindTheEdge.find((s) => s.name === name)!.port;
+    const edge = await start(['orders-api'], {
+      INVENTORY_URL: `http://${HOST}:${portOf('inventory')}`,
+      ANALYTICS_URL: `http://${HOST}:${portOf('analytics')}`,
+    });
+    const ready = [...edge, ...behindTheEdge];
     const services = Object.fromEntries(ready.map((s) => [s.name, s.handle])) as Record<PipelineServiceName, ServiceHandle>;
     const serviceUrls = Object.fromEntries(ready.map((s) => [s.name, `http://${HOST}:${s.port}`])) as Record<PipelineServiceName, string>;
     await assertConnectedAsOwnUsers(nats);
@@ -206,7 +208,29 @@ function assertBuilt(root: string): void {
   }
 }
 
-type ServiceSettings = PipelineOptions & { natsUrl: string; natsUser: NatsCredentials; databaseUrl: string; apiKeysEnv: string };
+/** Where the edge finds the services it forwards to (orders-api's INVENTORY_URL and ANALYTICS_URL). */
+type UpstreamUrls = Partial<Record<'INVENTORY_URL' | 'ANALYTICS_URL', string>>;
+
+type ServiceSettings = PipelineOptions & {
+  natsUrl: string;
+  natsUser: NatsCredentials;
+  databaseUrl: string;
+  apiKeysEnv: string;
+  upstreams: UpstreamUrls;
+};
+
+/** Starts services side by side; one failure fails the start, with every failure's output. */
+async function startServices(
+  names: readonly PipelineServiceName[],
+  startOne: (name: PipelineServiceName) => Promise<StartedService>,
+): Promise<StartedService[]> {
+  const started = await Promise.allSettled(names.map(startOne));
+  const failures = started.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
+  if (failures.length > 0) {
+    throw failures.length === 1 ? failures[0] : new AggregateError(failures, failures.map((e) => e.message).join('\n\n'));
+  }
+  return started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+}
 
 interface StartedService {
   name: PipelineServiceName;
@@ -263,6 +287,7 @@ function serviceEnv(
     name === 'orders-api'
       ? {
           API_KEYS: settings.apiKeysEnv,
+          ...settings.upstreams,
           // The load tools write from one key far faster than any client should; a test of the limit sets its own.
           RATE_LIMIT_WRITES: '1000000',
         }
