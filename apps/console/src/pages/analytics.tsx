@@ -18,7 +18,7 @@ export function AnalyticsPage() {
   return (
     <div className="analytics">
       <h1>Analytics</h1>
-      <p className="live-status">
+      <p className="live-status" data-testid="feed-status" data-live={live}>
         <span className={`dot ${live ? 'on' : ''}`} aria-hidden="true" />
         {live ? 'Live' : 'Connecting…'}
         {figures && <span className="sub"> · as of {clockTime(figures.generatedAt)}</span>}

@@ -71,7 +71,7 @@ export function StorefrontPage() {
                 type="button"
                 disabled={product.available <= (cart[product.sku] ?? 0)}
                 onClick={() => setQuantity(product.sku, (cart[product.sku] ?? 0) + 1)}
-                aria-label={`Add ${product.name} to the cart`}
+                aria-label={`Add to cart: ${product.name}`}
               >
                 Add to cart
               </button>

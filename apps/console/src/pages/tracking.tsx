@@ -205,13 +205,17 @@ function StatusBar({ order }: { order: OrderView }) {
 
 function Outcome({ order }: { order: OrderView }) {
   if (!['FAILED', 'REJECTED', 'CANCELLED', 'CANCELLING'].includes(order.state)) return null;
-  const reason = text(order.failureReason) ?? [...order.history].reverse().find((change) => text(change.reason))?.reason;
+  // A cancellation's reason is the customer's (on the change to CANCELLING); how it was settled comes after.
+  const cancelled = order.history.find((change) => change.to === 'CANCELLING');
+  const reason = text(cancelled?.reason) ?? text(order.failureReason) ?? text([...order.history].reverse().find((change) => text(change.reason))?.reason);
+  const settled = cancelled && order.state === 'CANCELLED' ? text(order.failureReason) : null;
   const at = order.history.at(-1)?.occurredAt;
   return (
     <div className={`outcome ${order.state === 'CANCELLING' ? 'pending' : 'bad'}`} role="status">
       <strong>{STATE_LABELS[order.state]}</strong>
       {at && <span> at {time(at)}</span>}
-      {reason && <p data-testid="outcome-reason">Reason: {String(reason)}</p>}
+      {reason && <p data-testid="outcome-reason">Reason: {reason}</p>}
+      {settled && settled !== reason && <p>Settled: {settled}</p>}
     </div>
   );
 }
