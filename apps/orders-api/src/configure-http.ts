@@ -27,7 +27,7 @@ export function configureOrdersHttp(app: INestApplication): void {
     upstreams: upstreamRoutes({ INVENTORY_URL: config.get('INVENTORY_URL'), ANALYTICS_URL: config.get('ANALYTICS_URL') }),
     servedDocument: (own) => publicApiDocument(own),
   });
-  serveConsole(app);
+  serveConsole(app, { jaegerUrl: config.get('JAEGER_UI_URL') ?? null });
   // The live-updates gateway (/ws) speaks plain WebSocket, not socket.io: any client library can use it.
   app.useWebSocketAdapter(new WsAdapter(app));
 }

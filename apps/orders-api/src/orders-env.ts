@@ -9,6 +9,8 @@ export const ordersEnvSchema = commonEnvSchema.extend({
   INVENTORY_URL: z.url().default('http://127.0.0.1:3004'),
   /** The analytics service, which answers the public API's /api/v1/analytics behind this edge. */
   ANALYTICS_URL: z.url().default('http://127.0.0.1:3003'),
+  /** The Jaeger UI's base URL, when the deployment has one: the console's tracking page then links each order's trace. */
+  JAEGER_UI_URL: z.url().optional(),
   /**
    * Writes (place, cancel) in progress at once in this process; one more is
    * refused with 503 at once instead of queueing for the database pool.

@@ -50,18 +50,29 @@ export function publicApiDocument(own: OpenAPIObject, file = PUBLIC_API_DOCUMENT
   return mergeApiDocuments({ service: 'orders-api', document: own }, upstreamSharesOf(built, 'orders-api'), built.info);
 }
 
+/** What the console learns from the deployment at /console/config.json (nothing secret: no key needed). */
+export interface ConsoleSettings {
+  /** The Jaeger UI's base URL, for the tracking page's link to an order's trace; null without one. */
+  readonly jaegerUrl: string | null;
+}
+
 /**
- * The console's static bundle at /console, with index.html for the page
- * routes the browser asks for directly (/console/orders/{id}). Hashed assets
- * are cached for good; index.html never, so a new build is picked up at once.
+ * The console's static bundle at /console, with its settings and index.html
+ * for the page routes the browser asks for directly (/console/orders/{id}).
+ * Hashed assets are cached for good; index.html never, so a new build is
+ * picked up at once.
  */
-export function serveConsole(app: INestApplication, dir = CONSOLE_BUNDLE_DIR): void {
+export function serveConsole(app: INestApplication, settings: ConsoleSettings, dir = CONSOLE_BUNDLE_DIR): void {
   const index = path.join(dir, 'index.html');
   if (!existsSync(index)) {
     logger.warn(`${index} is missing (run npm run build): the console is not served`);
     return;
   }
   const http = app as NestExpressApplication;
+  http.use(`${CONSOLE_PATH}/config.json`, (_req: express.Request, res: express.Response) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json(settings);
+  });
   http.use(`${CONSOLE_PATH}/assets`, express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
   http.use(CONSOLE_PATH, express.static(dir, { index: false, maxAge: 0 }));
   http.use(CONSOLE_PATH, (req: express.Request, res: express.Response, next: express.NextFunction) => {
