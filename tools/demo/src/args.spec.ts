@@ -15,6 +15,7 @@ describe('parseDemoArgs', () => {
       paymentFailureRate: 0,
       poisonEvery: 0,
       outOfStockEvery: 8,
+      console: false,
     });
   });
 
@@ -26,6 +27,7 @@ describe('parseDemoArgs', () => {
       seed: 's',
       timeoutMs: 5_000,
     });
+    expect(parseDemoArgs(['--console'])).toMatchObject({ console: true });
   });
 
   it('reads the failure injection options, with = too', () => {

@@ -32,6 +32,8 @@ export interface DemoArgs {
   poisonEvery: number;
   /** Every N-th order asks for more of a product than there is (it must end REJECTED); 0 disables. */
   outOfStockEvery: number;
+  /** After the checks, keep the whole stack running for the web console until Ctrl-C. */
+  console: boolean;
 }
 
 export const USAGE = `Usage: npm run demo -- [options]
@@ -54,6 +56,9 @@ Options:
                          of the default 12; 0 disables)
   --timeout SECONDS      how long to wait for all orders to finish (default 120)
   --log-dir DIR          also write each service's output to DIR/<service>.log
+  --console              after the checks, keep the whole stack running and print
+                         the URLs of the web console, the API and its Swagger UI
+                         with the API keys; Ctrl-C stops everything
   -h, --help             show this help
 
 Failure injection (off by default):
@@ -85,6 +90,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs | 'help' {
     'payment-failure-rate': { type: 'string', default: '0' },
     'poison-every': { type: 'string', default: '0' },
     'out-of-stock-every': { type: 'string', default: String(DEFAULT_OUT_OF_STOCK_EVERY) },
+    console: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return 'help';
@@ -99,6 +105,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs | 'help' {
     paymentFailureRate: fraction('--payment-failure-rate', values['payment-failure-rate']),
     poisonEvery: integer('--poison-every', values['poison-every'], 0),
     outOfStockEvery: integer('--out-of-stock-every', values['out-of-stock-every'], 0),
+    console: values.console === true,
   };
 }
 

@@ -1,5 +1,6 @@
 import { elapsedPrefix, parseOrExit } from '../../cli/src/command-line.js';
 import { USAGE, parseDemoArgs } from './args.js';
+import { consoleLines } from './console-urls.js';
 import { runDemo, type DemoRun } from './run-demo.js';
 
 /**
@@ -54,6 +55,11 @@ async function main(): Promise<number> {
   // Unprefixed: scripts and CI look for this exact line.
   process.stdout.write(`Orders processed: ${processed} (expected ${args.orders})\n`);
   process.stdout.write(passed ? 'All checks passed.\n' : 'Some checks FAILED (see above).\n');
+  if (run.keepRunning && run.pipeline) {
+    for (const line of consoleLines(run.pipeline)) process.stdout.write(`${line}\n`);
+    // Until Ctrl-C: the signal handler above stops the stack and exits.
+    await new Promise<never>(() => {});
+  }
   return passed ? 0 : EXIT_FAILED;
 }
 

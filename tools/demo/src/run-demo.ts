@@ -62,6 +62,8 @@ export interface DemoOutcome {
 /** Lets main.ts stop the pipeline on Ctrl-C while the demo is still running. */
 export interface DemoRun {
   pipeline?: Pipeline;
+  /** Set once the checks are done under --console: the pipeline is left running for the console. */
+  keepRunning?: boolean;
 }
 
 /**
@@ -177,10 +179,12 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
       log(`TIMEOUT: after ${args.timeoutMs / 1_000} s, ${orders.filter((order) => !isTerminal(order)).length} of ${orders.length} orders were not terminal yet`);
     }
     printChecks(checks, log);
+    // --console: main.ts keeps the stack for the browser until Ctrl-C.
+    run.keepRunning = args.console;
     return { processed: countProcessed(orders), passed: !wait.timedOut && checks.every((c) => c.passed) };
   } finally {
     await nc?.close().catch(() => undefined);
-    if (run.pipeline) {
+    if (run.pipeline && !run.keepRunning) {
       log('stopping services, NATS and PostgreSQL...');
       await run.pipeline.stop();
     }
