@@ -5,6 +5,7 @@ import { apiHeaders, startPipeline, type ApiEndpoint, type Pipeline } from '#loc
 import { eventually } from '../e2e/support/eventually.js';
 import { expectAccessible, expectFitsPhoneWidth, launchBrowser, markDocument, PHONE, screenshot, type ConsoleBrowser } from './support/browser.js';
 import { serveConsole, type ConsoleServer } from './support/console-server.js';
+import { getOrder, placeOrder } from './support/orders.js';
 
 /**
  * The operator's side of the console in a real browser: dead letters appear
@@ -63,8 +64,8 @@ describe('console: operations and dead letters (headless Chromium, built service
     const page = await open('/operations');
     const notReloaded = await markDocument(page);
     await page.getByText('No dead letters are waiting.').waitFor();
-    const replayed = await placeOrder(operator, `replay.${run}@example.com`);
-    const discarded = await placeOrder(operator, `discard.${run}@example.com`);
+    const replayed = await placeOrder(operator, `replay.${run}@example.com`, { sku: 'KETTLE-STOVETOP', unitPriceCents: 3990 });
+    const discarded = await placeOrder(operator, `discard.${run}@example.com`, { sku: 'KETTLE-STOVETOP', unitPriceCents: 3990 });
 
     const letters = page.getByTestId('dead-letter');
     await eventually('two dead letters on the Operations page', async () => ((await letters.count()) === 2 ? true : undefined), { timeoutMs: 45_000 });
@@ -119,22 +120,6 @@ describe('console: operations and dead letters (headless Chromium, built service
     await screenshot(page, 'operations-phone');
   });
 });
-
-async function placeOrder(api: ApiEndpoint, customerId: string): Promise<{ id: string }> {
-  const response = await fetch(`${api.url}/api/v1/orders`, {
-    method: 'POST',
-    headers: apiHeaders(api, { 'content-type': 'application/json' }),
-    body: JSON.stringify({ customerId, currency: 'EUR', lines: [{ sku: 'KETTLE-STOVETOP', quantity: 1, unitPriceCents: 3990 }] }),
-  });
-  if (response.status !== 201) throw new Error(`POST /orders answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as { id: string };
-}
-
-async function getOrder(api: ApiEndpoint, id: string): Promise<{ state: string }> {
-  const response = await fetch(`${api.url}/api/v1/orders/${id}`, { headers: apiHeaders(api) });
-  if (!response.ok) throw new Error(`GET /orders/${id} answered ${response.status}`);
-  return (await response.json()) as { state: string };
-}
 
 async function deadLetterStatuses(api: ApiEndpoint): Promise<string[]> {
   const response = await fetch(`${api.url}/api/v1/dead-letters?limit=100`, { headers: apiHeaders(api) });

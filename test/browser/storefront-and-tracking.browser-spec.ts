@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { apiHeaders, startPipeline, type ApiEndpoint, type Pipeline } from '#local-infra';
+import { startPipeline, type ApiEndpoint, type Pipeline } from '#local-infra';
 import { eventually } from '../e2e/support/eventually.js';
 import { expectAccessible, expectFitsPhoneWidth, launchBrowser, markDocument, PHONE, screenshot, type ConsoleBrowser } from './support/browser.js';
 import { serveConsole, type ConsoleServer } from './support/console-server.js';
+import { getOrder, placeOrder } from './support/orders.js';
 
 /**
  * The customer's side of the console in a real browser, on the built
@@ -118,7 +119,7 @@ describe('console: storefront, tracking and analytics (headless Chromium, built 
   });
 
   it('cancels an order from its tracking page, after asking', async () => {
-    const order = await placeOrder(storefrontApi, `cancel.${run}@example.com`);
+    const order = await placeOrder(storefrontApi, `cancel.${run}@example.com`, { sku: 'MUG-CERAMIC', unitPriceCents: 1200 });
     const page = await open(`/orders/${order.id}`);
     const notReloaded = await markDocument(page);
     await page.getByRole('button', { name: 'Cancel order' }).click();
@@ -143,7 +144,7 @@ describe('console: storefront, tracking and analytics (headless Chromium, built 
     const before = await created();
     const notReloaded = await markDocument(page);
     const customer = `analytics.${run}@example.com`;
-    await placeOrder(storefrontApi, customer);
+    await placeOrder(storefrontApi, customer, { sku: 'MUG-CERAMIC', unitPriceCents: 1200 });
     await eventually('the analytics page to count the new order', async () => ((await created()) > before ? true : undefined), { timeoutMs: 30_000 });
     // Once it is paid, its customer is among the top customers.
     await page.getByRole('cell', { name: customer }).waitFor({ timeout: 30_000 });
@@ -180,30 +181,3 @@ describe('console: storefront, tracking and analytics (headless Chromium, built 
     await screenshot(page, `${name}-phone`);
   });
 });
-
-interface OrderView {
-  id: string;
-  state: string;
-  customerId: string;
-  currency: string;
-  totalCents: number;
-  lines: Array<{ sku: string; quantity: number; unitPriceCents: number }>;
-  carrier: string | null;
-  trackingNumber: string | null;
-}
-
-async function getOrder(api: ApiEndpoint, id: string): Promise<OrderView> {
-  const response = await fetch(`${api.url}/api/v1/orders/${id}`, { headers: apiHeaders(api) });
-  if (!response.ok) throw new Error(`GET /orders/${id} answered ${response.status}`);
-  return (await response.json()) as OrderView;
-}
-
-async function placeOrder(api: ApiEndpoint, customerId: string): Promise<OrderView> {
-  const response = await fetch(`${api.url}/api/v1/orders`, {
-    method: 'POST',
-    headers: apiHeaders(api, { 'content-type': 'application/json' }),
-    body: JSON.stringify({ customerId, currency: 'EUR', lines: [{ sku: 'MUG-CERAMIC', quantity: 1, unitPriceCents: 1200 }] }),
-  });
-  if (response.status !== 201) throw new Error(`POST /orders answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as OrderView;
-}

@@ -15,6 +15,7 @@ export type Product = Schemas['ProductViewDto'];
 export type Analytics = Schemas['AnalyticsDto'];
 export type DeadLetterSummary = Schemas['DeadLetterSummaryDto'];
 export type DeadLetterDetail = Schemas['DeadLetterDetailDto'];
+export type OperationsView = Schemas['OperationsViewDto'];
 
 export const API_KEY_HEADER = 'X-API-Key';
 
@@ -48,4 +49,9 @@ export function describeError(error: unknown, status?: number): string {
  */
 export function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
+}
+
+/** The same for nullable numbers documented without a type. */
+export function num(value: unknown): number | null {
+  return typeof value === 'number' ? value : null;
 }

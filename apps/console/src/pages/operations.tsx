@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useId, useState } from 'react';
-import { describeError, text, type DeadLetterDetail, type DeadLetterSummary } from '../api/client';
-import { readOperations, type OperationsView } from '../api/operations';
+import { describeError, num, text, type DeadLetterDetail, type DeadLetterSummary, type OperationsView } from '../api/client';
 import { ConfirmButton } from '../components/confirm-button';
 import { clockTime, time } from '../format';
 import { useSession } from '../session';
@@ -14,20 +13,19 @@ import { useSession } from '../session';
 const POLL_MS = 2_000;
 
 export function OperationsPage() {
-  const { apiKey } = useSession();
+  const { api } = useSession();
   const [figures, setFigures] = useState<OperationsView | null>(null);
   const [figuresError, setFiguresError] = useState<string | null>(null);
 
   useEffect(() => {
     let current = true;
     const poll = async (): Promise<void> => {
-      const result = await readOperations(apiKey).catch(() => ({ status: 0 }));
+      const result = await api.GET('/api/v1/operations').catch(() => undefined);
       if (!current) return;
-      if ('status' in result) setFiguresError(result.status ? `The figures are not available (the API answered ${result.status}).` : 'The API could not be reached.');
-      else {
-        setFigures(result);
+      if (result?.data) {
+        setFigures(result.data);
         setFiguresError(null);
-      }
+      } else setFiguresError(result ? `The figures are not available: ${describeError(result.error, result.response.status)}.` : 'The API could not be reached.');
     };
     void poll();
     const timer = window.setInterval(() => void poll(), POLL_MS);
@@ -35,7 +33,7 @@ export function OperationsPage() {
       current = false;
       window.clearInterval(timer);
     };
-  }, [apiKey]);
+  }, [api]);
 
   return (
     <div className="operations">
@@ -105,7 +103,7 @@ export function OperationsPage() {
                       <td>{o.service}</td>
                       <td className="num">{o.instances}</td>
                       <td className="num">{o.backlog}</td>
-                      <td className="num">{o.oldestAgeSeconds === null ? '—' : `${o.oldestAgeSeconds.toFixed(1)} s`}</td>
+                      <td className="num">{num(o.oldestAgeSeconds)?.toFixed(1).concat(' s') ?? '—'}</td>
                     </tr>
                   ))}
                 </tbody>
