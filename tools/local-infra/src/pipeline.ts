@@ -70,6 +70,12 @@ export interface PipelineOptions {
   stockPerProduct?: number;
   /** How the embedded PostgreSQL commits, and whether it counts statements (startPostgres' options). */
   postgres?: Pick<StartPostgresOptions, 'durability' | 'statementStatistics'>;
+  /**
+   * How many orders-api processes to run (default 1): the others share its
+   * database, NATS user, keys and settings, as replicas behind a load
+   * balancer would. Their URLs are in ordersApiUrls.
+   */
+  ordersApiReplicas?: number;
 }
 
 export interface Pipeline {
@@ -83,6 +89,8 @@ export interface Pipeline {
   readonly inventory: ApiEndpoint;
   /** Base URL of each service's HTTP server (health, /metrics; orders-api's is apiUrl). */
   readonly serviceUrls: Readonly<Record<PipelineServiceName, string>>;
+  /** Base URL of every orders-api replica (ordersApiReplicas), apiUrl first. */
+  readonly ordersApiUrls: readonly string[];
   /** The NATS server's URL; a client connecting with it alone is the admin (see NatsServer.url). */
   readonly natsUrl: string;
   /** URL of the pipeline's own database. */
@@ -166,10 +174,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     // orders-api last: it is the public edge and forwards to inventory's and analytics' ports, known once they listen.
     const behindTheEdge = await start(PIPELINE_SERVICES.filter((name) => name !== 'orders-api'));
     const portOf = (name: PipelineServiceName) => behindTheEdge.find((s) => s.name === name)!.port;
-    const edge = await start(['orders-api'], {
-      INVENTORY_URL: `http://${HOST}:${portOf('inventory')}`,
-      ANALYTICS_URL: `http://${HOST}:${portOf('analytics')}`,
-    });
+    const upstreams = { INVENTORY_URL: `http://${HOST}:${portOf('inventory')}`, ANALYTICS_URL: `http://${HOST}:${portOf('analytics')}` };
+    const edge = await start(['orders-api'], upstreams);
+    // More replicas after the first, which has provisioned the streams and consumers they then find.
+    const replicas = await start(Array<PipelineServiceName>(Math.max(0, (options.ordersApiReplicas ?? 1) - 1)).fill('orders-api'), upstreams);
     const ready = [...edge, ...behindTheEdge];
     const services = Object.fromEntries(ready.map((s) => [s.name, s.handle])) as Record<PipelineServiceName, ServiceHandle>;
     const serviceUrls = Object.fromEntries(ready.map((s) => [s.name, `http://${HOST}:${s.port}`])) as Record<PipelineServiceName, string>;
@@ -185,6 +193,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       api: { url: serviceUrls['orders-api'], key: apiKeys.keys.operator },
       inventory,
       serviceUrls,
+      ordersApiUrls: [...edge, ...replicas].map((s) => `http://${HOST}:${s.port}`),
       natsUrl: nats.url,
       databaseUrl,
       services,
