@@ -94,7 +94,7 @@ export class OutboxBacklogDto implements OutboxBacklogView {
   })
   backlog: number | null;
 
-  @ApiProperty({ nullable: true, example: null, description: 'Age in seconds of the oldest of them; null when there are none or no report' })
+  @ApiProperty({ type: Number, nullable: true, example: null, description: 'Age in seconds of the oldest of them; null when there are none or no report' })
   oldestAgeSeconds: number | null;
 
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: '2026-12-01T12:00:27.004Z', description: `When the newest report was measured; each instance reports every ${reportEverySeconds} s` })

@@ -39,6 +39,6 @@ export class ProductPageDto {
   @ApiProperty({ type: [ProductViewDto] })
   items: ProductViewDto[];
 
-  @ApiPropertyOptional({ nullable: true, example: 'FILTER-PAPER-100', description: 'Pass as `after` for the next page; null on the last' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'FILTER-PAPER-100', description: 'Pass as `after` for the next page; null on the last' })
   nextCursor: string | null;
 }

@@ -44,7 +44,7 @@ export class DeadLetterSummaryDto implements DeadLetterSummary {
   @ApiProperty({ example: exampleConsumer.durable, description: 'Durable name of the consumer that gave up' })
   consumer: string;
 
-  @ApiPropertyOptional({ nullable: true, example: OrderCreated.subject, description: 'Null when the message had left its stream before it was recorded' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: OrderCreated.subject, description: 'Null when the message had left its stream before it was recorded' })
   originalSubject: string | null;
 
   @ApiProperty({
@@ -56,16 +56,16 @@ export class DeadLetterSummaryDto implements DeadLetterSummary {
   })
   reason: DeadLetterReason;
 
-  @ApiPropertyOptional({ nullable: true, example: 'not acknowledged in 5 deliveries (handler errors or ack-wait timeouts; see the consumer’s logs).' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'not acknowledged in 5 deliveries (handler errors or ack-wait timeouts; see the consumer’s logs).' })
   detail: string | null;
 
   @ApiProperty({ example: 5, description: 'Deliveries before the consumer gave up' })
   deliveries: number;
 
-  @ApiPropertyOptional({ nullable: true, format: 'uuid', example: exampleEventId, description: 'From the envelope, else from Nats-Msg-Id' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', example: exampleEventId, description: 'From the envelope, else from Nats-Msg-Id' })
   eventId: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: OrderCreated.type })
+  @ApiPropertyOptional({ type: String, nullable: true, example: OrderCreated.type })
   eventType: string | null;
 
   @ApiProperty({
@@ -75,33 +75,33 @@ export class DeadLetterSummaryDto implements DeadLetterSummary {
   })
   status: DeadLetterStatus;
 
-  @ApiPropertyOptional({ nullable: true, example: null })
+  @ApiPropertyOptional({ type: String, nullable: true, example: null })
   discardReason: string | null;
 
-  @ApiPropertyOptional({
+  @ApiPropertyOptional({ type: String,
     nullable: true,
     example: null,
     description: 'Why a RESOLVED dead letter needs nothing: which consumer applied its event, and when',
   })
   resolution: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: null })
+  @ApiPropertyOptional({ type: String, nullable: true, example: null })
   resolvedAt: string | null;
 
   @ApiProperty({ example: 0 })
   replayCount: number;
 
-  @ApiPropertyOptional({ nullable: true, example: null })
+  @ApiPropertyOptional({ type: String, nullable: true, example: null })
   lastReplayedAt: string | null;
 
-  @ApiPropertyOptional({
+  @ApiPropertyOptional({ type: Number,
     nullable: true,
     example: 17,
     description: `Sequence of the copy in the DEAD_LETTERS stream (subject ${deadLetterSubject(exampleConsumer.stream, exampleConsumer.durable)})`,
   })
   deadLetterSeq: number | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '2026-11-22T10:15:30.123Z', description: 'When the stream stored the original' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2026-11-22T10:15:30.123Z', description: 'When the stream stored the original' })
   originalTime: string | null;
 
   @ApiProperty({ example: '2026-11-22T10:15:42.500Z', description: 'When it was dead-lettered' })
@@ -127,7 +127,7 @@ export class DeadLetterReplayDto implements DeadLetterReplayView {
   @ApiProperty({ enum: ['stored', 'duplicate'], example: 'stored', description: 'duplicate: a retried replay the server already had' })
   result: string;
 
-  @ApiPropertyOptional({ nullable: true, example: 2051, description: 'Sequence of the replayed message in its stream' })
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 2051, description: 'Sequence of the replayed message in its stream' })
   publishedSeq: number | null;
 }
 
@@ -141,7 +141,7 @@ export class DeadLetterDetailDto extends DeadLetterSummaryDto implements DeadLet
   })
   payload: unknown;
 
-  @ApiPropertyOptional({ nullable: true, example: JSON.stringify(exampleEnvelope), description: 'The body exactly as received' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: JSON.stringify(exampleEnvelope), description: 'The body exactly as received' })
   body: string | null;
 
   @ApiProperty({ enum: ['utf8', 'base64'], example: 'utf8', description: 'base64 when the body is not UTF-8 text' })
@@ -163,6 +163,6 @@ export class DeadLetterPageDto implements DeadLetterPage {
   @ApiProperty({ type: [DeadLetterSummaryDto] })
   items: DeadLetterSummaryDto[];
 
-  @ApiPropertyOptional({ nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
   nextCursor: string | null;
 }

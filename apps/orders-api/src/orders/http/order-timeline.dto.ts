@@ -18,13 +18,13 @@ export class TimelineEventDto implements TimelineEvent {
   @ApiProperty({ example: '2026-11-22T10:15:30.412Z', description: 'When the emitting service says it happened' })
   occurredAt: string;
 
-  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'The request (or first event) the whole chain started from' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', description: 'The request (or first event) the whole chain started from' })
   correlationId: string | null;
 
-  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'The event (or request) that caused this one' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', description: 'The event (or request) that caused this one' })
   causationId: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '4bf92f3577b34da6a3ce929d0e0e4736', description: 'The trace it travelled in, when tracing is on (open it in Jaeger)' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '4bf92f3577b34da6a3ce929d0e0e4736', description: 'The trace it travelled in, when tracing is on (open it in Jaeger)' })
   traceId: string | null;
 }
 

@@ -14,7 +14,7 @@ export class OrderStateChangeDto {
   @ApiProperty({ example: 3, description: 'The order version this change produced' })
   version: number;
 
-  @ApiPropertyOptional({ nullable: true, example: null })
+  @ApiPropertyOptional({ type: String, nullable: true, example: null })
   reason: string | null;
 
   @ApiProperty({ example: '2026-11-22T10:15:30.123Z' })
@@ -43,16 +43,16 @@ export class OrderViewDto {
   @ApiProperty({ type: [PricedOrderLineDto] })
   lines: PricedOrderLineDto[];
 
-  @ApiPropertyOptional({ nullable: true, example: null, description: 'Why the order failed, when it did' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: null, description: 'Why the order failed, when it did' })
   failureReason: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 'DHL', description: 'Who carries the parcel, once shipped (MANUAL for a hand-off without a named carrier)' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'DHL', description: 'Who carries the parcel, once shipped (MANUAL for a hand-off without a named carrier)' })
   carrier: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 'JD014600003828744567', description: 'The carrier’s tracking number, once shipped' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'JD014600003828744567', description: 'The carrier’s tracking number, once shipped' })
   trackingNumber: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '2026-11-22T10:15:31.250Z', description: 'When the carrier took the parcel' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2026-11-22T10:15:31.250Z', description: 'When the carrier took the parcel' })
   shippedAt: string | null;
 
   @ApiProperty({ example: '2026-11-22T10:15:30.000Z' })
@@ -69,6 +69,6 @@ export class OrderPageDto {
   @ApiProperty({ type: [OrderViewDto] })
   items: OrderViewDto[];
 
-  @ApiPropertyOptional({ nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
   nextCursor: string | null;
 }
