@@ -154,8 +154,8 @@ export async function runDemo(args: DemoArgs, log: (line: string) => void, run: 
       log(renderStockTable(stock.after, stockBefore, stock.shipped));
     }
 
-    log('waiting for analytics to count every order (GET /api/v1/analytics on the analytics service)...');
-    const analytics = await analyticsAfterOrders({ url: pipeline.serviceUrls.analytics, key: pipeline.api.key }, orders, ANALYTICS_TIMEOUT_MS);
+    log('waiting for analytics to count every order (GET /api/v1/analytics, answered by the analytics service through the edge)...');
+    const analytics = await analyticsAfterOrders(pipeline.api, orders, ANALYTICS_TIMEOUT_MS);
     if (analytics.figures) for (const line of analyticsLines(analytics.figures)) log(line);
 
     const checks: Check[] = [
