@@ -37,26 +37,39 @@ export class WriteRateLimitGuard implements CanActivate {
   constructor(@Optional() @Inject(WriteRateLimit) private readonly limit?: WriteRateLimit) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (!this.limit?.limiter || context.getType() !== 'http') return true;
-    const { limiter, options } = this.limit;
+    if (!this.limit || context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const client = request.apiClient ? `key:${request.apiClient.name}` : `ip:${request.ip ?? 'unknown'}`;
-    try {
-      await limiter.consume(client);
-      return true;
-    } catch (refusal) {
-      if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      const retryAfterSeconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
-      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfterSeconds));
-      throw new HttpException(
-        {
-          statusCode: HttpStatus.TOO_MANY_REQUESTS,
-          error: 'Too Many Requests',
-          message: `Too many writes from this client: at most ${options.writes} per ${options.windowMs / 1000} s. Retry after ${retryAfterSeconds} s.`,
-        },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    }
+    const refused = await consumeWrite(this.limit, request.apiClient ? `key:${request.apiClient.name}` : `ip:${request.ip ?? 'unknown'}`);
+    if (!refused) return true;
+    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(refused.retryAfterSeconds));
+    throw refused.error;
+  }
+}
+
+/**
+ * Counts one write of `client` (`key:<name>` or `ip:<address>`) against the
+ * limit: undefined when it may go ahead, else the 429 and when to retry. The
+ * HTTP guard and the WebSocket commands (orders-api's live updates) share it
+ * and the count, so a client cannot double its limit by switching transport.
+ */
+export async function consumeWrite(limit: WriteRateLimit, client: string): Promise<{ error: HttpException; retryAfterSeconds: number } | undefined> {
+  const { limiter, options } = limit;
+  if (!limiter) return undefined;
+  try {
+    await limiter.consume(client);
+    return undefined;
+  } catch (refusal) {
+    if (!(refusal instanceof RateLimiterRes)) throw refusal;
+    const retryAfterSeconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+    const error = new HttpException(
+      {
+        statusCode: HttpStatus.TOO_MANY_REQUESTS,
+        error: 'Too Many Requests',
+        message: `Too many writes from this client: at most ${options.writes} per ${options.windowMs / 1000} s. Retry after ${retryAfterSeconds} s.`,
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+    return { error, retryAfterSeconds };
   }
 }
 

@@ -7,12 +7,25 @@ import type { Action, ErrorMessage } from './protocol.js';
 
 const logger = new Logger('LiveUpdates');
 
+/** A refusal that says when to try again (rate limit 429, admission 503): over HTTP a Retry-After header, here `retryAfterMs`. */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+  constructor(
+    readonly http: HttpException,
+    readonly retryAfterMs: number,
+  ) {
+    super(http.message);
+  }
+}
+
 /** The body of an HttpException as Nest answers it over HTTP. */
 interface HttpErrorBody {
   statusCode?: number;
   error?: string;
   message?: string | string[];
   errors?: FieldError[];
+  /** Why admission control refused (admission-policy.ts). */
+  reason?: string;
 }
 
 /**
@@ -24,7 +37,8 @@ interface HttpErrorBody {
  */
 export function errorFrame(id: string | undefined, action: Action | undefined, error: unknown): ErrorMessage {
   const context = { type: 'error' as const, ...(id !== undefined ? { id } : {}), ...(action ? { action } : {}) };
-  const http = DOMAIN_ERRORS.some((type) => error instanceof type) ? toHttp(error as Error) : error;
+  const retry = error instanceof RetryLaterError ? { retryAfterMs: error.retryAfterMs } : {};
+  const http = error instanceof RetryLaterError ? error.http : DOMAIN_ERRORS.some((type) => error instanceof type) ? toHttp(error as Error) : error;
   if (http instanceof HttpException) {
     const status = http.getStatus();
     const response = http.getResponse();
@@ -35,6 +49,8 @@ export function errorFrame(id: string | undefined, action: Action | undefined, e
       error: body.error ?? http.name,
       message: Array.isArray(body.message) ? body.message.join('; ') : (body.message ?? http.message),
       ...(body.errors ? { fields: body.errors } : {}),
+      ...(typeof body.reason === 'string' ? { reason: body.reason } : {}),
+      ...retry,
     };
   }
   if (isDatabaseUnavailable(error)) {
@@ -43,6 +59,7 @@ export function errorFrame(id: string | undefined, action: Action | undefined, e
       status: HttpStatus.SERVICE_UNAVAILABLE,
       error: 'Service Unavailable',
       message: `The database is unavailable; retry in ${DATABASE_RETRY_AFTER_SECONDS} s (a place-order with the same idempotencyKey).`,
+      retryAfterMs: DATABASE_RETRY_AFTER_SECONDS * 1_000,
     };
   }
   logger.error(`live-updates command ${action ?? '?'} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -1,11 +1,13 @@
-import { ForbiddenException, HttpStatus, Injectable } from '@nestjs/common';
+import { ForbiddenException, HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import type { z } from 'zod';
-import { Scope, validateInput, validationFailed, type ApiClient } from '#http-api';
+import { Scope, WriteRateLimit, consumeWrite, validateInput, validationFailed, type ApiClient } from '#http-api';
+import { AdmissionInterceptor } from '../common/admission/admission.interceptor.js';
 import { CancelOrderService } from '../orders/cancel-order.service.js';
 import { CreateOrderService } from '../orders/create-order.service.js';
 import { cancelOrderBody, createOrderBody } from '../orders/http/order-requests.js';
 import { OrderNotFoundError } from '../orders/order-transitions.service.js';
 import { OrderViews } from '../orders/order-views.js';
+import { RetryLaterError } from './error-frames.js';
 import { LiveUpdatesSettings } from './live-updates-settings.js';
 import type { LiveSocket } from './live-socket.js';
 import { orderUpdatedFrame } from './order-updated-frame.js';
@@ -33,6 +35,9 @@ export class LiveCommands {
     private readonly views: OrderViews,
     private readonly subscriptions: LiveSubscriptions,
     private readonly settings: LiveUpdatesSettings,
+    private readonly admission: AdmissionInterceptor,
+    /** Optional as for the HTTP guard: an app without ApiAccessModule has no limits. */
+    @Optional() @Inject(WriteRateLimit) private readonly rateLimit?: WriteRateLimit,
   ) {}
 
   run(socket: LiveSocket, client: ApiClient, command: Command): Promise<CommandOutcome> {
@@ -50,17 +55,33 @@ export class LiveCommands {
 
   private async place(client: ApiClient, command: CommandOf<'place-order'>): Promise<CommandOutcome> {
     requireScope(client, Scope.ORDERS_PLACE);
-    const body = validBody(createOrderBody, command.body);
-    const result = await this.createOrder.create(body, command.idempotencyKey);
+    const result = await this.write(client, () => this.createOrder.create(validBody(createOrderBody, command.body), command.idempotencyKey));
     // REST answers a replay 201 too, saying so in Idempotent-Replayed.
     return { reply: { ...reply(command, HttpStatus.CREATED, result.order), ...(result.replayed ? { replayed: true } : {}) } };
   }
 
   private async cancel(client: ApiClient, command: CommandOf<'cancel-order'>): Promise<CommandOutcome> {
     requireScope(client, Scope.ORDERS_CANCEL);
-    const body = validBody(cancelOrderBody, command.body);
-    const result = await this.cancelOrder.cancel(command.orderId, body?.reason);
+    const result = await this.write(client, () => this.cancelOrder.cancel(command.orderId, validBody(cancelOrderBody, command.body)?.reason));
     return { reply: reply(command, result.accepted ? HttpStatus.ACCEPTED : HttpStatus.OK, result.order) };
+  }
+
+  /**
+   * A write as the REST write routes run it, in their order: counted
+   * against the client's rate limit (the same count as its HTTP writes),
+   * admitted by the same admission control (the same count of writes in
+   * progress), then validated and run.
+   */
+  private async write<T>(client: ApiClient, run: () => Promise<T>): Promise<T> {
+    const limited = this.rateLimit && (await consumeWrite(this.rateLimit, `key:${client.name}`));
+    if (limited) throw new RetryLaterError(limited.error, limited.retryAfterSeconds * 1_000);
+    const admission = this.admission.admit();
+    if ('refused' in admission) throw new RetryLaterError(admission.refused, admission.retryAfterMs);
+    try {
+      return await run();
+    } finally {
+      admission.release();
+    }
   }
 
   /**

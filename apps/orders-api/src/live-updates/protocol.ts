@@ -104,6 +104,10 @@ export interface ErrorMessage {
   message: string;
   /** One entry per bad field, as REST's `errors`. */
   fields?: FieldError[];
+  /** For a 429 or 503: when to try again (REST's Retry-After, in ms). */
+  retryAfterMs?: number;
+  /** For an admission refusal (503): which bound was passed, as in REST's body. */
+  reason?: string;
 }
 
 export interface Pong {

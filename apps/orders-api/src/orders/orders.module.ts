@@ -29,7 +29,7 @@ import { OrderViews } from './order-views.js';
     AdmissionInterceptor,
     PipelineLag,
   ],
-  // The live-updates gateway runs the same use cases (and reads views) as the HTTP controller.
-  exports: [CreateOrderService, CancelOrderService, OrderViews],
+  // The live-updates gateway runs the same use cases (and reads views) as the HTTP controller, admitted by the same count.
+  exports: [CreateOrderService, CancelOrderService, OrderViews, AdmissionInterceptor],
 })
 export class OrdersModule {}

@@ -41,20 +41,41 @@ export class AdmissionInterceptor implements NestInterceptor {
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const admission = this.admit();
+    if ('refused' in admission) {
+      const response = context.switchToHttp().getResponse<Response>();
+      response.setHeader('Retry-After', String(Math.ceil(admission.retryAfterMs / 1_000)));
+      response.setHeader('Retry-After-Ms', String(admission.retryAfterMs));
+      throw admission.refused;
+    }
+    return next.handle().pipe(finalize(admission.release));
+  }
+
+  /**
+   * Admits one write, counted in progress until release() is called, or
+   * refuses it: the 503 and when to retry. For the HTTP routes (intercept)
+   * and the live-updates commands alike, so both share the one count.
+   */
+  admit(): { release: () => void } | { refused: HttpException; retryAfterMs: number } {
     const load = { inFlight: this.inFlight, outboxBacklog: this.outboxBacklog.read(), pipelineLag: this.pipelineLag.read() };
     const decision = admissionFor(load, this.limits);
     if (!decision.admit) {
       // Counted, not logged: under overload a line per refusal would be the next overload.
       requestsShed.inc({ reason: decision.reason });
-      const response = context.switchToHttp().getResponse<Response>();
-      response.setHeader('Retry-After', String(Math.ceil(decision.retryAfterMs / 1_000)));
-      response.setHeader('Retry-After-Ms', String(decision.retryAfterMs));
-      throw new HttpException(
+      const refused = new HttpException(
         { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', message: decision.message, reason: decision.reason },
         HttpStatus.SERVICE_UNAVAILABLE,
       );
+      return { refused, retryAfterMs: decision.retryAfterMs };
     }
     this.inFlight += 1;
-    return next.handle().pipe(finalize(() => (this.inFlight -= 1)));
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.inFlight -= 1;
+      },
+    };
   }
 }
