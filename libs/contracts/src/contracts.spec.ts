@@ -60,11 +60,22 @@ describe('contracts', () => {
     expect(OrderCreated.payload.safeParse({ ...payload, lines: [] }).success).toBe(false);
   });
 
+  it('takes shipping on orders.created as an optional v1 field: without it as before, with it whole', () => {
+    const payload = { orderId: uuidv7(), customerId: 'c', currency: 'EUR', lines: [{ sku: 'A', quantity: 1, unitPriceCents: 5 }], totalCents: 5 };
+    const shipping = { name: 'Ann', address: { line1: '1 Harbour Road', city: 'Rotterdam', postalCode: '3011 AB', country: 'NL' } };
+    expect(OrderCreated.payload.safeParse(payload).success).toBe(true);
+    expect(OrderCreated.payload.parse({ ...payload, shipping: { ...shipping, email: 'ann@example.com' } }).shipping?.email).toBe('ann@example.com');
+    const refused = OrderCreated.payload.safeParse({ ...payload, shipping: { ...shipping, name: '', address: { ...shipping.address, country: 'NLD' } } });
+    expect(refused.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['shipping.address.country', 'shipping.name']);
+  });
+
   it('exports a JSON Schema per event with the envelope and the payload', () => {
     const schemas = eventJsonSchemas() as Record<string, { properties: Record<string, { const?: unknown; required?: string[] }> }>;
     expect(Object.keys(schemas)).toHaveLength(ALL_EVENTS.length);
     const created = schemas['orders.created@v1'];
     expect(created.properties.type.const).toBe('orders.created');
     expect(created.properties.payload.required).toEqual(expect.arrayContaining(['orderId', 'lines', 'totalCents']));
+    // Added within v1, so optional: a reader of the schema may not require it (VERSIONING.md rule 1).
+    expect(created.properties.payload.required).not.toContain('shipping');
   });
 });

@@ -36,6 +36,19 @@ export function sku(options: { description?: string } = {}) {
   });
 }
 
+/**
+ * An e-mail address in the shape the HTML standard gives `<input type="email">`,
+ * so a browser form and the server agree on what is one (whether it receives
+ * mail is the mail server's to say). At most 254 characters, the longest a
+ * mail path carries.
+ */
+export function email(options: { example?: string; description?: string } = {}) {
+  return z
+    .email({ pattern: z.regexes.html5Email, error: (issue) => (issue.code === 'invalid_format' ? 'must be an e-mail address (name@example.com)' : undefined) })
+    .max(254)
+    .meta(definedOnly({ example: options.example, description: options.description }));
+}
+
 /** A whole number in a range; a string or a fraction is a type error, before the range is looked at. */
 export function integer(options: { min: number; max: number; example?: number; description?: string }) {
   return z

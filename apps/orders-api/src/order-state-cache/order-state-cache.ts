@@ -39,5 +39,8 @@ export function orderStatePut(view: OrderViewDto): KvPut {
 }
 
 function viewIn(entry: KvEntry | null): OrderViewDto | null {
-  return entry && entry.operation === 'PUT' && entry.length > 0 ? entry.json<OrderViewDto>() : null;
+  if (!entry || entry.operation !== 'PUT' || entry.length === 0) return null;
+  // An entry written before orders had shipping details lacks the field: that order had none.
+  const view = entry.json<Omit<OrderViewDto, 'shipping'> & Partial<Pick<OrderViewDto, 'shipping'>>>();
+  return { ...view, shipping: view.shipping ?? null };
 }

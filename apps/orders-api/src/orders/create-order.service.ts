@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { OrderCreated } from '#contracts';
+import { OrderCreated, type PayloadOf } from '#contracts';
 import { SqlDatabase, isUniqueViolation } from '#database';
 import { UnitsOfWork, causedByRequest, newEvent, type UnitOfWork } from '#messaging';
 import { priceLines } from './domain/order-pricing.js';
-import type { CreateOrderRequest } from './http/order-requests.js';
+import type { CreateOrderRequest, ShippingRequest } from './http/order-requests.js';
 import type { OrderViewDto } from './http/order-view.dto.js';
 import { findByIdempotencyKey, insertOrders } from './order-rows.js';
 import { OrderViews, orderViewsById } from './order-views.js';
@@ -80,11 +80,12 @@ export class CreateOrderService {
       correlationId: cause.correlationId,
       causationId: cause.causationId,
       lines,
+      shipping: request.shipping ?? null,
     });
     // The view the client gets is the mirror's value too: one read for both.
     const view = (await uow.read(orderViewsById, id))!;
     const emitted = uow.emit(
-      [newEvent(OrderCreated, id, { orderId: id, customerId: request.customerId, currency, lines: request.lines.map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, unitPriceCents })), totalCents }, cause)],
+      [newEvent(OrderCreated, id, createdPayload(id, request, currency, totalCents), cause)],
       [orderStatePut(view)],
     );
     await recordInTimeline(uow, emitted);
@@ -101,12 +102,33 @@ export class CreateOrderService {
   }
 }
 
-/** Hash of the request as the server understood it, so key order and whitespace do not matter. */
+/** orders.created as the request gave it: shipping only when the customer gave it (the field is optional in v1). */
+function createdPayload(orderId: string, request: CreateOrderRequest, currency: string, totalCents: number): PayloadOf<typeof OrderCreated> {
+  return {
+    orderId,
+    customerId: request.customerId,
+    currency,
+    lines: request.lines.map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, unitPriceCents })),
+    totalCents,
+    ...(request.shipping ? { shipping: request.shipping } : {}),
+  };
+}
+
+/**
+ * Hash of the request as the server understood it, so key order and
+ * whitespace do not matter. A request without shipping hashes as it did
+ * before the field existed, so a key first used then still replays.
+ */
 function hashRequest(request: CreateOrderRequest): string {
   const canonical = {
     customerId: request.customerId,
     currency: request.currency ?? DEFAULT_CURRENCY,
     lines: request.lines.map(({ sku, quantity, unitPriceCents }) => [sku, quantity, unitPriceCents]),
+    ...(request.shipping ? { shipping: canonicalShipping(request.shipping) } : {}),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+function canonicalShipping({ name, email, address }: ShippingRequest): Array<string | null> {
+  return [name, email ?? null, address.line1, address.line2 ?? null, address.city, address.postalCode, address.country];
 }

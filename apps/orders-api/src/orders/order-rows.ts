@@ -1,6 +1,7 @@
 import type { OrderState } from '#contracts';
 import type { SqlClient } from '#database';
 import { canonicalUuid, inKeyOrder, rowsByUuid, type BatchQuery } from '#messaging';
+import type { ShippingRequest } from './http/order-requests.js';
 
 /*
  * The statements orders-api runs for every order and every event it applies
@@ -160,6 +161,8 @@ export interface NewOrderRow {
   correlationId: string;
   causationId: string;
   lines: ReadonlyArray<{ sku: string; quantity: number; unitPriceCents: number; lineTotalCents: number }>;
+  /** Who receives the parcel and where (the jsonb `shipping` column); null when the customer gave none. */
+  shipping: ShippingRequest | null;
 }
 
 /**
@@ -178,10 +181,10 @@ export const insertOrders: BatchQuery<NewOrderRow, void> = {
     await tx.$executeRawUnsafe(
       `WITH new_orders AS (
          INSERT INTO "orders"."orders"
-                (id, customer_id, state, currency, total_cents, idempotency_key, request_hash, correlation_id, updated_at)
-         SELECT id, customer_id, 'CREATED', currency, total_cents, idempotency_key, request_hash, correlation_id, now()
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::uuid[])
-                AS o (id, customer_id, currency, total_cents, idempotency_key, request_hash, correlation_id)
+                (id, customer_id, state, currency, total_cents, idempotency_key, request_hash, correlation_id, shipping, updated_at)
+         SELECT id, customer_id, 'CREATED', currency, total_cents, idempotency_key, request_hash, correlation_id, shipping::jsonb, now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::uuid[], $15::text[])
+                AS o (id, customer_id, currency, total_cents, idempotency_key, request_hash, correlation_id, shipping)
        ), new_lines AS (
          INSERT INTO "orders"."order_lines" (order_id, position, sku, quantity, unit_price_cents, line_total_cents)
          SELECT * FROM unnest($9::uuid[], $10::int[], $11::text[], $12::int[], $13::int[], $14::int[])
@@ -202,6 +205,8 @@ export const insertOrders: BatchQuery<NewOrderRow, void> = {
       lines.map((l) => l.quantity),
       lines.map((l) => l.unitPriceCents),
       lines.map((l) => l.lineTotalCents),
+      // JSON text, cast to jsonb in the statement: NULL stays SQL NULL, not a JSON null.
+      orders.map((o) => (o.shipping ? JSON.stringify(o.shipping) : null)),
     );
     return orders.map(() => undefined);
   },

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { OrderState } from '#contracts';
 import { PrismaService, SqlDatabase, type Prisma, type SqlClient } from '#database';
 import { canonicalUuid, inKeyOrder, type BatchQuery } from '#messaging';
+import type { ShippingDto } from './http/order-shipping.dto.js';
 import type { OrderPageDto, OrderViewDto } from './http/order-view.dto.js';
 
 const withDetails = {
@@ -22,7 +23,7 @@ const VIEW_SQL = `
                    'sku', l.sku, 'quantity', l.quantity,
                    'unitPriceCents', l.unit_price_cents, 'lineTotalCents', l.line_total_cents) ORDER BY l.position), '[]')
             FROM "orders"."order_lines" l WHERE l.order_id = o.id) AS lines,
-         o.failure_reason AS "failureReason", o.carrier, o.tracking_number AS "trackingNumber",
+         o.shipping, o.failure_reason AS "failureReason", o.carrier, o.tracking_number AS "trackingNumber",
          to_char(o.shipped_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "shippedAt",
          o.created_at AS "createdAt", o.updated_at AS "updatedAt",
          (SELECT coalesce(json_agg(json_build_object(
@@ -106,6 +107,8 @@ function toView(order: OrderWithDetails): OrderViewDto {
       unitPriceCents,
       lineTotalCents,
     })),
+    // Written by insertOrders from a validated request only, so it has ShippingDto's shape.
+    shipping: order.shipping as ShippingDto | null,
     failureReason: order.failureReason,
     carrier: order.carrier,
     trackingNumber: order.trackingNumber,

@@ -10,6 +10,26 @@ export const orderLineSchema = z.object({
   unitPriceCents: cents,
 });
 
+/**
+ * Who receives an order's parcel and where, as the customer gave it at
+ * checkout. Added to orders.created within v1 as an optional field
+ * (VERSIONING.md rule 1): events written before it, and producers that do not
+ * send it, stay valid. The bounds are orders-api's (its request schema checks
+ * the finer rules: the e-mail's shape, the postal code's alphabet).
+ */
+export const orderShippingSchema = z.object({
+  name: z.string().min(1).max(100),
+  email: z.string().min(1).max(254).optional(),
+  address: z.object({
+    line1: z.string().min(1).max(100),
+    line2: z.string().min(1).max(100).optional(),
+    city: z.string().min(1).max(100),
+    postalCode: z.string().min(1).max(16),
+    /** ISO 3166-1 alpha-2, in capitals. */
+    country: z.string().length(2),
+  }),
+});
+
 export const OrderCreated = defineEvent({
   type: 'orders.created',
   schemaVersion: 1,
@@ -22,6 +42,14 @@ export const OrderCreated = defineEvent({
     currency: z.string().length(3),
     lines: z.array(orderLineSchema).min(1),
     totalCents: cents,
+    /**
+     * Absent when the customer gave none. No consumer acts on it yet: its
+     * readers (inventory, analytics) ignore it, and shipments, which does
+     * not read orders.created, keeps preparing parcels without it (the
+     * carrier hand-off is simulated); it is there for the step that will
+     * print labels.
+     */
+    shipping: orderShippingSchema.optional(),
   }),
 });
 

@@ -19,6 +19,37 @@ export const orderLineRequest = z.strictObject({
   unitPriceCents: fields.integer({ min: 0, max: 10_000_000, example: 1599, description: 'Price of one unit, in cents' }),
 });
 
+/** Long enough for any postal address line we know of, short enough for a parcel label. */
+export const MAX_ADDRESS_LINE_LENGTH = 100;
+
+export const shippingAddressRequest = z.strictObject({
+  line1: fields.text({ max: MAX_ADDRESS_LINE_LENGTH, example: '1 Harbour Road', description: 'Street and number' }),
+  line2: fields.text({ max: MAX_ADDRESS_LINE_LENGTH, example: 'Unit 4', description: 'Flat, floor, building, care of' }).optional(),
+  city: fields.text({ max: MAX_ADDRESS_LINE_LENGTH, example: 'Rotterdam' }),
+  postalCode: fields.code({
+    max: 16,
+    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9 -]*[A-Za-z0-9])?$/,
+    rule: 'may contain only letters, digits, spaces and -, and must start and end with a letter or digit',
+    example: '3011 AB',
+    description: 'As the country writes it: letters, digits, spaces and -',
+  }),
+  country: fields.code({
+    max: 2,
+    pattern: /^[A-Z]{2}$/,
+    rule: 'must be an ISO 3166-1 alpha-2 code in capitals',
+    example: 'NL',
+    description: 'ISO 3166-1 alpha-2 code, in capitals',
+  }),
+});
+
+/** Who receives the parcel and where: shown on the order and carried in orders.created. */
+export const shippingRequest = z.strictObject({
+  name: fields.text({ max: 100, example: 'Ann Example', description: 'The recipient, as on the parcel' }),
+  email: fields.email({ example: 'ann@example.com', description: 'Where to send news of the delivery' }).optional(),
+  address: shippingAddressRequest,
+});
+export type ShippingRequest = z.output<typeof shippingRequest>;
+
 export const createOrderBody = z.strictObject({
   customerId,
   currency: fields
@@ -26,6 +57,7 @@ export const createOrderBody = z.strictObject({
     .optional()
     .meta({ default: 'EUR' }),
   lines: z.array(orderLineRequest).min(1).max(MAX_ORDER_LINES),
+  shipping: shippingRequest.optional().meta({ description: 'Who receives the parcel and where; the order shows null when not given' }),
 });
 export type CreateOrderRequest = z.output<typeof createOrderBody>;
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OrderState } from '#contracts';
 import { PricedOrderLineDto } from './order-line.dto.js';
+import { ShippingDto } from './order-shipping.dto.js';
 
 const states = Object.values(OrderState);
 
@@ -42,6 +43,9 @@ export class OrderViewDto {
 
   @ApiProperty({ type: [PricedOrderLineDto] })
   lines: PricedOrderLineDto[];
+
+  @ApiPropertyOptional({ type: ShippingDto, nullable: true, description: 'Who receives the parcel and where, as given when the order was placed; null when not given' })
+  shipping: ShippingDto | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: null, description: 'Why the order failed, when it did' })
   failureReason: string | null;
