@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { Consumers, OrderState, PaymentFailed, PaymentInitiated, PaymentSucceeded, ShipmentPrepared } from '#contracts';
+import { Consumers, OrderCreated, OrderState, PaymentFailed, PaymentInitiated, PaymentSucceeded, ShipmentPrepared } from '#contracts';
 import { IdempotentBatchConsumer, KV_PUT_TYPE, OutboxWriter, UnitsOfWork } from '#messaging';
-import { CreateOrderService } from '../../apps/orders-api/src/orders/create-order.service.js';
+import { CreateOrderService, IdempotencyKeyReusedError } from '../../apps/orders-api/src/orders/create-order.service.js';
 import { ApplyOrderEventService } from '../../apps/orders-api/src/orders/events/apply-order-event.service.js';
 import { OrderTransitionsService } from '../../apps/orders-api/src/orders/order-transitions.service.js';
 import { OrderViews } from '../../apps/orders-api/src/orders/order-views.js';
@@ -82,6 +82,68 @@ describe('orders-api order writes', () => {
     expect(await listed(order.id)).toEqual(order);
     expect(await stateChangedVersions(order.id)).toEqual([1]);
     expect((await newOrder('key-create-1')).id).toBe(order.id);
+  });
+
+  describe('shipping details', () => {
+    const shipping = {
+      name: 'Ann Example',
+      email: 'ann@example.com',
+      address: { line1: '1 Harbour Road', line2: 'Unit 4', city: 'Rotterdam', postalCode: '3011 AB', country: 'NL' },
+    };
+    const request = { customerId: 'cust-1', lines: [{ sku: 'SKU-1', quantity: 1, unitPriceCents: 100 }] };
+
+    /** The payload of the orders.created the order's transaction wrote to the outbox (what the relay publishes). */
+    async function createdPayload(orderId: string): Promise<Record<string, unknown>> {
+      const [row] = await db.prisma.$queryRawUnsafe<Array<{ payload: Record<string, unknown> }>>(
+        `SELECT envelope->'payload' AS payload FROM "orders"."outbox_events" WHERE aggregate_id = $1::uuid AND type = $2`,
+        orderId,
+        OrderCreated.type,
+      );
+      return row!.payload;
+    }
+
+    it('keeps them with the order: every view shows them, the mirror and orders.created carry them', async () => {
+      const { order } = await create.create({ ...request, shipping }, 'key-shipping-1');
+
+      expect(order.shipping).toEqual(shipping);
+      expect(await views.find(order.id)).toEqual(order);
+      expect(await listed(order.id)).toEqual(order);
+      // The KV mirror's entry is the view itself (checked field for field by stateChangedVersions).
+      expect(await stateChangedVersions(order.id)).toEqual([1]);
+      const payload = await createdPayload(order.id);
+      expect(payload['shipping']).toEqual(shipping);
+      expect(OrderCreated.payload.parse(payload).shipping).toEqual(shipping);
+    });
+
+    it('shows null for an order placed without them, and leaves them out of its orders.created', async () => {
+      const { order } = await create.create(request);
+
+      expect(order.shipping).toBeNull();
+      expect(await views.find(order.id)).toEqual(order);
+      expect(await listed(order.id)).toEqual(order);
+      expect(await stateChangedVersions(order.id)).toEqual([1]);
+      expect(await createdPayload(order.id)).not.toHaveProperty('shipping');
+    });
+
+    it('gives each of orders placed together (which may share one insert) its own details, or none', async () => {
+      const other = { name: 'Bo Phone', address: { line1: '2 Quay Street', city: 'Galway', postalCode: 'H91 X2Y3', country: 'IE' } };
+      const results = await Promise.all([create.create({ ...request, shipping }), create.create(request), create.create({ ...request, shipping: other })]);
+
+      expect(results.map(({ order }) => order.shipping)).toEqual([shipping, null, other]);
+      for (const { order } of results) expect(await views.find(order.id)).toEqual(order);
+    });
+
+    it('counts them in the Idempotency-Key’s body: the same replays, other details or none are refused', async () => {
+      const first = await create.create({ ...request, shipping }, 'key-shipping-2');
+      // Field order is not part of the body's meaning.
+      const reordered = { address: { ...shipping.address }, email: shipping.email, name: shipping.name };
+      expect(await create.create({ ...request, shipping: reordered }, 'key-shipping-2')).toEqual({ order: first.order, replayed: true });
+      const elsewhere = { ...shipping, address: { ...shipping.address, postalCode: '3011 AC' } };
+      await expect(create.create({ ...request, shipping: elsewhere }, 'key-shipping-2')).rejects.toThrow(IdempotencyKeyReusedError);
+      await expect(create.create(request, 'key-shipping-2')).rejects.toThrow(IdempotencyKeyReusedError);
+      const { line2: _, ...withoutLine2 } = shipping.address;
+      await expect(create.create({ ...request, shipping: { ...shipping, address: withoutLine2 } }, 'key-shipping-2')).rejects.toThrow(IdempotencyKeyReusedError);
+    });
   });
 
   it('answers two concurrent requests with one Idempotency-Key with one order', async () => {
