@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { OrderState } from '#contracts';
 import { CATALOG_SKUS, startPipeline, type Pipeline } from '#local-infra';
+import { metricValue } from '#metrics';
 import { apiClient, type ApiClient } from './support/http.js';
 import { LiveUpdatesClient, type LiveFrame } from './support/live-updates-client.js';
 import { orderRequest, placeOrder, waitUntilTerminal, type OrderView } from './support/orders.js';
@@ -319,6 +320,16 @@ describe('live updates over WebSocket (built services, real NATS JetStream and P
       expect(deaf.pings).toBeGreaterThanOrEqual(1);
       expect(attentive.pings).toBeGreaterThanOrEqual(1);
       expect(attentive.socket.readyState).toBe(attentive.socket.OPEN);
+    });
+
+    it('counts the sockets it dropped, by reason, and the events it sent, in GET /metrics', async () => {
+      const scrape = await (await fetch(`${pipeline.apiUrl}/metrics`)).text();
+      expect(metricValue(scrape, 'live_updates_sockets_dropped_total', { reason: 'unauthorized' })).toBeGreaterThanOrEqual(4);
+      expect(metricValue(scrape, 'live_updates_sockets_dropped_total', { reason: 'slow' })).toBe(1);
+      expect(metricValue(scrape, 'live_updates_sockets_dropped_total', { reason: 'unresponsive' })).toBeGreaterThanOrEqual(1);
+      expect(metricValue(scrape, 'live_updates_events_sent_total')).toBeGreaterThan(0);
+      expect(metricValue(scrape, 'live_updates_bucket_updates_total')).toBeGreaterThan(0);
+      expect(metricValue(scrape, 'live_updates_sockets')).toBeGreaterThan(0);
     });
   });
 });

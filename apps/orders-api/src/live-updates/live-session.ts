@@ -2,6 +2,7 @@ import type { ApiClient, ApiKeyRegistry } from '#http-api';
 import { errorFrame } from './error-frames.js';
 import type { LiveCommands } from './live-commands.js';
 import type { LiveSocket } from './live-socket.js';
+import { liveSocketsDropped } from './live-updates-metrics.js';
 import { parseFrame } from './parse-frame.js';
 import { CloseCode, type Command } from './protocol.js';
 
@@ -89,5 +90,6 @@ export class LiveSession {
     this.client = undefined;
     this.socket.sendMessage({ type: 'error', status: 401, error: 'Unauthorized', message });
     this.socket.close(CloseCode.UNAUTHORIZED, 'unauthorized');
+    liveSocketsDropped.inc({ reason: 'unauthorized' });
   }
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
+import { liveSocketsDropped } from './live-updates-metrics.js';
 import { CloseCode, type ServerMessage } from './protocol.js';
 
 /** What a LiveSocket needs of a `ws` socket (a fake one in unit tests). */
@@ -35,6 +36,7 @@ export class LiveSocket {
     this.socket.send(frame, { binary: false });
     if (this.socket.bufferedAmount > this.maxBufferedBytes) {
       LiveSocket.logger.warn(`closing a live-updates socket that reads too slowly: ${this.socket.bufferedAmount} bytes unsent`);
+      liveSocketsDropped.inc({ reason: 'slow' });
       this.close(CloseCode.TOO_SLOW, `too slow: more than ${this.maxBufferedBytes} bytes unsent`);
     }
   }
@@ -55,6 +57,7 @@ export class LiveSocket {
   /** One round of the keep-alive: a peer that let the last ping go unanswered is gone. */
   heartbeat(): void {
     if (!this.answeredPing) {
+      liveSocketsDropped.inc({ reason: 'unresponsive' });
       this.socket.terminate();
       return;
     }

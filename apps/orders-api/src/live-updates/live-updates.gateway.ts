@@ -8,6 +8,7 @@ import { LiveSession } from './live-session.js';
 import { LiveSocket } from './live-socket.js';
 import { LiveSubscriptions } from './live-subscriptions.js';
 import { LiveUpdatesSettings } from './live-updates-settings.js';
+import { liveSockets } from './live-updates-metrics.js';
 import { CloseCode, LIVE_UPDATES_PATH } from './protocol.js';
 
 /**
@@ -40,6 +41,7 @@ export class LiveUpdatesGateway implements OnGatewayInit, OnGatewayConnection<We
     const live = new LiveSocket(socket, this.settings.maxBufferedBytes);
     const session = new LiveSession(live, this.keys, this.commands, this.settings.authTimeoutMs);
     this.sessions.set(socket, session);
+    liveSockets.inc();
     socket.on('pong', () => live.ponged());
     socket.on('message', (data: Buffer, isBinary: boolean) => session.receive(data, isBinary));
     session.start(request.headers[API_KEY_HEADER.toLowerCase()]);
@@ -51,6 +53,7 @@ export class LiveUpdatesGateway implements OnGatewayInit, OnGatewayConnection<We
     session.end();
     this.subscriptions.remove(session.socket);
     this.sessions.delete(socket);
+    liveSockets.dec();
   }
 
   /** Before the server closes the sockets: tell clients to come back (to another replica, resuming with sinceVersion). */

@@ -5,6 +5,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { ORDER_STATE_BUCKET } from '#contracts';
 import { NATS_CONNECTION } from '#jetstream';
 import { LiveSubscriptions } from './live-subscriptions.js';
+import { liveEventsSent, liveUpdatesReceived } from './live-updates-metrics.js';
 
 /** How long to wait before watching again after the watch ended on its own (the bucket's stream gone, NATS away too long). */
 const REWATCH_DELAY_MS = 1_000;
@@ -65,7 +66,10 @@ export class OrderUpdatesWatch implements OnApplicationBootstrap, OnApplicationS
         this.watch ??= await this.startWatch(kv);
         for await (const entry of this.watch) {
           this.lastRevision = entry.revision;
-          if (entry.operation === 'PUT' && entry.length > 0) this.subscriptions.deliver(entry.key, entry.value);
+          if (entry.operation !== 'PUT' || entry.length === 0) continue;
+          liveUpdatesReceived.inc();
+          const sent = this.subscriptions.deliver(entry.key, entry.value);
+          if (sent > 0) liveEventsSent.inc(sent);
         }
       } catch (error) {
         if (!this.stopped) this.logger.warn(`the ${ORDER_STATE_BUCKET} watch failed: ${error instanceof Error ? error.message : String(error)}`);
