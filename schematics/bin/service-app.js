@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * `npm run generate:service-app -- <name> --consumes <subject>[,...] [--emits <type>[,...]] [--dry-run]`
+ * `npm run generate:service-app -- <name> --consumes <subject>[,...] [--emits <type>[,...]] [--http] [--dry-run]`
  *
  * The service-app schematic with its options as flags, for scripts and CI.
  * `npx nest generate service-app <name>` runs the same schematic, but Nest 12's
@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
 const COLLECTION = '@order-pipeline/schematics';
-const OWN_OPTIONS = ['name', 'consumes', 'emits', 'aggregate', 'port'];
+const OWN_OPTIONS = ['name', 'consumes', 'emits', 'aggregate', 'port', 'http'];
 
 const require = createRequire(import.meta.url);
 
@@ -33,9 +33,9 @@ function help() {
         return lines;
       }, [''])
       .join(`\n${' '.repeat(indent)}`);
-  const flag = { name: '<name>', consumes: '--consumes <subject,...>', emits: '--emits <type,...>', aggregate: '--aggregate <Name>', port: '--port <n>' };
+  const flag = { name: '<name>', consumes: '--consumes <subject,...>', emits: '--emits <type,...>', aggregate: '--aggregate <Name>', port: '--port <n>', http: '--http' };
   return [
-    'Usage: npm run generate:service-app -- <name> --consumes <subject>[,<subject>] [--emits <type>[,<type>]] [options]',
+    'Usage: npm run generate:service-app -- <name> --consumes <subject>[,<subject>] [--emits <type>[,<type>]] [--http] [options]',
     '       npx nest generate service-app <name>      (asks for --consumes and --emits in a terminal)',
     '',
     wrap(schema.description, 0),
@@ -55,6 +55,7 @@ try {
       emits: { type: 'string', multiple: true },
       aggregate: { type: 'string' },
       port: { type: 'string' },
+      http: { type: 'boolean' },
       'dry-run': { type: 'boolean', short: 'd' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -79,6 +80,8 @@ if (values.consumes) args.push(`--consumes=${values.consumes.join(',')}`);
 if (values.emits) args.push(`--emits=${values.emits.join(',')}`);
 if (values.aggregate) args.push(`--aggregate=${values.aggregate}`);
 if (values.port) args.push(`--port=${values.port}`);
+// Given or not, never asked: a script's run is the same in a terminal and in CI.
+args.push(`--http=${values.http === true}`);
 if (values['dry-run']) args.push('--dry-run');
 
 const result = spawnSync(process.execPath, args, { stdio: 'inherit' });

@@ -45,11 +45,14 @@ export function natsPasswordVariable(user) {
  * A service like payments and shipments: the shared image, hardening and start
  * order (<<: *service), the common environment, its own port and NATS user, a
  * health check; and its NATS password for the users' generator (nats-auth).
+ * A service with a public API (`http`) takes orders-api's API keys, as inventory does.
  * @param {string} text
- * @param {{ name: string, port: number }} service
+ * @param {{ name: string, port: number, http?: { route: string } }} service
  */
-export function addComposeService(text, { name, port }) {
+export function addComposeService(text, { name, port, http }) {
   if (readComposeServices(text).includes(name)) return text;
+  if (http && !/&api-keys\b/.test(text)) throw missing(COMPOSE_FILE, "orders-api's `API_KEYS: &api-keys` (the keys a public API shares)");
+  const apiKeys = http ? "      # The same API keys as orders-api's: its routes need orders:read.\n      API_KEYS: *api-keys\n" : '';
   const password = `\${${natsPasswordVariable(name)}:-${name}-dev-password}`;
   const block = `  ${name}:
     <<: *service
@@ -61,9 +64,9 @@ export function addComposeService(text, { name, port }) {
       # Its own NATS user (the nats-auth service writes the same password).
       NATS_USER: ${name}
       NATS_PASSWORD: ${password}
-      # The service's own settings (apps/${name}/src/${name}-env.ts) go here.
+${apiKeys}      # The service's own settings (apps/${name}/src/${name}-env.ts) go here.
     ports:
-      - "${port}:${port}" # health only
+      - "${port}:${port}" # ${http ? `GET ${http.route}, Swagger UI at /docs, health` : 'health only'}
     healthcheck:
       test: ["CMD", "node", "-e", "fetch('http://127.0.0.1:${port}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
       interval: 10s
@@ -297,6 +300,10 @@ export function addDeployTestService(text, names) {
   return result;
 }
 
-function missing(file, anchor) {
+/**
+ * @param {string} file
+ * @param {string} anchor
+ */
+export function missing(file, anchor) {
   return new SchematicsException(`${file}: could not find ${anchor}, which service-app edits. Was the file restructured? Nothing was changed.`);
 }

@@ -20,6 +20,7 @@ import {
 } from '@angular-devkit/schematics';
 import * as contracts from './contracts.js';
 import * as deploy from './deploy.js';
+import * as edge from './edge.js';
 import {
   EVENT_TOKEN_PATTERN,
   AGGREGATE_PATTERN,
@@ -28,6 +29,7 @@ import {
   consumerKey,
   durableName,
   eventConstName,
+  httpNames,
   listOption,
   normaliseServiceName,
   serviceNames,
@@ -47,6 +49,7 @@ const FIRST_PORT = 3001;
  * @property {string | string[]} [emits]
  * @property {string} [aggregate]
  * @property {number} [port]
+ * @property {boolean} [http]
  */
 
 /**
@@ -57,7 +60,7 @@ export function serviceApp(options) {
   return (tree, context) => {
     const plan = planService(tree, options, new Date());
     const { names } = plan;
-    const values = { ...strings, strings, ...plan, ...names, useCaseFolder: names.useCase.folder };
+    const values = { ...strings, strings, ...plan, ...names, useCaseFolder: names.useCase.folder, http: plan.api !== undefined };
     const source = `apps/${names.name}/src/${names.useCase.folder}`;
     // A service that emits nothing (a read model, a sink) gets no events file: it owns no stream.
     const emitsSomething = plan.emitted.length > 0;
@@ -67,6 +70,17 @@ export function serviceApp(options) {
         mergeWith(apply(url('./handler-files'), [applyTemplates({ ...values, event, handlerFile: event.handlerFile }), move(source)])),
       ),
       mergeWith(apply(url('./shared-files'), [filter((path) => !tree.exists(path)), applyTemplates(values), move('/')])),
+      // --http: the public read routes over the aggregate, its PublicApi and HTTP set-up.
+      ...(plan.api
+        ? [
+            mergeWith(
+              apply(url('./http-files'), [
+                applyTemplates({ ...values, httpFolder: plan.api.folder, aggregateKebab: names.aggregate.kebab, apiPlural: plan.api.plural }),
+                move('/'),
+              ]),
+            ),
+          ]
+        : []),
       (target) => {
         applyEdits(target, plan, context);
         return target;
@@ -92,7 +106,7 @@ export function planService(tree, options, now) {
   const emitsList = listOption(options.emits);
   const usage =
     'Usage: npx nest generate service-app <name> (asks for --consumes and --emits in a terminal), or\n' +
-    '       npm run generate:service-app -- <name> --consumes <subject>[,<subject>] [--emits <type>[,<type>]] [--dry-run]\n' +
+    '       npm run generate:service-app -- <name> --consumes <subject>[,<subject>] [--emits <type>[,<type>]] [--http] [--dry-run]\n' +
     "(Nest 12's `nest generate` passes on only its own options, so --consumes and --emits cannot be given to it as flags.)";
   // --emits may be empty: a service that only consumes (a read model such as
   // analytics) owns no stream and emits nothing. --consumes may not: a
@@ -224,6 +238,17 @@ export function planService(tree, options, now) {
   const port = options.port ?? Math.max(FIRST_PORT - 1, ...usedPorts) + 1;
   if (options.port !== undefined && usedPorts.includes(options.port)) problems.push(`--port ${options.port} is used by another service`);
 
+  // -------------------------------------------------------------------- http
+  const api = options.http ? httpNames(names) : undefined;
+  if (api) {
+    const edgeText = tree.exists(edge.PUBLIC_EDGE_FILE) ? contracts.readText(tree, edge.PUBLIC_EDGE_FILE) : '';
+    const taken = [...edge.readUpstreamPrefixes(edgeText), ...edge.readEdgeOwnPrefixes(tree)];
+    const clash = taken.find((prefix) => prefix === api.route || prefix.startsWith(`${api.route}/`) || api.route.startsWith(`${prefix}/`));
+    if (clash) problems.push(`--http: its route ${api.route} meets ${clash}, which the public edge already answers or forwards (choose another --aggregate)`);
+    const envText = tree.exists(edge.EDGE_ENV_FILE) ? contracts.readText(tree, edge.EDGE_ENV_FILE) : '';
+    if (new RegExp(`^\\s+${api.urlVariable}:`, 'm').test(envText)) problems.push(`--http: orders-api has a setting ${api.urlVariable} already (${edge.EDGE_ENV_FILE})`);
+  }
+
   if (problems.length > 0) {
     throw new SchematicsException(`service-app ${name}: nothing was changed, because\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
@@ -231,7 +256,7 @@ export function planService(tree, options, now) {
   const migrations = tree.getDir(prisma.MIGRATIONS_DIR).subdirs.map(String);
   const migration = prisma.migrationFolderName(migrations, names.schema, now);
   const primary = emitted[0];
-  return { names, consumed, emitted, primary, port, migration, consumedFiles: [...new Set(consumed.map((c) => c.file))] };
+  return { names, consumed, emitted, primary, port, api, migration, consumedFiles: [...new Set(consumed.map((c) => c.file))] };
 }
 
 /**
@@ -241,7 +266,7 @@ export function planService(tree, options, now) {
  * @param {import('@angular-devkit/schematics').SchematicContext} context
  */
 function applyEdits(tree, plan, context) {
-  const { names, consumed, emitted, port } = plan;
+  const { names, consumed, emitted, port, api } = plan;
   const edit = (path, change) => {
     const before = contracts.readText(tree, path);
     const after = change(before);
@@ -280,7 +305,7 @@ function applyEdits(tree, plan, context) {
   edit(workspace.PACKAGE_FILE, (text) => workspace.addStartScript(text, names.name));
 
   // Deployment, where the files exist.
-  const service = { name: names.name, key: names.camel, port };
+  const service = { name: names.name, key: names.camel, port, http: api };
   if (tree.exists(deploy.COMPOSE_FILE)) edit(deploy.COMPOSE_FILE, (text) => deploy.addComposeService(text, service));
   if (tree.exists(deploy.ENTRYPOINT_FILE)) edit(deploy.ENTRYPOINT_FILE, (text) => deploy.addEntrypointService(text, names.name));
   if (tree.exists(deploy.DOCKERFILE)) edit(deploy.DOCKERFILE, (text) => deploy.addExposedPort(text, port));
@@ -297,6 +322,27 @@ function applyEdits(tree, plan, context) {
     }
   }
   if (tree.exists(deploy.DEPLOY_TEST_SERVICES_FILE)) edit(deploy.DEPLOY_TEST_SERVICES_FILE, (text) => deploy.addDeployTestService(text, names));
+
+  // The public edge: forwarding, the one document, local-infra, compose and the chart.
+  if (api) {
+    const behindTheEdge = { name: names.name, camel: names.camel, port, api };
+    /** @type {[string, (text: string, service: edge.EdgeService) => string][]} */
+    const edits = [
+      [edge.OPENAPI_DOCUMENT_FILE, edge.addToOpenApiDocument],
+      [edge.PUBLIC_EDGE_FILE, edge.addUpstreamRoute],
+      [edge.EDGE_HTTP_FILE, edge.addUpstreamSetting],
+      [edge.EDGE_ENV_FILE, edge.addEdgeEnvSetting],
+      [edge.PIPELINE_FILE, edge.addPipelineService],
+      [deploy.COMPOSE_FILE, edge.addComposeUpstream],
+      [edge.CONFIGMAP_FILE, edge.addConfigMapUpstream],
+      [edge.NETWORK_POLICY_FILE, edge.addBehindTheEdgePolicy],
+      [edge.DEPLOYMENT_FILE, edge.addApiKeysService],
+    ];
+    for (const [file, change] of edits) {
+      if (tree.exists(file)) edit(file, (text) => change(text, behindTheEdge));
+      else context.logger.warn(`${file} is not there: register ${names.name}'s ${api.route} there by hand (see docs/adding-a-service.md).`);
+    }
+  }
 }
 
 /** @param {ReturnType<typeof planService>} plan */
@@ -305,7 +351,8 @@ function nextSteps(plan) {
   return [
     `service-app ${names.name}: consumes ${plan.consumed.map((c) => c.type).join(', ')}; ` +
       (plan.emitted.length > 0 ? `emits ${plan.emitted.map((e) => e.type).join(', ')} on ${names.stream}` : 'emits nothing (no stream of its own)') +
-      `; health on port ${plan.port}.`,
+      `; health on port ${plan.port}` +
+      (plan.api ? `; serves ${plan.api.route} (orders:read), forwarded by orders-api through ${plan.api.urlVariable}.` : '.'),
     'Next:',
     `  npm run build && npm run test:unit -- apps/${names.name}    # client, compile, unit test`,
     `  npm run test:integration -- test/integration/${names.name}-service.int-spec.ts`,

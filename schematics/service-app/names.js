@@ -150,3 +150,48 @@ export function listOption(value) {
 }
 
 export { strings };
+
+/**
+ * @typedef {object} HttpNames
+ * @property {string} plural        kebab-case plural of the aggregate: the route (/api/v1/<plural>) and its OpenAPI tag
+ * @property {string} route         the public path prefix, /api/v1/<plural>, that the edge forwards
+ * @property {string} folder        the HTTP feature folder, apps/<name>/src/<plural>-api
+ * @property {string} moduleClass
+ * @property {string} controllerClass
+ * @property {string} viewsClass    the read side of the aggregate table the routes answer from
+ * @property {string} viewDto
+ * @property {string} pageDto
+ * @property {string} publicApi     the service's PublicApi export (BEHIND_THE_EDGE lists it)
+ * @property {string} configureHttp the configure function main.ts passes to runService
+ * @property {string} urlVariable   orders-api's setting naming where the edge forwards <route> (LOYALTY_POINTS_URL)
+ */
+
+/**
+ * The names of a `--http` service's public REST API and of its entry at the edge.
+ * @param {ServiceNames} names
+ * @returns {HttpNames}
+ */
+export function httpNames(names) {
+  const plural = pluralKebab(names.aggregate.kebab);
+  const pluralClass = strings.classify(plural);
+  const constant = names.stream;
+  return {
+    plural,
+    route: `/api/v1/${plural}`,
+    folder: `${plural}-api`,
+    moduleClass: `${pluralClass}ApiModule`,
+    controllerClass: `${pluralClass}Controller`,
+    viewsClass: `${names.aggregate.className}Views`,
+    viewDto: `${names.aggregate.className}ViewDto`,
+    pageDto: `${names.aggregate.className}PageDto`,
+    publicApi: `${constant}_PUBLIC_API`,
+    configureHttp: `configure${names.className}Http`,
+    urlVariable: `${constant}_URL`,
+  };
+}
+
+/** The plural of a kebab-case name's last word (loyalty-point -> loyalty-points). @param {string} kebab */
+function pluralKebab(kebab) {
+  const words = kebab.split('-');
+  return [...words.slice(0, -1), plural(words.at(-1) ?? '')].join('-');
+}

@@ -27,6 +27,9 @@ const READ_AND_EDITED = [
   'helm/order-pipeline/',
   'test/deploy/support/',
   'test/integration/support/',
+  // What --http registers the service with: the edge's document and local-infra's pipeline.
+  'tools/openapi/src/',
+  'tools/local-infra/src/',
 ];
 
 function repositoryTree(): UnitTestTree {
@@ -166,6 +169,78 @@ describe('service-app schematic', () => {
     expect(after.get('/test/integration/ledger-service.int-spec.ts')).not.toContain('Streams.');
   });
 
+  it('with --http, adds a read route over the aggregate and registers it at the public edge', async () => {
+    const before = repositoryTree();
+    const original = contents(before);
+    const withoutHttp = contents(await runner.runSchematic('service-app', refunds, repositoryTree()));
+    const tree = await runner.runSchematic('service-app', { ...refunds, http: true }, before);
+    const after = contents(tree);
+    const created = [...after.keys()].filter((file) => !withoutHttp.has(file)).sort();
+    expect(created).toEqual([
+      '/apps/refunds/src/configure-http.ts',
+      '/apps/refunds/src/public-api.ts',
+      '/apps/refunds/src/refunds-api/refund-requests.ts',
+      '/apps/refunds/src/refunds-api/refund-view.dto.ts',
+      '/apps/refunds/src/refunds-api/refund-views.ts',
+      '/apps/refunds/src/refunds-api/refunds-api.module.ts',
+      '/apps/refunds/src/refunds-api/refunds.controller.ts',
+    ]);
+    const changedOnlyWithHttp = [...original.keys()].filter((file) => after.get(file) !== original.get(file) && withoutHttp.get(file) === original.get(file));
+    expect(changedOnlyWithHttp.sort()).toEqual(
+      [
+        '/apps/orders-api/src/configure-http.ts',
+        '/apps/orders-api/src/orders-env.ts',
+        '/apps/orders-api/src/public-edge.ts',
+        '/helm/order-pipeline/templates/configmap.yaml',
+        '/helm/order-pipeline/templates/deployment.yaml',
+        '/helm/order-pipeline/templates/networkpolicy.yaml',
+        '/tools/local-infra/src/pipeline.ts',
+        '/tools/openapi/src/public-api-document.ts',
+      ].sort(),
+    );
+
+    // The service side: routes, env, access, wiring.
+    const controller = after.get('/apps/refunds/src/refunds-api/refunds.controller.ts')!;
+    expect(controller).toContain("@Controller('refunds')");
+    expect(controller).toMatch(/@RequireScopes\(Scope\.ORDERS_READ\)[\s\S]*@ValidQuery\(listRefundsQuery\)[\s\S]*@RequireScopes\(Scope\.ORDERS_READ\)[\s\S]*@ValidParam\('id', refundId\)/);
+    expect(after.get('/apps/refunds/src/refunds-env.ts')).toContain('...httpApiEnvShape,');
+    expect(after.get('/apps/refunds/src/refunds.module.ts')).toMatch(/ApiAccessModule\.forRoot\(\{ publicPaths: OPERATIONAL_PATHS \}\),\n {4}RefundsApiModule,/);
+    expect(after.get('/apps/refunds/src/main.ts')).toContain(
+      "await runService({ name: 'refunds', module: RefundsModule, configureHttp: configureRefundsHttp, httpOptions: API_HTTP_APP_OPTIONS });",
+    );
+    expect(after.get('/test/integration/refunds-service.int-spec.ts')).toContain("it('serves its refunds at /api/v1/refunds");
+
+    // The edge: forwarding, its setting (and who sets it), the one document.
+    expect(after.get('/tools/openapi/src/public-api-document.ts')).toContain("import { REFUNDS_PUBLIC_API } from '../../../apps/refunds/src/public-api.js';");
+    expect(after.get('/tools/openapi/src/public-api-document.ts')).toMatch(/BEHIND_THE_EDGE: readonly PublicApi\[\] = \[[^\]]*, REFUNDS_PUBLIC_API\];/);
+    expect(after.get('/apps/orders-api/src/public-edge.ts')).toContain("{ service: 'refunds', pathPrefix: '/api/v1/refunds', target: env.REFUNDS_URL },");
+    expect(after.get('/apps/orders-api/src/public-edge.ts')).toMatch(/Pick<OrdersEnv, [^>]* \| 'REFUNDS_URL'>/);
+    expect(after.get('/apps/orders-api/src/configure-http.ts')).toContain("REFUNDS_URL: config.get('REFUNDS_URL')");
+    expect(after.get('/apps/orders-api/src/orders-env.ts')).toContain("  REFUNDS_URL: z.url().default('http://127.0.0.1:3005'),");
+    const pipeline = after.get('/tools/local-infra/src/pipeline.ts')!;
+    expect(pipeline).toMatch(/PIPELINE_SERVICES = \[[^\]]*, 'refunds'\] as const;/);
+    expect(pipeline).toContain("REFUNDS_URL: `http://${HOST}:${portOf('refunds')}`");
+    expect(pipeline).toMatch(/type UpstreamUrls = Partial<Record<[^,]* \| 'REFUNDS_URL', string>>;/);
+    expect(pipeline).toMatch(/ \|\| name === 'refunds' \? \{ API_KEYS: settings\.apiKeysEnv/);
+    const compose = parse(after.get('/docker-compose.yml')!, { merge: true }) as { services: Record<string, { environment: Record<string, string> }> };
+    expect(compose.services['orders-api']!.environment['REFUNDS_URL']).toBe('http://refunds:3005');
+    expect(compose.services['refunds']!.environment['API_KEYS']).toBe(compose.services['orders-api']!.environment['API_KEYS']);
+    expect(after.get('/helm/order-pipeline/templates/configmap.yaml')).toContain(
+      '  REFUNDS_URL: {{ printf "http://%s:%v" (include "order-pipeline.componentName" (list $ "refunds")) (int64 $.Values.refunds.service.port) | quote }}',
+    );
+    expect(after.get('/helm/order-pipeline/templates/networkpolicy.yaml')).toMatch(/\$behindTheEdge := list "inventory" "analytics" "refunds" \}\}/);
+    expect(after.get('/helm/order-pipeline/templates/deployment.yaml')!.match(/has \$name \(list "orders-api"[^)]* "refunds"\)/g)).toHaveLength(2);
+  });
+
+  it('refuses --http when its route meets one the edge answers already, and changes nothing', async () => {
+    const tree = repositoryTree();
+    const before = contents(tree);
+    await expect(runner.runSchematic('service-app', { ...refunds, http: true, aggregate: 'Product' }, tree)).rejects.toThrow(
+      /--http: its route \/api\/v1\/products meets \/api\/v1\/products/,
+    );
+    expect(contents(tree)).toEqual(before);
+  });
+
   it('places its migration after every existing one', async () => {
     const tree = await runner.runSchematic('service-app', refunds, repositoryTree());
     const migrations = tree.getDir('/prisma/migrations').subdirs.map(String).sort();
@@ -207,7 +282,7 @@ describe('service-app schematic', () => {
     const help = await run(process.execPath, ['schematics/bin/service-app.js', '--help'], { cwd: repoRoot });
     expect(help.code).toBe(0);
     const flat = help.output.replace(/\s+/g, ' ');
-    for (const option of ['name', 'consumes', 'emits', 'aggregate', 'port']) {
+    for (const option of ['name', 'consumes', 'emits', 'aggregate', 'port', 'http']) {
       expect(flat).toContain(schema.properties[option]!.description);
     }
     expect(flat).toContain('--dry-run');

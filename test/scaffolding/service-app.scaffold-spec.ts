@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import {
   createDatabase,
   findFreePort,
+  generatePipelineApiKeys,
   spawnService,
   startNatsServer,
   startPostgres,
@@ -25,7 +26,10 @@ import { runInTerminal } from './support/terminal.js';
  * only way it takes --consumes and --emits), then the build, the generated
  * unit and integration tests, the migration on a fresh database with no drift
  * from schema.prisma, the built service as a process against a real NATS
- * server and PostgreSQL, and the deployment checks of test/deploy.
+ * server and PostgreSQL, and the deployment checks of test/deploy. It is
+ * generated with a public REST API (--http, answered at the prompt): its read
+ * route answers in the generated integration test and from the running
+ * process, and the build puts it in the edge's one OpenAPI document.
  */
 
 // Given in camelCase on purpose: the CLI and the schematic make it kebab-case.
@@ -38,7 +42,9 @@ const emits = 'loyalty-points.granted,loyalty-points.revoked';
 const prompts = {
   'Which event subjects does it consume': consumes,
   'Which event types does it emit': emits,
+  'Does it serve a public REST API': 'y',
 };
+const route = '/api/v1/loyalty-points';
 // -p names the new project: without it, nest asks which existing project to generate into.
 const nestGenerate = `node_modules/.bin/nest generate service-app ${typedName} -p ${service}`;
 
@@ -100,6 +106,9 @@ describe('nest generate service-app', () => {
       `apps/${service}/src/update-loyalty-point/update-loyalty-point.service.spec.ts`,
       `libs/contracts/src/events/${service}.ts`,
       `test/integration/${service}-service.int-spec.ts`,
+      `apps/${service}/src/public-api.ts`,
+      `apps/${service}/src/configure-http.ts`,
+      `apps/${service}/src/loyalty-points-api/loyalty-points.controller.ts`,
     ]) {
       expect({ file, exists: existsSync(inRepo(file)) }).toEqual({ file, exists: true });
     }
@@ -107,6 +116,7 @@ describe('nest generate service-app', () => {
     expect(nestCli.projects[service]?.root).toBe(`apps/${service}`);
     expect(readFileSync(inRepo('libs/contracts/src/consumers.ts'), 'utf8')).toContain(`durable: '${service}--payments-succeeded'`);
     expect(readFileSync(inRepo('prisma/schema.prisma'), 'utf8')).toMatch(new RegExp(`schemas\\s*=\\s*\\[[^\\]]*"${schema}"\\]`));
+    expect(readFileSync(inRepo('apps/orders-api/src/public-edge.ts'), 'utf8')).toContain(`pathPrefix: '${route}', target: env.LOYALTY_POINTS_URL`);
   });
 
   it('refuses a second run for the same name with a clear message, and changes nothing', async () => {
@@ -116,7 +126,7 @@ describe('nest generate service-app', () => {
     expect(again.output).toContain(`A service named "${service}" already exists`);
     expect(again.output).toContain('service-app changed nothing');
     // ... and through the flag-driven script, which exits non-zero.
-    const script = await npm(['run', '--silent', 'generate:service-app', '--', typedName, '--consumes', consumes, '--emits', emits]);
+    const script = await npm(['run', '--silent', 'generate:service-app', '--', typedName, '--consumes', consumes, '--emits', emits, '--http']);
     expect(script.code).not.toBe(0);
     expect(script.output).toContain(`A service named "${service}" already exists`);
     expect(changedFiles(before, snapshot(repo.dir))).toEqual([]);
@@ -126,6 +136,12 @@ describe('nest generate service-app', () => {
     const build = await npm(['run', 'build']);
     expect(build).toMatchObject({ code: 0 });
     expect(existsSync(inRepo(`dist/apps/${service}/src/main.js`))).toBe(true);
+    // The build's one document of the public API has the new routes, answered by the new service behind the edge.
+    const document = JSON.parse(readFileSync(inRepo('dist/openapi/public-api.json'), 'utf8')) as {
+      paths: Record<string, Record<string, { 'x-served-by'?: string }>>;
+    };
+    expect(document.paths[route]?.['get']?.['x-served-by']).toBe(service);
+    expect(document.paths[`${route}/{id}`]?.['get']?.['x-served-by']).toBe(service);
   });
 
   it('passes its generated unit test, and the contract and architecture checks with its contracts', async () => {
@@ -135,8 +151,9 @@ describe('nest generate service-app', () => {
   });
 
   it('passes its generated integration test on a real NATS server and PostgreSQL', async () => {
-    const integration = await npm(['run', '--silent', 'jest', '--', '--config', 'test/integration/jest.config.js', `test/integration/${service}-service.int-spec.ts`]);
+    const integration = await npm(['run', '--silent', 'jest', '--', '--config', 'test/integration/jest.config.js', '--verbose', `test/integration/${service}-service.int-spec.ts`]);
     expect(integration).toMatchObject({ code: 0 });
+    expect(integration.output).toContain(`serves its loyalty-points at ${route}`);
   });
 
   it('migrates a fresh database, and its migration matches schema.prisma', async () => {
@@ -163,14 +180,15 @@ describe('nest generate service-app', () => {
     expect(drift.output).toContain('No difference detected');
   });
 
-  it('runs as a process: consumes a published event and publishes its own through the outbox', async () => {
+  it('runs as a process: consumes a published event, publishes its own through the outbox, and serves it at its route', async () => {
     const port = await findFreePort();
+    const { keys, env: apiKeys } = generatePipelineApiKeys();
     running = spawnService({
       name: service,
       command: process.execPath,
       args: [`dist/apps/${service}/src/main.js`],
       cwd: repo.dir,
-      env: { NATS_URL: nats.url, DATABASE_URL: databaseUrl, PORT: String(port), OUTBOX_POLL_INTERVAL_MS: '100' },
+      env: { NATS_URL: nats.url, DATABASE_URL: databaseUrl, PORT: String(port), OUTBOX_POLL_INTERVAL_MS: '100', API_KEYS: apiKeys },
       readyUrl: `http://127.0.0.1:${port}/health`,
     });
     await running.waitReady(60_000);
@@ -220,6 +238,17 @@ describe('nest generate service-app', () => {
         correlationId: id,
         payload: { orderId, loyaltyPointId: published!.envelope.aggregateId },
       });
+
+      // Its public read route, behind the API keys, shows the aggregate the event opened.
+      const api = (url: string, key?: string) => fetch(`http://127.0.0.1:${port}${url}`, { headers: key ? { 'x-api-key': key } : {} });
+      const one = await api(`${route}/${published!.envelope.aggregateId}`, keys.reader);
+      expect({ status: one.status, body: await one.json() }).toMatchObject({
+        status: 200,
+        body: { id: published!.envelope.aggregateId, orderId, lastEventType: 'payments.succeeded', version: 1 },
+      });
+      const page = await api(`${route}?limit=500`, keys.reader);
+      expect(((await page.json()) as { items: { orderId: string }[] }).items.map((item) => item.orderId)).toContain(orderId);
+      expect((await api(`${route}/${published!.envelope.aggregateId}`)).status).toBe(401);
     } finally {
       await client.end();
     }
