@@ -78,8 +78,16 @@ describe('console: storefront, tracking and analytics (headless Chromium, built 
     const email = `ann.${run}@example.com`;
     await page.getByLabel('Name').fill('Ann Example');
     await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Address').fill('1 Harbour Road\n1234 AB Rotterdam');
+    await page.getByLabel('Street and number').fill('1 Harbour Road');
+    await page.getByLabel('Postal code').fill('3011 AB');
+    await page.getByLabel('City').fill('Rotterdam');
+    await page.getByLabel('Country code').fill('nl');
+    const posted = page.waitForRequest((request) => request.method() === 'POST' && new URL(request.url()).pathname === '/api/v1/orders');
     await page.getByRole('button', { name: 'Place order' }).click();
+    // The body as the console sent it: the customer is the e-mail; name, e-mail and address are the order's
+    // shipping (trimmed, the country in capitals, no empty second line).
+    const shipping = { name: 'Ann Example', email, address: { line1: '1 Harbour Road', city: 'Rotterdam', postalCode: '3011 AB', country: 'NL' } };
+    expect((await posted).postDataJSON()).toMatchObject({ customerId: email, shipping });
 
     const orderId = (await page.getByTestId('order-number').textContent())!;
     expect(orderId).toMatch(/^[0-9a-f-]{36}$/);
@@ -90,6 +98,9 @@ describe('console: storefront, tracking and analytics (headless Chromium, built 
     expect(firstSeen).not.toBe('SHIPPED');
     const placed = await getOrder(storefrontApi, orderId);
     expect(placed).toMatchObject({ customerId: email, currency: 'EUR', totalCents: 3990 + 2 * 450 });
+    expect(placed.shipping).toEqual(shipping);
+    const shipTo = (await page.getByTestId('ship-to').innerText()).split('\n');
+    expect(shipTo.slice(0, 3)).toEqual(['Ann Example', '1 Harbour Road', '3011 AB Rotterdam']);
     expect(placed.lines).toEqual([
       expect.objectContaining({ sku: 'AEROPRESS', quantity: 1, unitPriceCents: 3990 }),
       expect.objectContaining({ sku: 'FILTER-PAPER-100', quantity: 2, unitPriceCents: 450 }),
@@ -158,7 +169,11 @@ describe('console: storefront, tracking and analytics (headless Chromium, built 
     await page.locator('li.product', { hasText: 'MUG-TRAVEL' }).getByRole('button', { name: /Add to cart/ }).click();
     await page.getByLabel('Name').fill('Bo Phone');
     await page.getByLabel('E-mail').fill(`bo.${run}@example.com`);
-    await page.getByLabel('Address').fill('2 Quay Street, Galway');
+    await page.getByLabel('Street and number').fill('2 Quay Street');
+    await page.getByLabel('Apartment, floor (optional)').fill('Flat 3');
+    await page.getByLabel('Postal code').fill('H91 X2Y3');
+    await page.getByLabel('City').fill('Galway');
+    await page.getByLabel('Country code').fill('IE');
     await expectFitsPhoneWidth(page);
     await screenshot(page, 'checkout-phone');
     await page.getByRole('button', { name: 'Place order' }).click();

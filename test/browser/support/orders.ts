@@ -10,6 +10,7 @@ export interface OrderView {
   lines: Array<{ sku: string; quantity: number; unitPriceCents: number }>;
   carrier: string | null;
   trackingNumber: string | null;
+  shipping: { name: string; email?: string; address: { line1: string; line2?: string; city: string; postalCode: string; country: string } } | null;
 }
 
 /** One unit of `sku` for `customerId`, through the REST API: an order the page did not place. */

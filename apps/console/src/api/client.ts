@@ -10,6 +10,7 @@ export type ApiClient = ReturnType<typeof createApiClient>;
 export type Schemas = components['schemas'];
 export type OrderView = Schemas['OrderViewDto'];
 export type OrderState = OrderView['state'];
+export type Shipping = Schemas['ShippingDto'];
 export type OrderTimeline = Schemas['OrderTimelineDto'];
 export type Product = Schemas['ProductViewDto'];
 export type Analytics = Schemas['AnalyticsDto'];

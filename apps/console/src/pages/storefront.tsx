@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { describeError, text, type OrderView, type Product } from '../api/client';
-import { money } from '../format';
+import { describeError, text, type OrderView, type Product, type Shipping } from '../api/client';
+import { addressLines, money } from '../format';
 import { useSession } from '../session';
 
 /**
@@ -10,9 +10,9 @@ import { useSession } from '../session';
  * goes out as POST /api/v1/orders with an Idempotency-Key fixed per checkout,
  * so a double click or a retry after a lost answer places it once.
  *
- * The order body carries customerId, currency and lines only: the customer
- * is identified by the e-mail address (lower-cased, as customerId); name and
- * address stay on this page until the API has fields for them.
+ * The customer is identified by the e-mail address (lower-cased, as
+ * customerId); name, e-mail and address go with the order as its `shipping`,
+ * so the confirmation and the tracking page show them from the order itself.
  */
 type CartLines = Record<string, number>;
 
@@ -21,7 +21,7 @@ export function StorefrontPage() {
   const [products, setProducts] = useState<Product[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [cart, setCart] = useState<CartLines>({});
-  const [placed, setPlaced] = useState<{ order: OrderView; name: string; address: string } | null>(null);
+  const [placed, setPlaced] = useState<OrderView | null>(null);
 
   useEffect(() => {
     let current = true;
@@ -53,7 +53,7 @@ export function StorefrontPage() {
       return next;
     });
 
-  if (placed) return <Confirmation {...placed} onContinue={() => setPlaced(null)} />;
+  if (placed) return <Confirmation order={placed} onContinue={() => setPlaced(null)} />;
   return (
     <div className="storefront">
       <section aria-labelledby="catalog-heading" className="catalog">
@@ -99,11 +99,15 @@ function Cart({
   cart: CartLines;
   bySku: Map<string, Product>;
   setQuantity: (sku: string, quantity: number) => void;
-  onPlaced: (result: { order: OrderView; name: string; address: string }) => void;
+  onPlaced: (order: OrderView) => void;
 }) {
   const { api } = useSession();
-  const ids = { name: useId(), email: useId(), address: useId() };
-  const [form, setForm] = useState({ name: '', email: '', address: '' });
+  const ids = { name: useId(), email: useId(), line1: useId(), line2: useId(), postalCode: useId(), city: useId(), country: useId() };
+  const [form, setForm] = useState({ name: '', email: '', line1: '', line2: '', postalCode: '', city: '', country: '' });
+  /** One text field of the form, bound to its value; the limits are the API's (shippingRequest). */
+  const field = (name: keyof typeof form, props: { autoComplete: string; maxLength: number; required?: boolean; type?: string; pattern?: string; title?: string }) => (
+    <input id={ids[name]} required={props.required ?? true} {...props} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })} />
+  );
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -126,6 +130,7 @@ function Cart({
           customerId: form.email.trim().toLowerCase(),
           currency,
           lines: lines.map(({ product, quantity }) => ({ sku: product.sku, quantity, unitPriceCents: product.priceCents })),
+          shipping: shippingOf(form),
         },
       });
       if (!data) {
@@ -133,7 +138,7 @@ function Cart({
         return;
       }
       setIdempotencyKey(crypto.randomUUID());
-      onPlaced({ order: data, name: form.name.trim(), address: form.address.trim() });
+      onPlaced(data);
     } catch {
       setError('The order was not placed: the API could not be reached. Try again (it will not be placed twice).');
     } finally {
@@ -172,27 +177,22 @@ function Cart({
           <form onSubmit={(e) => void checkout(e)} className="checkout" aria-label="Checkout">
             <h3>Checkout</h3>
             <label htmlFor={ids.name}>Name</label>
-            <input id={ids.name} autoComplete="name" required maxLength={100} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+            {field('name', { autoComplete: 'name', maxLength: 100 })}
             <label htmlFor={ids.email}>E-mail</label>
-            <input
-              id={ids.email}
-              type="email"
-              autoComplete="email"
-              required
-              maxLength={64}
-              value={form.email}
-              onChange={(e) => setForm({ ...form, email: e.target.value })}
-            />
-            <label htmlFor={ids.address}>Address</label>
-            <textarea
-              id={ids.address}
-              autoComplete="street-address"
-              required
-              rows={3}
-              maxLength={300}
-              value={form.address}
-              onChange={(e) => setForm({ ...form, address: e.target.value })}
-            />
+            {field('email', { type: 'email', autoComplete: 'email', maxLength: 64 })}
+            <fieldset>
+              <legend>Shipping address</legend>
+              <label htmlFor={ids.line1}>Street and number</label>
+              {field('line1', { autoComplete: 'address-line1', maxLength: 100 })}
+              <label htmlFor={ids.line2}>Apartment, floor (optional)</label>
+              {field('line2', { autoComplete: 'address-line2', maxLength: 100, required: false })}
+              <label htmlFor={ids.postalCode}>Postal code</label>
+              {field('postalCode', { autoComplete: 'postal-code', maxLength: 16, pattern: '[A-Za-z0-9]([A-Za-z0-9 \\-]*[A-Za-z0-9])?', title: 'Letters, digits, spaces and -' })}
+              <label htmlFor={ids.city}>City</label>
+              {field('city', { autoComplete: 'address-level2', maxLength: 100 })}
+              <label htmlFor={ids.country}>Country code</label>
+              {field('country', { autoComplete: 'country', maxLength: 2, pattern: '[A-Za-z]{2}', title: 'Two letters, as in NL or IE (ISO 3166-1)' })}
+            </fieldset>
             {error && <p className="error" role="alert">{error}</p>}
             <button type="submit" disabled={submitting}>
               {submitting ? 'Placing the order…' : 'Place order'}
@@ -204,15 +204,33 @@ function Cart({
   );
 }
 
-function Confirmation({ order, name, address, onContinue }: { order: OrderView; name: string; address: string; onContinue: () => void }) {
+/** The order's shipping as the API takes it: trimmed, the country in capitals, the optional second line left out when empty. */
+function shippingOf(form: { name: string; email: string; line1: string; line2: string; postalCode: string; city: string; country: string }): Shipping {
+  const line2 = form.line2.trim();
+  return {
+    name: form.name.trim(),
+    email: form.email.trim(),
+    address: {
+      line1: form.line1.trim(),
+      ...(line2 ? { line2 } : {}),
+      city: form.city.trim(),
+      postalCode: form.postalCode.trim(),
+      country: form.country.trim().toUpperCase(),
+    },
+  };
+}
+
+function Confirmation({ order, onContinue }: { order: OrderView; onContinue: () => void }) {
+  const shipping = order.shipping ?? null;
   return (
     <section className="card confirmation" aria-labelledby="confirmation-heading">
-      <h1 id="confirmation-heading">Thank you, {name}</h1>
+      <h1 id="confirmation-heading">Thank you{shipping ? `, ${shipping.name}` : ''}</h1>
       <p>
         Your order number is <strong data-testid="order-number">{order.id}</strong>.
       </p>
       <p>
-        Total {money(order.totalCents, order.currency)}, shipping to {address}.
+        Total {money(order.totalCents, order.currency)}
+        {shipping ? `, shipping to ${addressLines(shipping.address).join(', ')}` : ''}.
       </p>
       <p>
         <Link to={`/orders/${order.id}`}>Track your order</Link>

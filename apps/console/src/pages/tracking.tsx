@@ -4,15 +4,16 @@ import { describeError, text, type OrderState, type OrderTimeline, type OrderVie
 import { consoleConfig } from '../api/console-config';
 import { subscribeToOrder, type SocketStatus } from '../api/order-socket';
 import { ConfirmButton } from '../components/confirm-button';
-import { money, time } from '../format';
+import { addressLines, money, time } from '../format';
 import { useSession } from '../session';
 
 /**
  * One order, live: a status bar that fills in through reserved, paid,
  * prepared and shipped as each change commits (pushed over /ws; polled every
- * 2 s while the socket is down), the time of each step, carrier and tracking
- * number, the event timeline, a cancel button while cancelling is allowed,
- * and the trace in Jaeger when the deployment has one.
+ * 2 s while the socket is down), the time of each step, who it ships to and
+ * where, carrier and tracking number, the event timeline, a cancel button
+ * while cancelling is allowed, and the trace in Jaeger when the deployment
+ * has one.
  */
 const STEPS: ReadonlyArray<{ state: OrderState; label: string }> = [
   { state: 'CREATED', label: 'Placed' },
@@ -136,6 +137,19 @@ export function TrackingPage() {
         <dl className="details">
           <dt>Customer</dt>
           <dd>{order.customerId}</dd>
+          {order.shipping && (
+            <>
+              <dt>Ship to</dt>
+              <dd data-testid="ship-to">
+                <span className="address-line">{order.shipping.name}</span>
+                {addressLines(order.shipping.address).map((line, index) => (
+                  <span key={index} className="address-line">
+                    {line}
+                  </span>
+                ))}
+              </dd>
+            </>
+          )}
           <dt>Total</dt>
           <dd>{money(order.totalCents, order.currency)}</dd>
           <dt>Carrier</dt>
