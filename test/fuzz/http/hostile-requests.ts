@@ -41,7 +41,12 @@ export interface Targets {
   deadLetterId: string;
 }
 
-const VALID_ORDER = { customerId: 'fuzz-http', currency: 'EUR', lines: [{ sku: 'SKU-FUZZ', quantity: 1, unitPriceCents: 100 }] };
+const VALID_ORDER = {
+  customerId: 'fuzz-http',
+  currency: 'EUR',
+  lines: [{ sku: 'SKU-FUZZ', quantity: 1, unitPriceCents: 100 }],
+  shipping: { name: 'Fuzz Tester', email: 'fuzz@example.com', address: { line1: '1 Fuzz Lane', line2: 'Unit 2', city: 'Testville', postalCode: '1234 AB', country: 'NL' } },
+};
 
 /** Strings no text field should take whole, and a few it should. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
@@ -172,7 +177,8 @@ export function percentEncode(text: string): string {
 }
 
 export function hostileRequests(targets: Targets): fc.Arbitrary<HostileRequest> {
-  const orderFields = ['customerId', 'currency', 'lines', 'lines.0', 'lines.0.sku', 'lines.0.quantity', 'lines.0.unitPriceCents'];
+  const shippingFields = ['name', 'email', 'address', 'address.line1', 'address.line2', 'address.city', 'address.postalCode', 'address.country'].map((field) => `shipping.${field}`);
+  const orderFields = ['customerId', 'currency', 'lines', 'lines.0', 'lines.0.sku', 'lines.0.quantity', 'lines.0.unitPriceCents', 'shipping', ...shippingFields];
   const filterFields = ['consumer', 'subject', 'reason', 'status', 'from', 'to', 'limit'];
   const post = (path: string, body: { label: string; body: string; contentType?: string }, guards: Guarded, extra: Record<string, string> = {}) => ({
     label: body.label,
