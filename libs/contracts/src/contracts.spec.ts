@@ -77,5 +77,7 @@ describe('contracts', () => {
     expect(created.properties.payload.required).toEqual(expect.arrayContaining(['orderId', 'lines', 'totalCents']));
     // Added within v1, so optional: a reader of the schema may not require it (VERSIONING.md rule 1).
     expect(created.properties.payload.required).not.toContain('shipping');
+    // Open objects at every depth: a reader with this printout accepts events that gained optional fields since.
+    expect(JSON.stringify(schemas)).not.toContain('additionalProperties');
   });
 });

@@ -4,7 +4,11 @@ import { ALL_EVENTS } from './registry.js';
 
 /**
  * JSON Schema (draft 2020-12) for every event, envelope included, so services
- * written in other languages can validate what they read.
+ * written in other languages can validate what they read. As the input side
+ * (`io: 'input'`): objects stay open, without `additionalProperties: false`,
+ * because consumers ignore fields they do not know and a version may gain
+ * optional ones (VERSIONING.md rule 1); a reader holding an older printout
+ * must still accept the newer events.
  */
 export function eventJsonSchemas(): Record<string, unknown> {
   return Object.fromEntries(
@@ -16,6 +20,7 @@ export function eventJsonSchemas(): Record<string, unknown> {
           schemaVersion: z.literal(event.schemaVersion),
           payload: event.payload,
         }),
+        { io: 'input' },
       ),
     ]),
   );
