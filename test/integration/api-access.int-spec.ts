@@ -47,6 +47,9 @@ describe('access to orders-api', () => {
       ['get', `/api/v1/dead-letters/${SOME_ORDER_ID}`],
       ['post', `/api/v1/dead-letters/${SOME_ORDER_ID}/replay`],
       ['post', `/api/v1/dead-letters/${SOME_ORDER_ID}/discard`],
+      ['post', `/api/v1/orders/${SOME_ORDER_ID}/ship`],
+      ['get', `/api/v1/orders/${SOME_ORDER_ID}/events`],
+      ['get', '/api/v1/operations'],
     ];
     for (const [method, path] of routes) {
       const missing = await anonymous()[method](path).unset('X-API-Key');
@@ -64,6 +67,8 @@ describe('access to orders-api', () => {
     expect(deadLetters.status).toBe(403);
     expect(deadLetters.body.message).toBe('The API key "local-reader" lacks the scope operator.');
     expect((await reader().post('/api/v1/dead-letters/replay')).status).toBe(403);
+    expect((await reader().get('/api/v1/operations')).status).toBe(403);
+    expect((await api.as(api.keys.storefront).get('/api/v1/operations')).status).toBe(403);
     const placed = await reader().post('/api/v1/orders').send(ORDER);
     expect(placed.status).toBe(403);
     expect(placed.body.message).toContain('orders:place');
