@@ -85,14 +85,20 @@ export class LiveCommands {
   }
 
   /**
-   * Subscribes first and reads the order after, so that no change commits
-   * unseen in between: a change may then arrive twice (as an event and in
-   * the view read), never not at all. The client keeps the highest version.
+   * Subscribes first, waits for the bucket's watch (it runs only while
+   * someone is subscribed), and reads the order after, so that no change
+   * commits unseen in between: a change may then arrive twice (as an event
+   * and in the view read), never not at all. The client keeps the highest
+   * version.
    */
   private async subscribe(socket: LiveSocket, client: ApiClient, command: CommandOf<'subscribe'>): Promise<CommandOutcome> {
     requireScope(client, Scope.ORDERS_READ);
     if (command.all) {
       this.subscriptions.subscribeAll(socket);
+      await this.subscriptions.whenFed().catch((error: unknown) => {
+        this.subscriptions.unsubscribeAll(socket);
+        throw error;
+      });
       return { reply: reply(command, HttpStatus.OK, { subscribed: 'all' }) };
     }
     const orderId = command.orderId!;
@@ -103,7 +109,8 @@ export class LiveCommands {
       ]);
     }
     this.subscriptions.subscribe(socket, orderId);
-    const view = await this.views.find(orderId).catch((error: unknown) => {
+    // Updates flow before the view is read: a change in between arrives as an event.
+    const view = await this.subscriptions.whenFed().then(() => this.views.find(orderId)).catch((error: unknown) => {
       this.subscriptions.unsubscribe(socket, orderId);
       throw error;
     });

@@ -60,6 +60,11 @@ export class SubscriptionRegistry<S> {
     for (const subscriber of subscribers) if (!this.everyOrder.has(subscriber)) visit(subscriber);
   }
 
+  /** Whether nobody follows anything: no order by id, nobody every order. */
+  get isEmpty(): boolean {
+    return this.byOrder.size === 0 && this.everyOrder.size === 0;
+  }
+
   /** Figures for logs and metrics. */
   stats(): { orders: number; subscribersToAll: number } {
     return { orders: this.byOrder.size, subscribersToAll: this.everyOrder.size };
