@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from '@jest/globals';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { repoRoot } from '#local-infra';
+import { ensureSystemBinary, repoRoot, type SystemBinary } from '#local-infra';
 
 /**
  * Headless Chromium for the console tests: Debian's /usr/bin/chromium with
@@ -11,7 +11,12 @@ import { repoRoot } from '#local-infra';
  * background traffic, a fresh profile per launch), driven by playwright-core. Nothing
  * is downloaded.
  */
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export const CHROMIUM: SystemBinary = {
+  name: 'chromium',
+  debianPackage: 'chromium',
+  envVar: 'CHROMIUM_PATH',
+  installHelp: ['Install Debian\'s Chromium, then run the tests again:', '  sudo apt-get install -y chromium'],
+};
 export const ARTIFACTS = path.join(repoRoot(), 'test-artifacts', 'browser');
 export const DESKTOP = { width: 1280, height: 900 };
 /** The narrowest phone the console must work at. */
@@ -26,7 +31,8 @@ export interface ConsoleBrowser {
 
 export async function launchBrowser(): Promise<ConsoleBrowser> {
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    // Found on the machine or, as for nats-server, installed from Debian on the spot (about 17 s).
+    executablePath: await ensureSystemBinary(CHROMIUM),
     headless: true,
     args: [
       '--no-sandbox',

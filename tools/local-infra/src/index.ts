@@ -1,5 +1,6 @@
 export * from './postgres.js';
 export * from './nats-server.js';
+export { ensureSystemBinary, type SystemBinary } from './system-binary.js';
 export * from './free-port.js';
 export * from './process-group.js';
 export * from './pipeline.js';

@@ -1,14 +1,14 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { constants, rmSync } from 'node:fs';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { natsServices, type ServiceName } from '#contracts';
 import { NATS_ADMIN_USER, renderNatsAuthorization } from '../../contracts/src/nats-authorization.js';
 import { findFreePorts } from './free-port.js';
+import { ensureSystemBinary, type SystemBinary } from './system-binary.js';
 import {
   OutputTail,
   describeExit,
@@ -27,10 +27,7 @@ import {
  * (dedup window, redelivery, advisories, recovery from disk after a restart).
  */
 
-const execFileAsync = promisify(execFile);
 const HOST = '127.0.0.1';
-/** Debian puts the binary in /usr/sbin, which is not on every user's PATH. */
-const EXTRA_BIN_DIRS = ['/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/usr/bin', '/sbin'];
 /** Start-up takes well under a second; the margin is for a loaded CI box. */
 const DEFAULT_READY_TIMEOUT_MS = 15_000;
 /** JetStream flushes its store on SIGTERM; that is quick even with data. */
@@ -82,91 +79,24 @@ export interface NatsServer {
 // ---------------------------------------------------------------------------
 // The binary
 
-let binaryPromise: Promise<string> | undefined;
+/** nats-server: from Debian's package when the machine has none. */
+export const NATS_SERVER_BINARY: SystemBinary = {
+  name: 'nats-server',
+  debianPackage: 'nats-server',
+  envVar: 'NATS_SERVER_BIN',
+  installHelp: [
+    'Install NATS Server 2.9 or newer, then run the command again:',
+    '  Debian/Ubuntu:  sudo apt-get install -y nats-server   (the binary lands in /usr/sbin)',
+    '  other systems:  https://github.com/nats-io/nats-server/releases (put nats-server on PATH)',
+  ],
+};
 
 /**
  * Path of a `nats-server` binary: $NATS_SERVER_BIN, else PATH and the usual
  * system directories, else (as root) Debian's package, installed on the spot.
  */
 export function ensureNatsServerBinary(): Promise<string> {
-  binaryPromise ??= locateOrInstall().catch((err: unknown) => {
-    binaryPromise = undefined; // let a later call try again
-    throw err;
-  });
-  return binaryPromise;
-}
-
-async function locateOrInstall(): Promise<string> {
-  const fromEnv = process.env.NATS_SERVER_BIN;
-  if (fromEnv) {
-    if (await isExecutable(fromEnv)) return fromEnv;
-    throw new Error(`NATS_SERVER_BIN=${fromEnv} is not an executable file`);
-  }
-  const found = await findOnPath('nats-server');
-  if (found) return found;
-
-  if (process.getuid?.() !== 0 || !(await findOnPath('apt-get'))) {
-    throw new Error(missingBinaryHelp('it is not installed'));
-  }
-  try {
-    await aptInstallNatsServer();
-  } catch (err) {
-    // Another process (a parallel test worker) may have installed it meanwhile.
-    const raced = await findOnPath('nats-server');
-    if (raced) return raced;
-    throw new Error(missingBinaryHelp(`installing it with apt-get failed: ${(err as Error).message}`));
-  }
-  const installed = await findOnPath('nats-server');
-  if (!installed) throw new Error(missingBinaryHelp('apt-get installed the package but no binary was found'));
-  return installed;
-}
-
-async function aptInstallNatsServer(): Promise<void> {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  // Wait for the dpkg lock instead of failing when two workers install at once.
-  const install = (): Promise<unknown> =>
-    execFileAsync('apt-get', ['install', '-y', '-q', '-o', 'DPkg::Lock::Timeout=120', 'nats-server'], {
-      env,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-  try {
-    await install();
-  } catch (err) {
-    // Fresh images ship without package lists; refresh only then, since
-    // `apt-get update` is the slow, network-heavy part.
-    const output = `${(err as { stderr?: string }).stderr ?? ''}${(err as { stdout?: string }).stdout ?? ''}`;
-    if (!/Unable to locate package|has no installation candidate/i.test(output)) throw err;
-    await execFileAsync('apt-get', ['update', '-q', '-o', 'DPkg::Lock::Timeout=120'], { env, maxBuffer: 16 * 1024 * 1024 });
-    await install();
-  }
-}
-
-function missingBinaryHelp(reason: string): string {
-  return [
-    `nats-server was not found (${reason}).`,
-    'Install NATS Server 2.9 or newer, then run the command again:',
-    '  Debian/Ubuntu:  sudo apt-get install -y nats-server   (the binary lands in /usr/sbin)',
-    '  other systems:  https://github.com/nats-io/nats-server/releases (put nats-server on PATH)',
-    'or point NATS_SERVER_BIN at the binary.',
-  ].join('\n');
-}
-
-async function findOnPath(name: string): Promise<string | undefined> {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...EXTRA_BIN_DIRS];
-  for (const dir of dirs) {
-    const candidate = join(dir, name);
-    if (await isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return ensureSystemBinary(NATS_SERVER_BINARY);
 }
 
 // ---------------------------------------------------------------------------
