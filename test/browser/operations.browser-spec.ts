@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { apiHeaders, startPipeline, type ApiEndpoint, type Pipeline } from '#local-infra';
+import { apiHeaders, type ApiEndpoint, type Pipeline } from '#local-infra';
 import { eventually } from '../e2e/support/eventually.js';
-import { expectAccessible, expectFitsPhoneWidth, launchBrowser, markDocument, PHONE, screenshot, type ConsoleBrowser } from './support/browser.js';
-import { serveConsole, type ConsoleServer } from './support/console-server.js';
+import { expectAccessible, expectFitsPhoneWidth, markDocument, PHONE, screenshot, type ConsoleBrowser } from './support/browser.js';
+import type { ConsoleServer } from './support/console-server.js';
+import { startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 import { getOrder, placeOrder } from './support/orders.js';
 
 /**
@@ -27,9 +28,10 @@ describe('console: operations and dead letters (headless Chromium, built service
   let server: ConsoleServer;
   let chromium: ConsoleBrowser;
   let operator: ApiEndpoint;
+  let stack: ConsoleStack | undefined;
 
   beforeAll(async () => {
-    pipeline = await startPipeline({
+    stack = await startConsoleStack({
       databaseName: `browser_operations_${run}`,
       paymentSuccessRate: 1,
       paymentLatencyMs: 5,
@@ -37,17 +39,13 @@ describe('console: operations and dead letters (headless Chromium, built service
       env: { payments: { FAULT_PAYMENTS_HANG_ON_LAST_ATTEMPT: 'true', CONSUMER_ACK_WAIT_MS: '2000' } },
       autoRestart: ['payments'],
       autoRestartEnv: { FAULT_PAYMENTS_HANG_ON_LAST_ATTEMPT: 'false', PAYMENT_GATEWAY_ERROR_RATE: '0' },
-      logDir: process.env['E2E_LOG_DIR'],
     });
-    server = await serveConsole(pipeline);
-    chromium = await launchBrowser();
+    ({ pipeline, server, chromium } = stack);
     operator = pipeline.api;
   }, 120_000);
 
   afterAll(async () => {
-    await chromium?.close();
-    await server?.stop();
-    await pipeline?.stop();
+    await stack?.stop();
   });
 
   const open = (route: string, viewport?: { width: number; height: number }): Promise<Page> =>

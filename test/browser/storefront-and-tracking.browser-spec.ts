@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { startPipeline, type ApiEndpoint, type Pipeline } from '#local-infra';
+import type { ApiEndpoint, Pipeline } from '#local-infra';
 import { eventually } from '../e2e/support/eventually.js';
-import { expectAccessible, expectFitsPhoneWidth, launchBrowser, markDocument, PHONE, screenshot, type ConsoleBrowser } from './support/browser.js';
-import { serveConsole, type ConsoleServer } from './support/console-server.js';
+import { expectAccessible, expectFitsPhoneWidth, markDocument, PHONE, screenshot, type ConsoleBrowser } from './support/browser.js';
+import type { ConsoleServer } from './support/console-server.js';
+import { startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 import { getOrder, placeOrder } from './support/orders.js';
 
 /**
@@ -28,23 +29,20 @@ describe('console: storefront, tracking and analytics (headless Chromium, built 
   let server: ConsoleServer;
   let chromium: ConsoleBrowser;
   let storefrontApi: ApiEndpoint;
+  let stack: ConsoleStack | undefined;
 
   beforeAll(async () => {
-    pipeline = await startPipeline({
+    stack = await startConsoleStack({
       databaseName: `browser_storefront_${run}`,
       paymentSuccessRate: 1,
       paymentLatencyMs: PAYMENT_LATENCY_MS,
-      logDir: process.env['E2E_LOG_DIR'],
     });
-    server = await serveConsole(pipeline);
-    chromium = await launchBrowser();
+    ({ pipeline, server, chromium } = stack);
     storefrontApi = { url: pipeline.apiUrl, key: pipeline.apiKeys.storefront };
   }, 120_000);
 
   afterAll(async () => {
-    await chromium?.close();
-    await server?.stop();
-    await pipeline?.stop();
+    await stack?.stop();
   });
 
   const open = (route: string, viewport?: { width: number; height: number }): Promise<Page> =>
