@@ -32,6 +32,7 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
     expect(await paymentExists(id)).toBe(true);
   });
 
+  // The INSERT is the statement BEGIN (not awaited, pipelined) travels with: undone all the same.
   it('rolls back everything when the callback throws, and rethrows its error', async () => {
     let written = '';
     const failure = new Error('effect failed after its first write');
@@ -93,12 +94,18 @@ describe('SqlDatabase (plain SQL on the shared pool)', () => {
     expect(settings).toEqual([{ statement: '15s', idle: '1min' }]);
   });
 
-  it('counts every query of the shared pool as a round trip (db_round_trips_total), BEGIN and COMMIT too, Prisma\'s as well', async () => {
+  it('pipelines: BEGIN travels with the first statement, and statements sent together share a round trip (db_round_trips_total), Prisma\'s counted too', async () => {
     const roundTrips = async () => (await register.getSingleMetric('db_round_trips_total')!.get()).values[0]!.value;
     const before = await roundTrips();
     await db.sql.$transaction((tx) => insertPendingPayment(tx));
-    expect(await roundTrips()).toBe(before + 3); // BEGIN, INSERT, COMMIT
+    expect(await roundTrips()).toBe(before + 2); // BEGIN with the INSERT, then COMMIT
+    // Sent together, answered together, both in the transaction BEGIN opened (one now()).
+    const [first, second] = await db.sql.$transaction((tx) =>
+      Promise.all([tx.$queryRawUnsafe<Array<{ at: Date }>>('SELECT now() AS at'), tx.$queryRawUnsafe<Array<{ at: Date }>>('SELECT now() AS at')]),
+    );
+    expect(await roundTrips()).toBe(before + 4); // BEGIN with both reads, then COMMIT
+    expect(first[0].at.getTime()).toBe(second[0].at.getTime());
     await db.prisma.payment.count();
-    expect(await roundTrips()).toBe(before + 4);
+    expect(await roundTrips()).toBe(before + 5);
   });
 });

@@ -6,8 +6,9 @@ import type pg from 'pg';
  * pg has no event for a query; this wraps the one method every path ends in,
  * as OpenTelemetry's pg instrumentation does.
  *
- * pg without pipeline mode sends one query and waits for its answer before
- * the next (BEGIN and COMMIT are queries too), so each call is one round trip.
+ * Every query counts, BEGIN and COMMIT too, pipelined or not: the bench
+ * takes its own queries out of PostgreSQL's statement counts with it. The
+ * services count round trips instead (countRoundTrips).
  */
 export function countQueries(client: pg.ClientBase, onQuery: () => void): void {
   const query = client.query;

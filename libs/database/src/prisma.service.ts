@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { databaseRoundTrips } from '#metrics';
-import { countQueries } from './count-queries.js';
+import { countRoundTrips } from './count-round-trips.js';
 import { DATABASE_OPTIONS, DEFAULT_POOL_SIZE, type DatabaseOptions } from './database.options.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
@@ -75,17 +75,25 @@ const POOL_LIMITS = {
  * `error` event, and a connection the adapter has just released (or not yet
  * claimed) has no listener of its own, which crashes the process. Here the
  * broken connection is only dropped, and the next query opens a new one.
- * Every connection also counts its queries (db_round_trips_total): the cost
- * of a unit of work in waits on PostgreSQL, Prisma's and plain SQL alike.
+ * Every connection also counts its round trips (db_round_trips_total): the
+ * cost of a unit of work in waits on PostgreSQL, Prisma's and plain SQL alike.
+ *
+ * The connections are pipelined (pg's `pipeline: true`): a query is written
+ * at once, even while earlier ones on the connection are unanswered, so
+ * SqlDatabase's BEGIN travels with the transaction's first statement instead
+ * of costing a round trip of its own. Nothing here keeps a portal open across
+ * round trips (cursors, the `rows` option), which pipeline mode refuses; and
+ * no query_timeout is set, which in pipeline mode would destroy the
+ * connection (statement_timeout, on the server, bounds a statement instead).
  */
 function createPool(options: DatabaseOptions): pg.Pool {
   const logger = new Logger('PostgreSQL');
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? DEFAULT_POOL_SIZE, ...POOL_LIMITS });
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? DEFAULT_POOL_SIZE, pipeline: true, ...POOL_LIMITS });
   const report = (error: Error) => logger.warn(`connection lost: ${error.message}`);
   pool.on('error', report);
   pool.on('connect', (client) => {
     client.on('error', report);
-    countQueries(client, () => databaseRoundTrips.inc());
+    countRoundTrips(client, () => databaseRoundTrips.inc());
   });
   return pool;
 }

@@ -71,10 +71,18 @@ export class SqlDatabase extends PreparedSql implements TransactionalSqlClient {
   async $transaction<R>(fn: (tx: SqlClient) => Promise<R>): Promise<R> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // Not awaited: on the pool's pipelined connections BEGIN goes out with the
+    // first statement, one round trip for both. That is safe because BEGIN
+    // checks nothing and takes no lock: it fails only with the connection, and
+    // then every statement behind it fails too, so none can run outside the
+    // transaction. Its outcome is awaited before the COMMIT (and handled at
+    // once, so an early failure is never an unhandled rejection).
+    const begin = client.query('BEGIN');
+    begin.catch(() => undefined);
     try {
-      await client.query('BEGIN');
       const tx = new TransactionSql(client, this.statements);
       const result = await fn(tx);
+      await begin;
       // A transaction in which a statement failed (and the callback caught
       // it) cannot commit: PostgreSQL answers COMMIT with ROLLBACK, no error.
       const commit = await client.query('COMMIT');

@@ -39,14 +39,16 @@ export const deadLettersRecorded = new Counter({
 });
 
 /**
- * Queries sent to PostgreSQL and waited for, by any path of the service
- * (plain SQL, Prisma, the relay), BEGIN and COMMIT included: the benchmark
- * divides it by the orders to show what an order costs in round trips.
- * One increment per query, no labels, so it costs nothing to speak of.
+ * Round trips to PostgreSQL, by any path of the service (plain SQL, Prisma,
+ * the relay): a query sent while the connection waits for no other starts
+ * one; a query pipelined behind an unanswered one shares it (a transaction's
+ * BEGIN and first statement). The benchmark divides it by the orders to show
+ * what an order costs in round trips.
+ * One increment per round trip, no labels, so it costs nothing to speak of.
  */
 export const databaseRoundTrips = new Counter({
   name: 'db_round_trips_total',
-  help: 'Queries sent to PostgreSQL and waited for (BEGIN and COMMIT included; one round trip each without pipelining)',
+  help: 'Round trips to PostgreSQL (a query pipelined behind an unanswered one shares its round trip)',
 });
 
 export const rowsPruned = new Counter({
