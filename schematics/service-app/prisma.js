@@ -68,6 +68,7 @@ model ${names.outboxModel} {
   type        String
   aggregateId String    @map("aggregate_id") @db.Uuid
   envelope    Json
+  orderingKey String?   @map("ordering_key")
   headers     Json      @default("{}")
   createdAt   DateTime  @default(now()) @map("created_at") @db.Timestamptz(3)
   publishedAt DateTime? @map("published_at") @db.Timestamptz(3)
@@ -127,6 +128,7 @@ CREATE TABLE "${s}"."outbox_events" (
     "type" TEXT NOT NULL,
     "aggregate_id" UUID NOT NULL,
     "envelope" JSONB NOT NULL,
+    "ordering_key" TEXT,
     "headers" JSONB NOT NULL DEFAULT '{}',
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "published_at" TIMESTAMPTZ(3),

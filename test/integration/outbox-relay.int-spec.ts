@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from '@jest/glo
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { OrderCreated, Streams } from '#contracts';
-import { JetStreamPublisher, provisionStreams, type PublishResult } from '#jetstream';
+import { JetStreamPublisher, provisionStreams, type OutgoingMessage, type PublishResult } from '#jetstream';
 import { OutboxRelay, OutboxWriter, causedByRequest, newEvent } from '#messaging';
 import { startNatsServer, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
@@ -70,6 +70,21 @@ describe('outbox relay', () => {
     expect(await relay().publishBatch()).toBe(0);
     expect(await db.prisma.ordersOutboxEvent.count()).toBe(0);
     expect(await streamCount()).toBe(0);
+  });
+
+  it('publishes the stored envelope as it is, sequenced by its stored ordering key, or by its envelope on a row stored without one', async () => {
+    await writeEvents(2);
+    const [older] = await db.prisma.ordersOutboxEvent.findMany({ orderBy: { id: 'asc' }, take: 1 });
+    // As a row written by the release before the column existed.
+    await db.prisma.ordersOutboxEvent.update({ where: { id: older.id }, data: { orderingKey: null } });
+    const sent: OutgoingMessage[] = [];
+    const recording = { publishAll: (messages: OutgoingMessage[]) => (sent.push(...messages), publisher.publishAll(messages)) };
+    expect(await relay(recording).publishBatch()).toBe(2);
+    const stored = await db.prisma.ordersOutboxEvent.findMany({ orderBy: { id: 'asc' } });
+    expect(sent.map((message) => JSON.parse(new TextDecoder().decode(message.data)))).toEqual(stored.map((row) => row.envelope));
+    expect(sent.map((message) => message.orderingKey)).toEqual(stored.map((row) => (row.envelope as { payload: { orderId: string } }).payload.orderId));
+    expect(stored[1].orderingKey).toBe(sent[1].orderingKey);
+    expect(await streamCount()).toBe(2);
   });
 
   it('re-sends after dying between publish and mark-published, without a second copy', async () => {

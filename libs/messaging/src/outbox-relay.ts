@@ -27,8 +27,10 @@ interface OutboxRow {
   subject: string;
   type: string;
   aggregate_id: string;
-  /** The event's envelope; for a KV put, the value. */
-  envelope: EventEnvelope;
+  /** Null only on a row written before the column existed (then the key is read from its envelope). */
+  ordering_key: string | null;
+  /** The event's envelope (for a KV put, the value) as PostgreSQL stores it: JSON text, published as it is. */
+  body: string;
   headers: Record<string, string>;
 }
 
@@ -108,7 +110,7 @@ export class OutboxRelay {
       // held to the end of the transaction (a second row of the same aggregate
       // takes it again); rows of an aggregate another relay holds are passed over.
       const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-        `SELECT id::text, subject, type, aggregate_id::text, envelope, headers FROM ${this.table}
+        `SELECT id::text, subject, type, aggregate_id::text, ordering_key, envelope::text AS body, headers FROM ${this.table}
          WHERE published_at IS NULL AND pg_try_advisory_xact_lock(hashtext($2), hashtext(aggregate_id::text))
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         this.options.batchSize,
@@ -211,19 +213,31 @@ export class OutboxRelay {
   }
 }
 
+/**
+ * The stored JSON goes out as it is: the relay neither parses nor re-encodes
+ * an envelope (the writer validated it, and stored its ordering key beside
+ * it). jsonb's text is canonical JSON, so consumers read the same event.
+ */
 function toMessage(row: OutboxRow): OutgoingMessage {
-  // An event's consumers order by its ordering key (the order); a KV put belongs to its aggregate (the order, too).
-  const orderingKey = row.type === KV_PUT_TYPE ? row.aggregate_id : orderingKeyOf(row.envelope);
   return {
     subject: row.subject,
     msgId: row.id,
-    data: encoder.encode(JSON.stringify(row.envelope)),
+    data: encoder.encode(row.body),
     // The stored headers carry the trace context of the request or handler that wrote the row.
     headers: { ...row.headers, [Headers.MSG_ID]: row.id },
-    orderingKey,
-    // Only a span needs it (`order.id`, for finding an order's trace).
-    orderId: isTracingEnabled() ? (row.type === KV_PUT_TYPE ? row.aggregate_id : orderIdOf(row.envelope)) : undefined,
+    orderingKey: row.ordering_key ?? storedBeforeOrderingKeys(row),
+    // Only a span needs it (`order.id`, for finding an order's trace); worth a parse only then.
+    orderId: isTracingEnabled() ? (row.type === KV_PUT_TYPE ? row.aggregate_id : orderIdOf(envelopeOf(row))) : undefined,
   };
+}
+
+/** The key of a row written before the writer stored keys: an event's consumers order by its ordering key, a KV put by its aggregate. */
+function storedBeforeOrderingKeys(row: OutboxRow): string {
+  return row.type === KV_PUT_TYPE ? row.aggregate_id : orderingKeyOf(envelopeOf(row));
+}
+
+function envelopeOf(row: OutboxRow): EventEnvelope {
+  return JSON.parse(row.body) as EventEnvelope;
 }
 
 /** Of the KV puts of one key in a batch, the newest is sent; the others are superseded (their ids, to mark). */

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { kvSubject, type EventDefinition, type EventEnvelope, type PayloadOf } from '#contracts';
+import { kvSubject, orderingKeyBy, type EventDefinition, type EventEnvelope, type PayloadOf } from '#contracts';
 import { activeTraceHeaders } from '#telemetry';
 import type { EventCause } from './event-cause.js';
 import { outboxChannel, outboxTable, type ServiceSchema } from './service-schema.js';
@@ -47,6 +47,8 @@ export interface OutboxRow {
   subject: string;
   type: string;
   aggregateId: string;
+  /** What the relay sequences the row's publish by (EventDefinition.orderingKey; a KV put's aggregate). */
+  orderingKey: string;
   /** The envelope (or the KV value), as JSON text. */
   body: string;
   /** The trace headers of the request or handler that caused the row, as JSON text. */
@@ -66,10 +68,10 @@ export class OutboxWriter {
     // so it is prepared once per connection. The NOTIFY wakes the relay; it
     // is delivered at commit, and only if the transaction commits.
     this.insertSql = `WITH inserted AS (
-         INSERT INTO ${outboxTable(schema)} (id, subject, type, aggregate_id, envelope, headers)
-         SELECT id, subject, type, aggregate_id, body::jsonb, headers::jsonb
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[])
-                AS row (id, subject, type, aggregate_id, body, headers)
+         INSERT INTO ${outboxTable(schema)} (id, subject, type, aggregate_id, envelope, headers, ordering_key)
+         SELECT id, subject, type, aggregate_id, body::jsonb, headers::jsonb, ordering_key
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[])
+                AS row (id, subject, type, aggregate_id, body, headers, ordering_key)
          RETURNING 1
        )
        SELECT pg_notify('${outboxChannel(schema)}', '') FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row`;
@@ -91,17 +93,26 @@ export class OutboxWriter {
   prepare(events: readonly NewEvent[], kvPuts: readonly KvPut[] = []): { envelopes: EventEnvelope[]; rows: OutboxRow[] } {
     const envelopes = events.map(toEnvelope);
     const headers = JSON.stringify(activeTraceHeaders());
-    const rows: OutboxRow[] = envelopes.map((envelope) => ({
+    const rows: OutboxRow[] = envelopes.map((envelope, index) => ({
       id: envelope.id,
       subject: envelope.type,
       type: envelope.type,
       aggregateId: envelope.aggregateId,
+      orderingKey: orderingKeyBy(events[index].event, envelope),
       body: JSON.stringify(envelope),
       headers,
     }));
     // After the events, so the relay publishes a change's events before the mirror shows the change.
     for (const put of kvPuts) {
-      rows.push({ id: uuidv7(), subject: kvSubject(put.bucket, put.key), type: KV_PUT_TYPE, aggregateId: put.aggregateId, body: JSON.stringify(put.value), headers });
+      rows.push({
+        id: uuidv7(),
+        subject: kvSubject(put.bucket, put.key),
+        type: KV_PUT_TYPE,
+        aggregateId: put.aggregateId,
+        orderingKey: put.aggregateId,
+        body: JSON.stringify(put.value),
+        headers,
+      });
     }
     return { envelopes, rows };
   }
@@ -116,6 +127,7 @@ export class OutboxWriter {
       rows.map((row) => row.aggregateId),
       rows.map((row) => row.body),
       rows.map((row) => row.headers),
+      rows.map((row) => row.orderingKey),
     );
   }
 }
