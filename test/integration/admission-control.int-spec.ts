@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { Consumers, Streams } from '#contracts';
 import { JetStreamDefaults, provisionConsumers, provisionStreams } from '#jetstream';
 import { metricValue } from '#metrics';
-import { startNatsServer, type NatsServer } from '#local-infra';
+import { startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually } from './support/events.js';
 import { scrapeMetrics } from './support/metrics.js';
@@ -43,7 +43,7 @@ describe('admission control (orders-api writes)', () => {
     (await db.sql.$queryRawUnsafe<unknown[]>('SELECT 1 FROM orders.orders WHERE customer_id = $1', customerId)).length;
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'admission' })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'admission' }));
     ordersApi = await startOrdersApi(nats, db.url, {
       // The outbox must not drain by itself: the backlog is the test's to set.
       OUTBOX_RELAY_ENABLED: 'false',

@@ -17,7 +17,7 @@ import {
   type EventEnvelope,
 } from '#contracts';
 import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
-import { generatePipelineApiKeys, serverSentJson, startNatsServer, type NatsServer, type PipelineApiKeys } from '#local-infra';
+import { generatePipelineApiKeys, serverSentJson, startNatsServer, startTogether, type NatsServer, type PipelineApiKeys } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually } from './support/events.js';
 import { startServiceApp } from './support/service-app.js';
@@ -75,7 +75,7 @@ describe('analytics service (real NATS and PostgreSQL)', () => {
   const now = Date.now();
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'analytics' })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'analytics' }));
     const generated = generatePipelineApiKeys();
     keys = generated.keys;
     // One import after the other (Jest's ESM loader); the module itself is imported once the environment is set.

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { startNatsServer, type NatsServer } from '#local-infra';
+import { startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { startOrdersApi, type TestOrdersApi } from './support/orders-api.js';
 
@@ -21,7 +21,7 @@ describe('access to orders-api', () => {
   const WRITE_LIMIT = 3;
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'access' })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'access' }));
     api = await startOrdersApi(nats, db.url, {
       OUTBOX_RELAY_ENABLED: 'false',
       RATE_LIMIT_WRITES: String(WRITE_LIMIT),

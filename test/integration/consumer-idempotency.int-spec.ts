@@ -5,7 +5,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Consumers, Streams } from '#contracts';
 import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
-import { startNatsServer, type NatsServer } from '#local-infra';
+import { startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, reservedOrderEvent } from './support/events.js';
 import { startServiceApp } from './support/service-app.js';
@@ -24,7 +24,7 @@ describe('consumer idempotency (payments)', () => {
   let publisher: JetStreamPublisher;
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'idempotency' })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'idempotency' }));
     app = await startServiceApp({
       service: 'payments',
       nats,

@@ -22,7 +22,7 @@ import {
 import { DatabaseModule } from '#database';
 import { AdvisoryConsumer, DeadLetterRecorder, type ConsumerAdvisory } from '#dead-letters';
 import { JetStreamModule, JetStreamServer, MessageController, PermanentHandlerError, encodeEnvelope } from '#jetstream';
-import { startNatsServer, type NatsServer } from '#local-infra';
+import { startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import { DeadLettersApiModule } from '../../apps/orders-api/src/dead-letters/dead-letters-api.module.js';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, reservedOrderEvent } from './support/events.js';
@@ -71,7 +71,7 @@ describe('dead letters', () => {
   let jsm: JetStreamManager;
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'dead_letters' })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'dead_letters' }));
     @Module({
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }),

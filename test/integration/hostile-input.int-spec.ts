@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { startNatsServer, type NatsServer } from '#local-infra';
+import { startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { startOrdersApi, type TestOrdersApi } from './support/orders-api.js';
 
@@ -36,7 +36,7 @@ describe('hostile input (orders-api)', () => {
   };
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'hostile' })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'hostile' }));
     api = await startOrdersApi(nats, db.url, { OUTBOX_RELAY_ENABLED: 'false' });
   });
 

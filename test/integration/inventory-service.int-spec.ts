@@ -23,7 +23,7 @@ import {
   type EventDefinition,
 } from '#contracts';
 import { JetStreamPublisher, JetStreamServer, encodeEnvelope } from '#jetstream';
-import { generatePipelineApiKeys, startNatsServer, type NatsServer } from '#local-infra';
+import { generatePipelineApiKeys, startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually } from './support/events.js';
 import { createTestApp } from './support/nest-app.js';
@@ -46,7 +46,7 @@ describe('inventory service', () => {
   let readerKey: string;
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'inventory' })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'inventory' }));
     const { keys, env: apiKeys } = generatePipelineApiKeys();
     operatorKey = keys.operator;
     readerKey = keys.reader;

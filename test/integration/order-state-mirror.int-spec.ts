@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { ORDER_STATE_BUCKET, OrderCreated, Streams } from '#contracts';
 import { JetStreamPublisher, provisionStreams, type OutgoingMessage } from '#jetstream';
 import { OutboxRelay, OutboxWriter, causedByRequest, newEvent, type KvPut } from '#messaging';
-import { startNatsServer, type NatsServer } from '#local-infra';
+import { startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, orderCreatedEvent } from './support/events.js';
 
@@ -28,7 +28,7 @@ describe('order-state mirror through the outbox relay', () => {
   const writer = new OutboxWriter('orders');
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'mirror', poolSize: 8 })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'mirror', poolSize: 8 }));
     nc = await connect({ servers: nats.url });
     jsm = await jetstreamManager(nc);
     await provisionStreams(jsm);

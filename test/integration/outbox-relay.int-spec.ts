@@ -4,7 +4,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { OrderCreated, Streams } from '#contracts';
 import { JetStreamPublisher, provisionStreams, type OutgoingMessage, type PublishResult } from '#jetstream';
 import { OutboxRelay, OutboxWriter, causedByRequest, newEvent } from '#messaging';
-import { startNatsServer, type NatsServer } from '#local-infra';
+import { startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { orderCreatedEvent } from './support/events.js';
 
@@ -22,7 +22,7 @@ describe('outbox relay', () => {
   const writer = new OutboxWriter('orders');
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'outbox', poolSize: 8 })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'outbox', poolSize: 8 }));
     nc = await connect({ servers: nats.url });
     jsm = await jetstreamManager(nc);
     await provisionStreams(jsm);

@@ -6,7 +6,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { v7 as uuidv7 } from 'uuid';
 import { Consumers, ShipmentCancelled, type EnvelopeOf } from '#contracts';
 import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
-import { startNatsServer, type NatsServer } from '#local-infra';
+import { startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import type { MockPaymentGateway as Gateway } from '../../apps/payments/src/gateway/mock-payment-gateway.js';
 import type { RefundPaymentService } from '../../apps/payments/src/refund-payment/refund-payment.service.js';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
@@ -41,7 +41,7 @@ describe('payments refunds (real NATS and PostgreSQL)', () => {
   let refunds: RefundPaymentService;
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'refunds' })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'refunds' }));
     app = await startServiceApp({
       service: 'payments',
       nats,

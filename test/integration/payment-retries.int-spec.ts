@@ -5,7 +5,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Consumers } from '#contracts';
 import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
-import { startNatsServer, type NatsServer } from '#local-infra';
+import { startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, reservedOrderEvent } from './support/events.js';
 import { startServiceApp } from './support/service-app.js';
@@ -23,7 +23,7 @@ describe('payments under gateway errors', () => {
   let nc: NatsConnection;
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'gateway_errors' })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'gateway_errors' }));
     app = await startServiceApp({
       service: 'payments',
       nats,

@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { Consumers, ShipmentPrepared, Streams, type EnvelopeOf } from '#contracts';
 import { AppliedEvents, DeadLetterRecorder, parseAdvisory, provisionDeadLetterStreams } from '#dead-letters';
 import { JetStreamPublisher, JetStreamServer, MessageController, encodeEnvelope } from '#jetstream';
-import { startNatsServer, type NatsServer } from '#local-infra';
+import { startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import { metricValue, summaryLine } from '#metrics';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, reservedOrderEvent } from './support/events.js';
@@ -49,7 +49,7 @@ describe('pipeline metrics (payments, real NATS and PostgreSQL)', () => {
   let publisher: JetStreamPublisher;
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'metrics' })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'metrics' }));
     app = await startServiceApp({
       service: 'payments',
       nats,

@@ -5,7 +5,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { runService } from '#bootstrap';
 import { JetStreamPublisher, encodeEnvelope, provisionStreams } from '#jetstream';
-import { startNatsServer, type NatsServer } from '#local-infra';
+import { startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually, reservedOrderEvent } from './support/events.js';
 
@@ -29,7 +29,7 @@ describe('runService start-up order', () => {
   const paymentsWhenInitEnded: number[] = [];
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'run_service' })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'run_service' }));
     nc = await connect({ servers: nats.url });
   });
 

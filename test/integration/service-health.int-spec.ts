@@ -7,7 +7,7 @@ import request from 'supertest';
 import { v7 as uuidv7 } from 'uuid';
 import { Consumers, consumersOf } from '#contracts';
 import { JetStreamDefaults, provisionConsumers } from '#jetstream';
-import { startNatsServer, startPostgres, type NatsServer, type PostgresServer } from '#local-infra';
+import { startNatsServer, startPostgres, startTogether, type NatsServer, type PostgresServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { eventually } from './support/events.js';
 import { startServiceApp } from './support/service-app.js';
@@ -27,7 +27,7 @@ describe('service health (payments, real NATS and PostgreSQL)', () => {
   let nc: NatsConnection;
 
   beforeAll(async () => {
-    [nats, postgres] = await Promise.all([startNatsServer(), startPostgres()]);
+    [nats, postgres] = await startTogether(startNatsServer(), startPostgres());
     db = await startTestDatabase({ label: 'health', server: postgres });
     app = await startServiceApp({
       service: 'payments',

@@ -6,7 +6,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { v7 as uuidv7 } from 'uuid';
 import { Consumers, OrderCancelled, PaymentSucceeded, type EventEnvelope } from '#contracts';
 import { JetStreamPublisher, encodeEnvelope } from '#jetstream';
-import { startNatsServer, type NatsServer } from '#local-infra';
+import { startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
 import { envelopeFor } from './support/envelope.js';
 import { eventually } from './support/events.js';
@@ -28,7 +28,7 @@ describe('shipments on a cancellation (real NATS and PostgreSQL)', () => {
   let publisher: JetStreamPublisher;
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'shipment_cancel' })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'shipment_cancel' }));
     app = await startServiceApp({
       service: 'shipments',
       nats,

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Consumers, PaymentSucceeded, Streams } from '#contracts';
 import { AppliedEvents, DeadLetterReconciler, DeadLetterRecorder, provisionDeadLetterStreams, type ConsumerAdvisory } from '#dead-letters';
 import { JetStreamContext, encodeEnvelope } from '#jetstream';
-import { startNatsServer, type NatsServer } from '#local-infra';
+import { startNatsServer, startTogether, type NatsServer } from '#local-infra';
 import { ChargeOrderService } from '../../apps/payments/src/charge-order/charge-order.service.js';
 import { GatewayUnavailableError, MockPaymentGateway, type ChargeResult } from '../../apps/payments/src/gateway/mock-payment-gateway.js';
 import { startTestDatabase, type TestDatabase } from './support/database.js';
@@ -54,7 +54,7 @@ describe('twin deliveries of one event', () => {
   let gateway: MockPaymentGateway;
 
   beforeAll(async () => {
-    [nats, db] = await Promise.all([startNatsServer(), startTestDatabase({ label: 'twins' })]);
+    [nats, db] = await startTogether(startNatsServer(), startTestDatabase({ label: 'twins' }));
     app = await startServiceApp({
       service: 'payments',
       nats,

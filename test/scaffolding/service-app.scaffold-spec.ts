@@ -12,6 +12,7 @@ import {
   spawnService,
   startNatsServer,
   startPostgres,
+  startTogether,
   type NatsServer,
   type PostgresServer,
   type ServiceHandle,
@@ -58,7 +59,7 @@ describe('nest generate service-app', () => {
 
   beforeAll(async () => {
     repo = copyRepository();
-    [nats, postgres] = await Promise.all([startNatsServer(), startPostgres()]);
+    [nats, postgres] = await startTogether(startNatsServer(), startPostgres());
   });
 
   afterAll(async () => {

@@ -7,3 +7,4 @@ export * from './pipeline.js';
 export * from './api-keys.js';
 export * from './server-sent-events.js';
 export * from './catalog.js';
+export * from './start-together.js';
