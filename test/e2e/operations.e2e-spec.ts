@@ -118,9 +118,12 @@ describe('operations API (built services, real NATS JetStream and PostgreSQL)', 
     const durable = Consumers.shipmentsOnPaymentSucceeded.durable;
     await pipeline.services.shipments.stop();
     const orders = await placeOrders(10);
-    const stalled = await eventually(`${durable} to hold the 10 paid orders`, async () => {
+    const stalled = await eventually(`${durable} to hold the 10 paid orders, and the paid stage to count them`, async () => {
       const view = await operations();
-      return consumer(view, durable).pending === 10 ? view : undefined;
+      // The consumer is read live, the stage counts every SAMPLE_INTERVAL_MS:
+      // wait for both, or the rate can be read from a sample taken before the
+      // payments happened.
+      return consumer(view, durable).pending === 10 && stage(view, 'paid').total === 30 ? view : undefined;
     });
     // Nobody pulls: no pull request waits on it.
     expect(consumer(stalled, durable)).toMatchObject({ found: true, ackPending: 0, waiting: 0 });
