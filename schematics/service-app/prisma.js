@@ -154,6 +154,9 @@ CREATE UNIQUE INDEX "${table}_order_id_key" ON "${s}"."${table}"("order_id");
 
 -- CreateIndex
 CREATE INDEX "outbox_events_published_at_id_idx" ON "${s}"."outbox_events"("published_at", "id");
+
+-- CreateIndex (the relay's claim reads it in id order; not in schema.prisma, which has no partial indexes)
+CREATE INDEX "outbox_events_unpublished_idx" ON "${s}"."outbox_events"("id") WHERE "published_at" IS NULL;
 `;
 }
 

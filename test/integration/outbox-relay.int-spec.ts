@@ -87,6 +87,23 @@ describe('outbox relay', () => {
     expect(await streamCount()).toBe(2);
   });
 
+  it('claims a batch holding a bounded number of aggregates\' advisory locks, however long the backlog', async () => {
+    await writeEvents(200); // 200 orders waiting
+    let locksWhilePublishing = -1;
+    const observing = {
+      publishAll: async (messages: OutgoingMessage[]) => {
+        const [{ held }] = await db.prisma.$queryRawUnsafe<Array<{ held: number }>>(`SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory'`);
+        locksWhilePublishing = held;
+        return publisher.publishAll(messages);
+      },
+    };
+    expect(await relay(observing, 10).publishBatch()).toBe(10);
+    // The candidates are four batches at most: the claim never locks the whole backlog's orders.
+    expect(locksWhilePublishing).toBeGreaterThanOrEqual(10);
+    expect(locksWhilePublishing).toBeLessThanOrEqual(40);
+    expect(await unpublishedCount()).toBe(190);
+  });
+
   it('re-sends after dying between publish and mark-published, without a second copy', async () => {
     await writeEvents(20);
     // Publishes for real, then dies before the transaction that marks the rows commits.

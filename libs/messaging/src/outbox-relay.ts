@@ -106,13 +106,28 @@ export class OutboxRelay {
     // idle-in-transaction limit (60 s, see PrismaService) bounds a relay that
     // hangs there.
     return this.db.$transaction(async (tx) => {
-      // The advisory lock is tried row by row as the index scan reaches it, and
-      // held to the end of the transaction (a second row of the same aggregate
-      // takes it again); rows of an aggregate another relay holds are passed over.
+      // The candidates are the oldest unpublished rows, four batches of them
+      // at most, in id order (the partial index of unpublished rows holds just
+      // those, in that order), and only they are tried for their aggregate's
+      // advisory lock, held to the end of the transaction; rows of an
+      // aggregate another relay holds are passed over, and the first batch of
+      // the rest is claimed. So a claim reads a bounded number of rows and a
+      // relay holds at most four batches' aggregates, never the whole
+      // backlog's (the claim this replaced sorted every unpublished row and
+      // tried the lock on each). Every earlier unpublished row of a
+      // candidate's aggregate is a candidate too (the candidates are a prefix
+      // in id order), so an aggregate's rows still go out in the order they
+      // were written. The ORDER BY names the table's id: the output column of
+      // that name is text.
       const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-        `SELECT id::text, subject, type, aggregate_id::text, ordering_key, envelope::text AS body, headers FROM ${this.table}
-         WHERE published_at IS NULL AND pg_try_advisory_xact_lock(hashtext($2), hashtext(aggregate_id::text))
-         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `WITH candidates AS (
+           SELECT id FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT $1 * 4
+         )
+         SELECT o.id::text, o.subject, o.type, o.aggregate_id::text, o.ordering_key, o.envelope::text AS body, o.headers
+           FROM ${this.table} AS o JOIN candidates USING (id)
+          WHERE o.published_at IS NULL AND pg_try_advisory_xact_lock(hashtext($2), hashtext(o.aggregate_id::text))
+          ORDER BY o.id LIMIT $1
+            FOR UPDATE OF o SKIP LOCKED`,
         this.options.batchSize,
         this.lockClass,
       );
