@@ -1,6 +1,6 @@
 export { MessagingModule } from './messaging.module.js';
 export { KV_PUT_TYPE, OutboxWriter, newEvent, type KvPut, type NewEvent } from './outbox-writer.js';
-export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+export { CLAIM_CANDIDATE_BATCHES, OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { RetentionPruner, uuidV7Floor, type PruneResult, type RetentionOptions } from './retention-pruner.js';
 export { OutboxBacklog } from './outbox-backlog.js';
 export { OutboxBacklogReporter, openOutboxBacklogBucket, type OutboxBacklogReporterOptions } from './outbox-backlog-reporter.js';

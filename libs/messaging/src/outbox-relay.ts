@@ -37,6 +37,14 @@ interface OutboxRow {
 const encoder = new TextEncoder();
 
 /**
+ * How many batches' worth of the oldest unpublished rows a claim considers:
+ * enough that rows of aggregates another relay holds can be passed over and a
+ * full batch still found, few enough that a relay never locks a long
+ * backlog's aggregates and starves the other replicas.
+ */
+export const CLAIM_CANDIDATE_BATCHES = 4;
+
+/**
  * Publishes committed outbox rows to JetStream.
  *
  * A batch is claimed with `FOR UPDATE SKIP LOCKED`, so several relays (one per
@@ -106,22 +114,21 @@ export class OutboxRelay {
     // idle-in-transaction limit (60 s, see PrismaService) bounds a relay that
     // hangs there.
     return this.db.$transaction(async (tx) => {
-      // The candidates are the oldest unpublished rows, four batches of them
-      // at most, in id order (the partial index of unpublished rows holds just
-      // those, in that order), and only they are tried for their aggregate's
-      // advisory lock, held to the end of the transaction; rows of an
-      // aggregate another relay holds are passed over, and the first batch of
-      // the rest is claimed. So a claim reads a bounded number of rows and a
-      // relay holds at most four batches' aggregates, never the whole
-      // backlog's (the claim this replaced sorted every unpublished row and
-      // tried the lock on each). Every earlier unpublished row of a
-      // candidate's aggregate is a candidate too (the candidates are a prefix
-      // in id order), so an aggregate's rows still go out in the order they
-      // were written. The ORDER BY names the table's id: the output column of
-      // that name is text.
+      // Only the oldest CLAIM_CANDIDATE_BATCHES batches of unpublished rows
+      // (read in id order from the partial index of unpublished rows) are
+      // tried for their aggregate's advisory lock, held to the end of the
+      // transaction; rows of an aggregate another relay holds are passed over,
+      // and the first batch of the rest is claimed. So a claim reads, and a
+      // relay locks, a bounded number of rows whatever the backlog. The
+      // candidates are a prefix in id order, so an aggregate's earlier rows
+      // are candidates too and its rows still go out in the order they were
+      // written. The outer query checks published_at again because FOR UPDATE
+      // re-reads it there: a candidate another relay marked meanwhile is
+      // dropped, not sent twice. ORDER BY names the table's id: the output
+      // column id is text.
       const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
         `WITH candidates AS (
-           SELECT id FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT $1 * 4
+           SELECT id FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT $1 * ${CLAIM_CANDIDATE_BATCHES}
          )
          SELECT o.id::text, o.subject, o.type, o.aggregate_id::text, o.ordering_key, o.envelope::text AS body, o.headers
            FROM ${this.table} AS o JOIN candidates USING (id)
